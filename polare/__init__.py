@@ -1,0 +1,128 @@
+"""Polare: roster and stipend payroll for a youth night-walker programme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from polare.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask app; does no work beyond wiring (no schema, no network)."""
+    app = Flask(__name__, instance_path=load_config(config)["INSTANCE_DIR"])
+    app.config.update(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    lang = session.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the app and install the cross-cutting hooks."""
+    from polare import models  # noqa: F401  (every model is known before the first query)
+    from polare.audit.guard import install_audit_guard
+    from polare.auth.access import enforce_access
+    from polare.auth.session import init_login
+    from polare.database import init_database
+    from polare.extensions import babel, bootstrap, csrf, db, limiter, migrate
+    from polare.security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    with app.app_context():
+        init_database(app, db.engine)
+    app.before_request(enforce_access)
+    init_security(app)
+    install_audit_guard(strict=app.config.get("POLARE_STRICT_AUDIT", False))
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint with its URL prefix, in one list."""
+    from polare.admin import bp as admin_bp
+    from polare.auth import bp as auth_bp
+    from polare.events import bp as events_bp
+    from polare.imports import bp as imports_bp
+    from polare.main import bp as main_bp
+    from polare.payroll_web import bp as payroll_bp
+    from polare.privacy import bp as privacy_bp
+    from polare.reports import bp as reports_bp
+    from polare.roster import bp as roster_bp
+    from polare.walks import bp as walks_bp
+
+    for blueprint, prefix in (
+        (main_bp, ""),
+        (auth_bp, ""),
+        (admin_bp, "/admin"),
+        (privacy_bp, "/admin/privacy"),
+        (roster_bp, "/roster"),
+        (events_bp, "/events"),
+        (walks_bp, "/walks"),
+        (payroll_bp, "/payroll"),
+        (reports_bp, "/reports"),
+        (imports_bp, "/imports"),
+    ):
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+
+
+_ERROR_TITLES = {
+    400: "Felaktig begäran",
+    403: "Åtkomst nekad",
+    404: "Sidan finns inte",
+    405: "Metoden är inte tillåten",
+    409: "Konflikt",
+    413: "Filen är för stor",
+    429: "För många försök",
+    500: "Något gick fel",
+}
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Show errors as a plain page, never a traceback."""
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            from polare.extensions import db
+
+            db.session.rollback()
+        title = _(_ERROR_TITLES.get(code, "Något gick fel"))
+        description = ""
+        if code == 400 and "CSRF" in str(getattr(error, "description", "")):
+            description = _("Formuläret har gått ut. Ladda om sidan och försök igen.")
+        return render_template("errors.html", code=code, title=title,
+                               description=description), code
+
+    for code in _ERROR_TITLES:
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Add the formatting filters and the navigation to every template."""
+    from polare.formatting import register_filters
+    from polare.main.nav import nav_items
+
+    register_filters(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def inject_nav() -> dict[str, Any]:
+        return {"nav_items": nav_items, "current_endpoint": request.endpoint}

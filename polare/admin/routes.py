@@ -1,0 +1,259 @@
+"""Admin pages: users, teams, districts, school years, settings and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from polare.admin import bp
+from polare.admin.forms import (
+    ROLE_LABELS,
+    AuditFilterForm,
+    DistrictForm,
+    ResetPasswordForm,
+    SchoolYearForm,
+    SettingsForm,
+    TeamForm,
+    UserForm,
+)
+from polare.audit.models import AuditEntry
+from polare.auth import services as users
+from polare.auth.access import roles
+from polare.auth.models import Role, User
+from polare.errors import DomainError
+from polare.extensions import db
+from polare.org import services as org
+from polare.org.models import District, SchoolYear, Team
+from polare.web import show_domain_error
+
+ADMIN = Role.ADMIN
+
+
+def _team_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+
+
+def _get_or_404(model: type, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/")
+@roles(ADMIN)
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/users")
+@roles(ADMIN)
+def user_list():
+    all_users = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=all_users, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles(ADMIN)
+def user_create():
+    form = UserForm()
+    form.teams.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            teams = [db.session.get(Team, tid) for tid in form.teams.data]
+            users.create_user(
+                db.session, current_user, username=form.username.data,
+                password=form.password.data or "", role=Role(form.role.data), teams=teams,
+                full_name=form.full_name.data or "", email=form.email.data or "",
+                must_change_password=True,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Användaren %(name)s är skapad.", name=form.username.data), "success")
+            return redirect(url_for("admin.user_list"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles(ADMIN)
+def user_edit(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = UserForm(obj=user, data=None if request.method == "POST" else {
+        "role": user.role.value, "teams": [t.id for t in user.teams]})
+    form.teams.choices = _team_choices()
+    del form.password
+    if form.validate_on_submit():
+        try:
+            users.update_user(
+                db.session, current_user, user, full_name=form.full_name.data or "",
+                email=form.email.data or "", role=Role(form.role.data),
+                teams=[db.session.get(Team, tid) for tid in form.teams.data],
+                active=form.active.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("admin.user_list"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           reset_form=ResetPasswordForm(formdata=None))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles(ADMIN)
+def user_reset_password(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.set_password(db.session, current_user, user, form.password.data,
+                               force_change=form.force_change.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Nytt lösenord är satt för %(name)s.", name=user.username), "success")
+    else:
+        flash(_("Skriv ett lösenord."), "danger")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/teams")
+@roles(ADMIN)
+def team_list():
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    return render_template("admin/teams.html", teams=teams)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@roles(ADMIN)
+def team_edit(team_id: int | None):
+    team = _get_or_404(Team, team_id) if team_id else None
+    form = TeamForm(obj=team)
+    if form.validate_on_submit():
+        try:
+            org.save_team(db.session, current_user, team, name=form.name.data,
+                          cost_centre=form.cost_centre.data, active=form.active.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Teamet är sparat."), "success")
+            return redirect(url_for("admin.team_list"))
+    return render_template("admin/simple_form.html", form=form,
+                           title=_("Team") if team is None else team.name,
+                           back=url_for("admin.team_list"))
+
+
+@bp.route("/districts")
+@roles(ADMIN)
+def district_list():
+    districts = db.session.scalars(
+        select(District).join(District.team).order_by(Team.name, District.is_home.desc(),
+                                                      District.name)
+    ).all()
+    return render_template("admin/districts.html", districts=districts)
+
+
+@bp.route("/districts/new", methods=["GET", "POST"], defaults={"district_id": None})
+@bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
+@roles(ADMIN)
+def district_edit(district_id: int | None):
+    district = _get_or_404(District, district_id) if district_id else None
+    form = DistrictForm(obj=district)
+    form.team_id.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            org.save_district(db.session, current_user, district, name=form.name.data,
+                              team_id=form.team_id.data, is_home=form.is_home.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Stadsdelen är sparad."), "success")
+            return redirect(url_for("admin.district_list"))
+    return render_template("admin/simple_form.html", form=form, title=_("Stadsdel"),
+                           back=url_for("admin.district_list"))
+
+
+@bp.route("/school-years")
+@roles(ADMIN)
+def school_year_list():
+    years = db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on.desc())).all()
+    return render_template("admin/school_years.html", years=years)
+
+
+@bp.route("/school-years/new", methods=["GET", "POST"], defaults={"year_id": None})
+@bp.route("/school-years/<int:year_id>", methods=["GET", "POST"])
+@roles(ADMIN)
+def school_year_edit(year_id: int | None):
+    year = _get_or_404(SchoolYear, year_id) if year_id else None
+    form = SchoolYearForm(obj=year)
+    if form.validate_on_submit():
+        try:
+            org.save_school_year(db.session, current_user, year, label=form.label.data,
+                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Läsåret är sparat."), "success")
+            return redirect(url_for("admin.school_year_list"))
+    return render_template("admin/simple_form.html", form=form, title=_("Läsår"),
+                           back=url_for("admin.school_year_list"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles(ADMIN)
+def settings():
+    current = org.get_settings(db.session)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in org.SETTINGS_FIELDS}
+        values["deletion_decision_ref"] = values["deletion_decision_ref"] or ""
+        try:
+            org.update_settings(db.session, current_user, **values)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Inställningarna är sparade."), "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/simple_form.html", form=form, title=_("Inställningar"),
+                           back=url_for("admin.index"))
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+@roles(ADMIN)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.validate():
+        if form.username.data:
+            query = query.where(AuditEntry.username == form.username.data.strip())
+        if form.entity.data:
+            query = query.where(AuditEntry.entity == form.entity.data.strip())
+        if form.date_from.data:
+            query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time.min))
+        if form.date_to.data:
+            query = query.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
+    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    return render_template("admin/audit.html", form=form, page=page)

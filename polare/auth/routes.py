@@ -1,0 +1,86 @@
+"""Log in, log out, change password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from polare.auth import bp, services
+from polare.auth.access import ALL_ROLES, public, roles
+from polare.auth.forms import ChangePasswordForm, LoginForm
+from polare.errors import DomainError
+from polare.extensions import db, limiter
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirect)."""
+    if not target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        policy = services.LoginPolicy(
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        )
+        try:
+            user = services.authenticate(db.session, form.username.data, form.password.data,
+                                         policy)
+        except services.LoginRefused as refusal:
+            db.session.commit()  # keep the failure count
+            flash(refusal.message, "danger")
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        session.clear()
+        session.permanent = True
+        login_user(user)
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@roles(*ALL_ROLES)
+def logout():
+    services.logout(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles(*ALL_ROLES)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(db.session, current_user, form.current_password.data,
+                                         form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "new_password").errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the token changed: renew this browser's cookie
+            flash(_("Lösenordet är bytt."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,3 @@
+"""Routes of the events domain."""
+
+from polare.events import bp  # noqa: F401

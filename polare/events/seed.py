@@ -1,0 +1,34 @@
+"""Event types of SPEC §4, seeded idempotently."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polare.audit.services import record
+from polare.events.models import EventType
+
+#: (name, required)
+EVENT_TYPES = (
+    ("Ledarskapsutbildning", True),
+    ("Introduktion", False),
+    ("Nätverksträff", False),
+    ("Informationstillfälle", False),
+    ("Föräldramöte", False),
+    ("Övrigt", False),
+)
+
+
+def seed_event_types(session: Session) -> list[str]:
+    """Create the missing event types; return their names."""
+    created = []
+    for order, (name, required) in enumerate(EVENT_TYPES):
+        if session.scalar(select(EventType.id).where(EventType.name == name)):
+            continue
+        event_type = EventType(name=name, required=required, sort_order=order)
+        session.add(event_type)
+        session.flush()
+        record(session, None, "create", "event_type", event_type.id,
+               changes={"name": [None, name], "required": [None, required]})
+        created.append(f"aktivitetstyp {name}")
+    return created

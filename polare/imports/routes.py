@@ -1,0 +1,3 @@
+"""Routes of the imports domain."""
+
+from polare.imports import bp  # noqa: F401

@@ -1,0 +1,36 @@
+"""Start page, health check and language switch."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import text
+
+from polare.auth.access import ALL_ROLES, public, roles
+from polare.auth.routes import safe_next
+from polare.extensions import db
+from polare.main import bp
+
+
+@bp.route("/")
+@roles(*ALL_ROLES)
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure means the database cannot serve
+        current_app.logger.exception("health check failed")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/lang/<code>")
+@public
+def language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))

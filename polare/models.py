@@ -1,0 +1,62 @@
+"""Import every model so that metadata (and Alembic) knows all tables."""
+
+from polare.audit.models import AuditEntry
+from polare.auth.models import Role, User, user_teams
+from polare.events.models import Event, EventType, Invitation, InvitationStatus
+from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
+from polare.payroll_web.models import (
+    LineKind,
+    PayLine,
+    PayPeriod,
+    PayrollExport,
+    PeriodStatus,
+    RateRow,
+    RateVersion,
+)
+from polare.reports.models import Budget, EmployerContributionRate
+from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
+from polare.walks.models import (
+    IncidentCategory,
+    Participation,
+    ParticipationStatus,
+    Walk,
+    WalkIncident,
+    WalkStatus,
+    walk_staff,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Budget",
+    "District",
+    "EmployerContributionRate",
+    "Enrolment",
+    "EnrolmentStatus",
+    "Event",
+    "EventType",
+    "Guardian",
+    "IncidentCategory",
+    "Invitation",
+    "InvitationStatus",
+    "LineKind",
+    "Participation",
+    "ParticipationStatus",
+    "PayLine",
+    "PayPeriod",
+    "PayrollExport",
+    "PeriodStatus",
+    "Person",
+    "RateRow",
+    "RateVersion",
+    "Role",
+    "SchoolYear",
+    "Settings",
+    "Team",
+    "TeamYear",
+    "User",
+    "Walk",
+    "WalkIncident",
+    "WalkStatus",
+    "user_teams",
+    "walk_staff",
+]

@@ -1,0 +1,162 @@
+"""Stored inputs and frozen outputs of the stipend payroll."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from polare.clock import utcnow
+from polare.extensions import db
+
+MONEY = Numeric(12, 2)
+
+
+class RateVersion(db.Model):
+    """A stipend rate table in force from a date until the next version."""
+
+    __tablename__ = "rate_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(unique=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: Set when made by indexation from another version.
+    indexed_from_id: Mapped[int | None] = mapped_column(ForeignKey("rate_versions.id"))
+    index_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rows: Mapped[list[RateRow]] = relationship(
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="(RateRow.age_from, RateRow.years_from)",
+    )
+
+
+class RateRow(db.Model):
+    """One band: ages and years in programme (bounds inclusive, None = open) and its amount."""
+
+    __tablename__ = "rate_rows"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("age_to IS NULL OR age_to >= age_from", name="age_band"),
+        CheckConstraint(
+            "years_from >= 1 AND (years_to IS NULL OR years_to >= years_from)",
+            name="years_band",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("rate_versions.id", ondelete="CASCADE"), index=True
+    )
+    age_from: Mapped[int]
+    age_to: Mapped[int | None]
+    years_from: Mapped[int]
+    years_to: Mapped[int | None]
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+
+    version: Mapped[RateVersion] = relationship(back_populates="rows")
+
+
+class PeriodStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PayPeriod(db.Model):
+    """A calendar month of payroll; its row is also locked while closing or paying into it."""
+
+    __tablename__ = "pay_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 'YYYY-MM'.
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    status: Mapped[PeriodStatus] = mapped_column(
+        Enum(PeriodStatus, native_enum=False, length=10), default=PeriodStatus.OPEN
+    )
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None]
+    total: Mapped[Decimal | None] = mapped_column(MONEY)
+
+    lines: Mapped[list[PayLine]] = relationship(back_populates="period", order_by="PayLine.id")
+
+
+class LineKind(enum.StrEnum):
+    ORDINARY = "ordinary"
+    LATE = "late"
+    CORRECTION = "correction"
+
+
+class PayLine(db.Model):
+    """A frozen line of a closed period; never edited, only corrected by later lines."""
+
+    __tablename__ = "pay_lines"
+    __table_args__ = (
+        # Nothing is paid twice: one ordinary or late line per participation, whatever races.
+        Index(
+            "uq_pay_lines_participation_paid",
+            "participation_id",
+            unique=True,
+            sqlite_where=text("kind != 'correction'"),
+            postgresql_where=text("kind != 'correction'"),
+        ),
+        Index("ix_pay_lines_person", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_periods.id"), index=True)
+    kind: Mapped[LineKind] = mapped_column(Enum(LineKind, native_enum=False, length=20))
+    #: participations.id at the time; deliberately no foreign key, the participation may go.
+    participation_id: Mapped[int]
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id"), index=True)
+    walk_date: Mapped[date]
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    team_name: Mapped[str] = mapped_column(String(80), default="")
+    cost_centre: Mapped[str] = mapped_column(String(40), default="")
+    district_name: Mapped[str] = mapped_column(String(80), default="")
+    #: Kept for the accounting retention period even after the person is anonymised.
+    personnummer: Mapped[str | None] = mapped_column(String(13))
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    age: Mapped[int]
+    years: Mapped[int]
+    rate_version_id: Mapped[int | None] = mapped_column(ForeignKey("rate_versions.id"))
+    band_label: Mapped[str] = mapped_column(String(120), default="")
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    #: For corrections: the ordinary or late line this one corrects.
+    refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("pay_lines.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    period: Mapped[PayPeriod] = relationship(back_populates="lines")
+
+
+class PayrollExport(db.Model):
+    """A payroll workbook that was downloaded, so the final file can be told apart."""
+
+    __tablename__ = "payroll_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    period_status: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(80))
+    row_count: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,3 @@
+"""Routes of the payroll_web domain."""
+
+from polare.payroll_web import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the privacy domain."""
+
+from polare.privacy import bp  # noqa: F401

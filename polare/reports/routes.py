@@ -1,0 +1,3 @@
+"""Routes of the reports domain."""
+
+from polare.reports import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the walks domain."""
+
+from polare.walks import bp  # noqa: F401
