@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 from stdnum import luhn
@@ -83,7 +85,7 @@ def make_test_app(database_url: str, tmp_dir: str, **overrides: Any):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "10000 per minute",
         "POLARE_STRICT_AUDIT": True,
         "INSTANCE_DIR": tmp_dir,
     }
@@ -91,10 +93,26 @@ def make_test_app(database_url: str, tmp_dir: str, **overrides: Any):
     return create_app(config)
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with empty `g`, as in production.
+
+    The `db` fixture keeps an app context pushed for the test body, and Flask reuses it for
+    requests; without this, Flask-Login's cached user would leak from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        from flask import g
+
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     """The app, with the schema created and the reference data seeded (committed)."""
     application = make_test_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    application.test_client_class = FreshGlobalsClient
     with application.app_context():
         flask_db.create_all()
         from polare.org.seed import seed_reference_data

@@ -80,7 +80,7 @@ def change_password():
             getattr(form, error.field or "new_password").errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # the token changed: renew this browser's cookie
+            login_user(current_user._get_current_object())  # new token: renew this cookie
             flash(_("Lösenordet är bytt."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,33 @@
+"""Errors raised by the pay rules; every message is written for the user, in Swedish."""
+
+
+class PayrollError(Exception):
+    """Base class of every pay-rule error."""
+
+
+class BandError(PayrollError):
+    """A rate table version has a bad row, an overlap or a gap."""
+
+
+class NoBandError(PayrollError):
+    """No row of the rate table version covers an age and a number of years."""
+
+
+class NoRateInForceError(PayrollError):
+    """No rate table version is in force on a walk's date."""
+
+
+class InvalidMonthError(PayrollError):
+    """A pay period is not a month written as YYYY-MM."""
+
+
+class IllegalTransitionError(PayrollError):
+    """A pay period status change is not allowed."""
+
+
+class PeriodClosedError(PayrollError):
+    """A closed pay period cannot be computed again."""
+
+
+class ClosePeriodError(PayrollError):
+    """A pay period cannot be closed now."""
