@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 
+import enum
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -8,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -33,3 +35,14 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def str_enum(enum_class: type[enum.Enum], length: int) -> Enum:
+    """Return a portable enum column type that stores the members' values ('active')."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

@@ -7,11 +7,11 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
-from polare.extensions import db
+from polare.extensions import db, str_enum
 from polare.org.models import Team
 
 
@@ -43,7 +43,7 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of the login cookie; rotated on logout, password change and deactivation.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
-from polare.extensions import db
+from polare.extensions import db, str_enum
 from polare.org.models import SchoolYear, Team
 from polare.roster.models import Person
 
@@ -65,7 +65,7 @@ class Invitation(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     status: Mapped[InvitationStatus] = mapped_column(
-        Enum(InvitationStatus, native_enum=False, length=20), default=InvitationStatus.INVITED
+        str_enum(InvitationStatus, 20), default=InvitationStatus.INVITED
     )
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     marked_at: Mapped[datetime | None]

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Numeric,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
-from polare.extensions import db
+from polare.extensions import db, str_enum
 
 MONEY = Numeric(12, 2)
 
@@ -86,7 +85,7 @@ class PayPeriod(db.Model):
     #: 'YYYY-MM'.
     month: Mapped[str] = mapped_column(String(7), unique=True)
     status: Mapped[PeriodStatus] = mapped_column(
-        Enum(PeriodStatus, native_enum=False, length=10), default=PeriodStatus.OPEN
+        str_enum(PeriodStatus, 10), default=PeriodStatus.OPEN
     )
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None]
@@ -119,7 +118,7 @@ class PayLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("pay_periods.id"), index=True)
-    kind: Mapped[LineKind] = mapped_column(Enum(LineKind, native_enum=False, length=20))
+    kind: Mapped[LineKind] = mapped_column(str_enum(LineKind, 20))
     #: participations.id at the time; deliberately no foreign key, the participation may go.
     participation_id: Mapped[int]
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
-from polare.extensions import db
+from polare.extensions import db, str_enum
 from polare.org.models import SchoolYear, Team
 
 
@@ -102,7 +102,7 @@ class Enrolment(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_years.id"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(
-        Enum(EnrolmentStatus, native_enum=False, length=20), default=EnrolmentStatus.APPLICANT
+        str_enum(EnrolmentStatus, 20), default=EnrolmentStatus.APPLICANT
     )
     applied_on: Mapped[date]
     #: Set when the enrolment becomes active; never cleared (it "was ever active").

@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.auth.models import User
 from polare.clock import utcnow
-from polare.extensions import db
+from polare.extensions import db, str_enum
 from polare.org.models import District, Team
 from polare.roster.models import Person
 
@@ -73,7 +72,7 @@ class Walk(db.Model):
     ends_at: Mapped[datetime]
     meeting_point: Mapped[str] = mapped_column(String(160), default="")
     status: Mapped[WalkStatus] = mapped_column(
-        Enum(WalkStatus, native_enum=False, length=20), default=WalkStatus.PLANNED, index=True
+        str_enum(WalkStatus, 20), default=WalkStatus.PLANNED, index=True
     )
     youths_met: Mapped[int | None]
     youths_talked: Mapped[int | None]
@@ -132,7 +131,7 @@ class Participation(db.Model):
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     status: Mapped[ParticipationStatus] = mapped_column(
-        Enum(ParticipationStatus, native_enum=False, length=20),
+        str_enum(ParticipationStatus, 20),
         default=ParticipationStatus.SCHEDULED,
     )
     #: Added while logging: joined on the night without being planned.

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fc9daf198381
+Revision ID: 1e976293a0a9
 Revises: 
-Create Date: 2026-11-25 13:19:13.544100
+Create Date: 2026-11-25 13:32:58.450935
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'fc9daf198381'
+revision = '1e976293a0a9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -111,7 +111,7 @@ def upgrade():
     sa.Column('full_name', sa.String(length=120), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.Enum('ADMIN', 'COORDINATOR', 'SUPERVISOR', 'PAYROLL', name='role', native_enum=False, length=20), nullable=False),
+    sa.Column('role', sa.Enum('admin', 'coordinator', 'supervisor', 'payroll', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
@@ -205,7 +205,7 @@ def upgrade():
     op.create_table('pay_periods',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('status', sa.Enum('OPEN', 'CLOSED', name='periodstatus', native_enum=False, length=10), nullable=False),
+    sa.Column('status', sa.Enum('open', 'closed', name='periodstatus', native_enum=False, length=10), nullable=False),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('total', sa.Numeric(precision=12, scale=2), nullable=True),
@@ -268,7 +268,7 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('school_year_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('APPLICANT', 'ACTIVE', 'WAITLISTED', 'DECLINED', 'ENDED', name='enrolmentstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('applicant', 'active', 'waitlisted', 'declined', 'ended', name='enrolmentstatus', native_enum=False, length=20), nullable=False),
     sa.Column('applied_on', sa.Date(), nullable=False),
     sa.Column('activated_on', sa.Date(), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
@@ -297,7 +297,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('INVITED', 'ATTENDED', 'ABSENT', name='invitationstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('invited', 'attended', 'absent', name='invitationstatus', native_enum=False, length=20), nullable=False),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
     sa.Column('marked_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_invitations_event_id_events'), ondelete='CASCADE'),
@@ -336,7 +336,7 @@ def upgrade():
     sa.Column('starts_at', sa.DateTime(), nullable=False),
     sa.Column('ends_at', sa.DateTime(), nullable=False),
     sa.Column('meeting_point', sa.String(length=160), nullable=False),
-    sa.Column('status', sa.Enum('PLANNED', 'COMPLETED', 'APPROVED', 'CANCELLED', name='walkstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('planned', 'completed', 'approved', 'cancelled', name='walkstatus', native_enum=False, length=20), nullable=False),
     sa.Column('youths_met', sa.Integer(), nullable=True),
     sa.Column('youths_talked', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
@@ -371,7 +371,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('walk_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('SCHEDULED', 'ATTENDED', 'ABSENT', name='participationstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('scheduled', 'attended', 'absent', name='participationstatus', native_enum=False, length=20), nullable=False),
     sa.Column('joined_on_night', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_participations_person_id_persons')),
     sa.ForeignKeyConstraint(['walk_id'], ['walks.id'], name=op.f('fk_participations_walk_id_walks'), ondelete='CASCADE'),
@@ -384,7 +384,7 @@ def upgrade():
     op.create_table('pay_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('period_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('ORDINARY', 'LATE', 'CORRECTION', name='linekind', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('ordinary', 'late', 'correction', name='linekind', native_enum=False, length=20), nullable=False),
     sa.Column('participation_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('walk_id', sa.Integer(), nullable=False),
