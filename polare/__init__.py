@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask, render_template, request, session
@@ -55,32 +56,28 @@ def register_extensions(app: Flask) -> None:
     install_audit_guard(strict=app.config.get("POLARE_STRICT_AUDIT", False))
 
 
-def register_blueprints(app: Flask) -> None:
-    """Register every blueprint with its URL prefix, in one list."""
-    from polare.admin import bp as admin_bp
-    from polare.auth import bp as auth_bp
-    from polare.events import bp as events_bp
-    from polare.imports import bp as imports_bp
-    from polare.main import bp as main_bp
-    from polare.payroll_web import bp as payroll_bp
-    from polare.privacy import bp as privacy_bp
-    from polare.reports import bp as reports_bp
-    from polare.roster import bp as roster_bp
-    from polare.walks import bp as walks_bp
+#: Every blueprint package with its URL prefix, registered in this order.
+BLUEPRINTS = (
+    ("main", ""),
+    ("auth", ""),
+    ("admin", "/admin"),
+    ("privacy", "/admin/privacy"),
+    ("roster", "/roster"),
+    ("events", "/events"),
+    ("walks", "/walks"),
+    ("payroll_web", "/payroll"),
+    ("reports", "/reports"),
+    ("imports", "/imports"),
+)
 
-    for blueprint, prefix in (
-        (main_bp, ""),
-        (auth_bp, ""),
-        (admin_bp, "/admin"),
-        (privacy_bp, "/admin/privacy"),
-        (roster_bp, "/roster"),
-        (events_bp, "/events"),
-        (walks_bp, "/walks"),
-        (payroll_bp, "/payroll"),
-        (reports_bp, "/reports"),
-        (imports_bp, "/imports"),
-    ):
-        app.register_blueprint(blueprint, url_prefix=prefix or None)
+
+def register_blueprints(app: Flask) -> None:
+    """Import each domain's views and commands, then register its blueprint."""
+    for name, prefix in BLUEPRINTS:
+        package = import_module(f"polare.{name}")
+        for module in package.VIEW_MODULES:
+            import_module(f"polare.{name}.{module}")
+        app.register_blueprint(package.bp, url_prefix=prefix or None)
 
 
 _ERROR_TITLES = {

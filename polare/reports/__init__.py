@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, cli_group=None)
 
-from polare.reports import routes  # noqa: E402,F401
+#: Modules that attach views and commands to `bp`; the app factory imports them.
+VIEW_MODULES = ("cli", "routes")

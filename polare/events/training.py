@@ -1,0 +1,103 @@
+"""Required-training status: which required event types a polare has attended in a school year.
+
+A polare has had a required training in a school year when they attended (invitation status
+`attended`) a non-cancelled event of that type whose `school_year_id` is that year. Only event
+types that are both `required` and `active` count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from polare.events.models import Event, EventType, Invitation, InvitationStatus
+from polare.roster.models import Enrolment, EnrolmentStatus
+
+_REQUIRED = and_(EventType.required.is_(True), EventType.active.is_(True))
+
+
+def _attended_required(school_year_id: int) -> Any:
+    """Return a SELECT of distinct (person_id, type_id) attended of required types in the year."""
+    return (
+        select(Invitation.person_id, Event.type_id)
+        .join(Event, Event.id == Invitation.event_id)
+        .join(EventType, EventType.id == Event.type_id)
+        .where(
+            Event.school_year_id == school_year_id,
+            Event.cancelled.is_(False),
+            Invitation.status == InvitationStatus.ATTENDED,
+            _REQUIRED,
+        )
+        .distinct()
+    )
+
+
+def required_event_types(session: Session) -> list[EventType]:
+    """Return the required, active event types in display order."""
+    return list(
+        session.scalars(select(EventType).where(_REQUIRED).order_by(EventType.sort_order,
+                                                                   EventType.name))
+    )
+
+
+def missing_required_training(
+    session: Session, person_ids: Collection[int], school_year_id: int
+) -> dict[int, list[str]]:
+    """Map each person to the names of the required event types they lack in the school year."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    required = required_event_types(session)
+    if not required:
+        return {person_id: [] for person_id in ids}
+    attended = _attended_required(school_year_id).where(Invitation.person_id.in_(ids))
+    done: dict[int, set[int]] = {}
+    for person_id, type_id in session.execute(attended):
+        done.setdefault(person_id, set()).add(type_id)
+    return {
+        person_id: [t.name for t in required if t.id not in done.get(person_id, set())]
+        for person_id in ids
+    }
+
+
+def lacks_required_training(
+    person_id_column: ColumnElement[int], school_year_id: int
+) -> ColumnElement[bool]:
+    """Return a WHERE clause true for persons lacking any required training in the school year.
+
+    For list filters in SQL, e.g. `select(Person).where(lacks_required_training(Person.id, sy))`.
+    """
+    attended = _attended_required(school_year_id).subquery()
+    required_count = select(func.count(EventType.id)).where(_REQUIRED).scalar_subquery()
+    complete = (
+        select(attended.c.person_id)
+        .group_by(attended.c.person_id)
+        .having(func.count(attended.c.type_id) == required_count)
+    )
+    return and_(exists().where(_REQUIRED), person_id_column.not_in(complete))
+
+
+def required_training_summary(
+    session: Session, team_id: int, school_year_id: int
+) -> list[tuple[str, int, int]]:
+    """Return (type name, active polare who have it, active polare) per required type."""
+    active_ids = select(Enrolment.person_id).where(
+        Enrolment.team_id == team_id,
+        Enrolment.school_year_id == school_year_id,
+        Enrolment.status == EnrolmentStatus.ACTIVE,
+    )
+    total = session.scalar(select(func.count()).select_from(active_ids.subquery())) or 0
+    attended = (
+        _attended_required(school_year_id).where(Invitation.person_id.in_(active_ids)).subquery()
+    )
+    rows = session.execute(
+        select(EventType.name, func.count(attended.c.person_id))
+        .outerjoin(attended, attended.c.type_id == EventType.id)
+        .where(_REQUIRED)
+        .group_by(EventType.id, EventType.name, EventType.sort_order)
+        .order_by(EventType.sort_order, EventType.name)
+    )
+    return [(name, count, total) for name, count in rows]
