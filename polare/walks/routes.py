@@ -1,3 +1,410 @@
-"""Routes of the walks domain."""
+"""Walk pages: the list, the approval queue, planning, the walk, logging and status moves."""
 
-from polare.walks import bp  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from polare.auth.access import ensure_team, roles, team_ids_for
+from polare.auth.models import Role
+from polare.clock import LOCAL_TZ, local_today
+from polare.errors import ConflictError, DomainError
+from polare.extensions import db
+from polare.org.models import District, Team
+from polare.walks import bp, queries, rules
+from polare.walks.forms import (
+    ApproveForm,
+    LogForm,
+    PlanForm,
+    SeriesForm,
+    StatusForm,
+    WalkFilterForm,
+    log_form_class,
+)
+from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
+from polare.walks.planning import SeriesConflictError, WalkPlan, plan_series, plan_walk, update_walk
+from polare.walks.workflow import (
+    WalkLog,
+    approve_walk,
+    cancel_walk,
+    complete_walk,
+    log_walk,
+    send_back_walk,
+)
+from polare.web import show_domain_error
+
+PLANNERS = (Role.SUPERVISOR, Role.COORDINATOR)
+PAGE_SIZE = 25
+DEFAULT_START, DEFAULT_END = time(19, 0), time(23, 0)
+
+
+def local_now() -> datetime:
+    """Return the local time in Sweden, naive like the walks' times."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+def _walk_or_404(walk_id: int) -> Walk:
+    walk = db.session.get(Walk, walk_id, options=[
+        selectinload(Walk.participations).selectinload(Participation.person),
+        selectinload(Walk.staff), selectinload(Walk.incidents),
+    ])
+    if walk is None:
+        abort(404)
+    ensure_team(current_user, walk.team_id)
+    return walk
+
+
+def _my_teams() -> list[Team]:
+    ids = team_ids_for(current_user)
+    query = select(Team).where(Team.active.is_(True)).order_by(Team.name)
+    if ids is not None:
+        query = query.where(Team.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def _chosen_team(teams: list[Team]) -> Team:
+    wanted = request.values.get("team_id", type=int)
+    for team in teams:
+        if team.id == wanted:
+            return team
+    if wanted is not None or not teams:
+        abort(404)
+    return teams[0]
+
+
+def _district_choices(team_id: int) -> dict[str, list[tuple[int, str]]]:
+    """Return the districts grouped by team, the walk's own team first."""
+    districts = db.session.scalars(
+        select(District).join(District.team).order_by(Team.name, District.is_home.desc(),
+                                                      District.name)
+    ).all()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    own = [d for d in districts if d.team_id == team_id]
+    if own:
+        groups[_("%(team)s (eget område)", team=own[0].team.name)] = [(d.id, d.name) for d in own]
+    for district in districts:
+        if district.team_id != team_id:
+            label = _("%(team)s (utanför eget område)", team=district.team.name)
+            groups.setdefault(label, []).append((district.id, district.name))
+    return groups
+
+
+def _fill_plan_choices(form: PlanForm | SeriesForm, team: Team, walk: Walk | None = None) -> None:
+    form.district_id.choices = _district_choices(team.id)
+    staff_now = [u.id for u in walk.staff] if walk else []
+    form.staff_ids.choices = [
+        (u.id, u.display_name)
+        for u in queries.staff_choices(db.session, team.id, [*staff_now, current_user.id])
+        if u.id in staff_now or rules.is_walk_staff(u, team.id)
+    ]
+    people_now = [p.person_id for p in walk.participations] if walk else []
+    form.person_ids.choices = [
+        (p.id, p.full_name)
+        for p in queries.plannable_polare(db.session, team.id, local_today(), people_now)
+    ]
+
+
+def _plan_from(form: PlanForm | SeriesForm, team_id: int, walk_date: Any) -> WalkPlan:
+    return WalkPlan(
+        team_id=team_id, walk_date=walk_date, start_time=form.start_time.data,
+        end_time=form.end_time.data, district_id=form.district_id.data,
+        meeting_point=form.meeting_point.data or "", staff_ids=form.staff_ids.data or [],
+        person_ids=form.person_ids.data or [],
+    )
+
+
+def _refused(form: Any, error: DomainError) -> int:
+    """Roll back, show the refusal on the form and return the status code to answer with."""
+    db.session.rollback()
+    show_domain_error(form, error)
+    return 409 if isinstance(error, ConflictError) else 422
+
+
+def _flash_warnings(walks: list[Walk]) -> None:
+    messages: list[str] = []
+    for walk in walks:
+        for warning in rules.walk_warnings(db.session, walk):
+            if warning.message not in messages:
+                messages.append(warning.message)
+    for message in messages:
+        flash(message, "warning")
+
+
+def _home_district(team: Team) -> int | None:
+    return next((d.id for d in team.districts if d.is_home), None)
+
+
+@bp.route("/")
+@roles(*PLANNERS)
+def index():
+    teams = _my_teams()
+    form = WalkFilterForm(request.args)
+    form.team_id.choices = [("", _("Alla team")), *((t.id, t.name) for t in teams)]
+    form.district_id.choices = [("", _("Alla stadsdelar")), *(
+        (d.id, f"{d.name} ({d.team.name})") for t in teams for d in t.districts)]
+    filters = queries.WalkFilter()
+    if form.validate():
+        filters = queries.WalkFilter(
+            team_id=form.team_id.data, status=WalkStatus(form.status.data)
+            if form.status.data else None, district_id=form.district_id.data,
+            date_from=form.date_from.data, date_to=form.date_to.data)
+    page = db.paginate(queries.walks_query(current_user, filters), per_page=PAGE_SIZE,
+                       error_out=False)
+    counts = queries.headcounts(db.session, [walk.id for walk in page.items])
+    return render_template("walks/index.html", form=form, page=page, counts=counts,
+                           teams=teams)
+
+
+@bp.route("/approve")
+@roles(*PLANNERS)
+def approval_queue():
+    page = db.paginate(queries.approval_queue_query(current_user), per_page=PAGE_SIZE,
+                       error_out=False)
+    gaps = rules.training_gaps_by_walk(db.session, page.items)
+    forms = {walk.id: ApproveForm(formdata=None, version=walk.version) for walk in page.items}
+    return render_template("walks/queue.html", page=page, gaps=gaps, forms=forms)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*PLANNERS)
+def plan():
+    teams = _my_teams()
+    team = _chosen_team(teams)
+    form = PlanForm()
+    _fill_plan_choices(form, team)
+    if request.method == "GET":
+        form.start_time.data, form.end_time.data = DEFAULT_START, DEFAULT_END
+        form.district_id.data = _home_district(team)
+        if rules.is_walk_staff(current_user, team.id):
+            form.staff_ids.data = [current_user.id]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            walk = plan_walk(db.session, current_user,
+                             _plan_from(form, team.id, form.walk_date.data))
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Nattvandringen är planerad."), "success")
+            _flash_warnings([walk])
+            return redirect(url_for("walks.detail", walk_id=walk.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("walks/plan.html", form=form, team=team, teams=teams,
+                           walk=None), status
+
+
+@bp.route("/series", methods=["GET", "POST"])
+@roles(*PLANNERS)
+def plan_many():
+    teams = _my_teams()
+    team = _chosen_team(teams)
+    form = SeriesForm()
+    _fill_plan_choices(form, team)
+    if request.method == "GET":
+        form.start_time.data, form.end_time.data = DEFAULT_START, DEFAULT_END
+        form.district_id.data = _home_district(team)
+        form.weekdays.data = [4, 5]
+        if rules.is_walk_staff(current_user, team.id):
+            form.staff_ids.data = [current_user.id]
+    status, conflicts = 200, []
+    if form.validate_on_submit():
+        try:
+            walks = plan_series(db.session, current_user,
+                                _plan_from(form, team.id, form.first_date.data),
+                                last_date=form.last_date.data, weekdays=form.weekdays.data)
+        except SeriesConflictError as error:
+            status, conflicts = _refused(form, error), error.conflicts
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)s nattvandring är planerad.",
+                           "%(num)s nattvandringar är planerade.", len(walks)), "success")
+            _flash_warnings(walks)
+            return redirect(url_for("walks.index", team_id=team.id, status="planned"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("walks/series.html", form=form, team=team, teams=teams,
+                           conflicts=conflicts), status
+
+
+@bp.route("/<int:walk_id>")
+@roles(*PLANNERS)
+def detail(walk_id: int):
+    walk = _walk_or_404(walk_id)
+    gaps = rules.training_gaps_by_walk(db.session, [walk])[walk.id]
+    return render_template(
+        "walks/detail.html", walk=walk, warnings=rules.walk_warnings(db.session, walk),
+        gaps=gaps, approve_form=ApproveForm(formdata=None, version=walk.version),
+        status_form=StatusForm(formdata=None, version=walk.version),
+        duration=rules.format_hours(walk.ends_at - walk.starts_at),
+    )
+
+
+@bp.route("/<int:walk_id>/edit", methods=["GET", "POST"])
+@roles(*PLANNERS)
+def edit(walk_id: int):
+    walk = _walk_or_404(walk_id)
+    if walk.status == WalkStatus.CANCELLED:
+        flash(_("Nattvandringen är inställd och kan inte ändras."), "danger")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    team = walk.team
+    form = PlanForm(data=None if request.method == "POST" else {
+        "walk_date": walk.walk_date, "start_time": walk.start_time, "end_time": walk.end_time,
+        "district_id": walk.district_id, "meeting_point": walk.meeting_point,
+        "staff_ids": [u.id for u in walk.staff],
+        "person_ids": [p.person_id for p in walk.participations], "version": walk.version,
+    })
+    _fill_plan_choices(form, team, walk)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_walk(db.session, current_user, walk.id,
+                        _plan_from(form, team.id, form.walk_date.data),
+                        version=form.version.data or 0)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            _flash_warnings([walk])
+            return redirect(url_for("walks.detail", walk_id=walk.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("walks/plan.html", form=form, team=team, teams=[team],
+                           walk=walk), status
+
+
+def _log_form(walk: Walk) -> LogForm:
+    categories = queries.incident_categories(db.session, [i.category_id for i in walk.incidents])
+    form_class = log_form_class(walk.participations, categories)
+    data = None
+    if request.method != "POST":
+        data = {"youths_met": walk.youths_met, "youths_talked": walk.youths_talked,
+                "note": walk.note, "version": walk.version}
+        for participation in walk.participations:
+            if participation.status != ParticipationStatus.SCHEDULED:
+                data[f"attendance_{participation.person_id}"] = participation.status.value
+        for incident in walk.incidents:
+            data[f"incident_{incident.category_id}"] = incident.count
+    form = form_class(data=data)
+    on_walk = {p.person_id for p in walk.participations}
+    form.joined_person_id.choices = [("", _("Ingen"))] + [
+        (p.id, p.full_name)
+        for p in queries.polare_active_on(db.session, walk.team_id, walk.walk_date)
+        if p.id not in on_walk
+    ]
+    return form
+
+
+def _walk_log(form: LogForm) -> WalkLog:
+    return WalkLog(
+        attendance={pid: ParticipationStatus(field.data) if field.data in (
+            ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT) else None
+            for pid, field in form.attendance_fields()},
+        youths_met=form.youths_met.data, youths_talked=form.youths_talked.data,
+        incidents={cid: field.data or 0 for cid, field in form.incident_fields()},
+        note=form.note.data or "",
+        joined_person_ids=[form.joined_person_id.data] if form.joined_person_id.data else [],
+    )
+
+
+@bp.route("/<int:walk_id>/log", methods=["GET", "POST"])
+@roles(*PLANNERS)
+def log(walk_id: int):
+    walk = _walk_or_404(walk_id)
+    if walk.status == WalkStatus.CANCELLED:
+        flash(_("Nattvandringen är inställd och kan inte ändras."), "danger")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    form = _log_form(walk)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = log_walk(db.session, current_user, walk.id, _walk_log(form),
+                             version=form.version.data or 0)
+            if form.complete.data and saved.status == WalkStatus.PLANNED:
+                complete_walk(db.session, current_user, walk.id, version=saved.version,
+                              now=local_now())
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Nattvandringen är sparad."), "success")
+            return redirect(url_for("walks.detail", walk_id=walk.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("walks/log.html", form=form, walk=walk), status
+
+
+def _status_move(walk_id: int, move_walk: Callable[[int, int, str], Any], done: str):
+    """Run a status move on the walk with the form's version and reason; back to the walk."""
+    walk = _walk_or_404(walk_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            move_walk(walk.id, form.version.data or 0, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+@bp.route("/<int:walk_id>/complete", methods=["POST"])
+@roles(*PLANNERS)
+def complete(walk_id: int):
+    return _status_move(
+        walk_id, lambda wid, version, _reason: complete_walk(
+            db.session, current_user, wid, version=version, now=local_now()),
+        _("Nattvandringen är markerad som genomförd."))
+
+
+@bp.route("/<int:walk_id>/cancel", methods=["POST"])
+@roles(*PLANNERS)
+def cancel(walk_id: int):
+    return _status_move(
+        walk_id, lambda wid, version, reason: cancel_walk(
+            db.session, current_user, wid, version=version, reason=reason),
+        _("Nattvandringen är inställd."))
+
+
+@bp.route("/<int:walk_id>/send-back", methods=["POST"])
+@roles(*PLANNERS)
+def send_back(walk_id: int):
+    return _status_move(
+        walk_id, lambda wid, version, reason: send_back_walk(
+            db.session, current_user, wid, version=version, reason=reason),
+        _("Nattvandringen är tillbaka som genomförd och kan godkännas igen."))
+
+
+@bp.route("/<int:walk_id>/approve", methods=["POST"])
+@roles(*PLANNERS)
+def approve(walk_id: int):
+    walk = _walk_or_404(walk_id)
+    form = ApproveForm()
+    back = (url_for("walks.approval_queue") if request.args.get("from") == "queue"
+            else url_for("walks.detail", walk_id=walk.id))
+    if form.validate_on_submit():
+        try:
+            approve_walk(db.session, current_user, walk.id, version=form.version.data or 0,
+                         confirm_training=form.confirm_training.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Nattvandringen %(day)s är godkänd.", day=walk.walk_date.isoformat()),
+                  "success")
+    return redirect(back)

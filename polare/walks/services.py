@@ -1,0 +1,131 @@
+"""Shared steps of every walk change: loading, access, optimistic locking, audit, send-back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from polare.audit.services import changes_between, record
+from polare.auth.access import can_access_team
+from polare.auth.models import Role, User
+from polare.clock import utcnow
+from polare.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from polare.walks.models import WALK_TRANSITIONS, Participation, Walk, WalkStatus
+
+STATUS_LABELS = {
+    WalkStatus.PLANNED: "planerad",
+    WalkStatus.COMPLETED: "genomförd",
+    WalkStatus.APPROVED: "godkänd",
+    WalkStatus.CANCELLED: "inställd",
+}
+
+#: Walk columns written to the audit log with old and new values.
+WALK_FIELDS = (
+    "walk_date", "start_time", "end_time", "district_id", "meeting_point", "status",
+    "youths_met", "youths_talked", "note", "approved_by_id", "approved_at",
+    "training_confirmed_by_id", "training_confirmed_at",
+)
+
+
+def conflict_message() -> str:
+    """Return the message shown when someone else saved the walk first."""
+    return _("Någon annan har ändrat nattvandringen sedan du öppnade den. Dina uppgifter finns "
+             "kvar nedan men är inte sparade: öppna nattvandringen igen för att se ändringarna.")
+
+
+def check_actor(actor: User | None, team_id: int) -> None:
+    """Refuse an actor who may not change walks of the team (None is the system)."""
+    if actor is None:
+        return
+    if actor.role == Role.PAYROLL:
+        raise PermissionDeniedError(_("Lön kan inte ändra nattvandringar."))
+    if not can_access_team(actor, team_id):
+        raise NotFoundError(_("Nattvandringen finns inte."))
+
+
+def load_walk(session: Session, actor: User | None, walk_id: int, version: int) -> Walk:
+    """Return the walk for a change, refusing other teams' walks and stale versions."""
+    walk = session.get(Walk, walk_id, options=[
+        selectinload(Walk.participations).selectinload(Participation.person),
+        selectinload(Walk.staff),
+        selectinload(Walk.incidents),
+    ])
+    if walk is None:
+        raise NotFoundError(_("Nattvandringen finns inte."))
+    check_actor(actor, walk.team_id)
+    if walk.version != version:
+        raise ConflictError(conflict_message())
+    return walk
+
+
+def check_changeable(walk: Walk) -> None:
+    """Refuse changes to a cancelled walk."""
+    if walk.status == WalkStatus.CANCELLED:
+        raise DomainError(_("Nattvandringen är inställd och kan inte ändras."))
+
+
+def move(walk: Walk, status: WalkStatus) -> None:
+    """Change the walk's status if the transition table allows it."""
+    if status not in WALK_TRANSITIONS[walk.status]:
+        raise DomainError(_(
+            "En %(old)s nattvandring kan inte bli %(new)s.",
+            old=_(STATUS_LABELS[walk.status]), new=_(STATUS_LABELS[status])))
+    walk.status = status
+
+
+def walk_state(walk: Walk) -> dict[str, Any]:
+    """Return the audited state of a walk: columns, staff, polare, attendance, incidents."""
+    state: dict[str, Any] = {}
+    for name in WALK_FIELDS:
+        value = getattr(walk, name)
+        state[name] = value.isoformat() if hasattr(value, "isoformat") else (
+            value.value if isinstance(value, WalkStatus) else value)
+    state["staff"] = sorted(user.id for user in walk.staff)
+    state["participants"] = sorted(p.person_id for p in walk.participations)
+    for participation in walk.participations:
+        state[f"attendance[{participation.person_id}]"] = participation.status.value
+    for incident in walk.incidents:
+        state[f"incidents[{incident.category_id}]"] = incident.count
+    return state
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a concurrent save of the same walk into a ConflictError."""
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise ConflictError(conflict_message()) from error
+
+
+def clear_approval(walk: Walk) -> None:
+    """Forget who approved the walk and any training confirmation."""
+    walk.approved_by_id = None
+    walk.approved_at = None
+    walk.training_confirmed_by_id = None
+    walk.training_confirmed_at = None
+
+
+def save_changes(
+    session: Session, actor: User | None, walk: Walk, before: dict[str, Any], action: str,
+    note: str = "",
+) -> Walk:
+    """Audit what changed since `before`; an approved walk that changed goes back to completed.
+
+    Nothing is written when nothing changed. Touching `updated_at` makes the version go up
+    even when only staff, polare or incidents changed.
+    """
+    if not changes_between(before, walk_state(walk)):
+        return walk
+    if walk.status == WalkStatus.APPROVED:
+        move(walk, WalkStatus.COMPLETED)
+        clear_approval(walk)
+        note = " ".join(filter(None, [note, _(
+            "Godkänd nattvandring ändrades och skickades tillbaka till genomförd.")]))
+    walk.updated_at = utcnow()
+    flush(session)
+    record(session, actor, action, "walk", walk.id,
+           changes=changes_between(before, walk_state(walk)), note=note)
+    return walk
