@@ -28,6 +28,7 @@ from polare.auth.passwords import hash_password
 from polare.extensions import db as flask_db
 from polare.org.models import SchoolYear, Team
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
+from polare.roster.sorting import swedish_sort_key
 
 TEST_PASSWORD = "test-password-123"
 #: Fixed "today" of the test data: every date in fixtures is derived from it.
@@ -244,7 +245,7 @@ def make_person(db) -> Callable[..., Person]:
             birth_date=birth,
             first_name=first,
             last_name=last,
-            sort_key=f"{last} {first}".lower(),
+            sort_key=swedish_sort_key(last, first),
             **overrides,
         )
         db.add(person)

@@ -36,4 +36,16 @@ def load_demo_users(session: Session) -> list[tuple[str, str]]:
 
 def load_demo(session: Session, today: date) -> list[tuple[str, str]]:
     """Load every kind of demo data, idempotently; return the demo logins."""
-    return load_demo_users(session)
+    from polare.events import demo as events_demo
+    from polare.payroll_web import demo as payroll_demo
+    from polare.privacy import demo as privacy_demo
+    from polare.reports import demo as reports_demo
+    from polare.roster import demo as roster_demo
+    from polare.walks import demo as walks_demo
+
+    logins = load_demo_users(session)
+    # Order matters: walks need enrolled polare, payroll and reports read the walks.
+    for domain in (roster_demo, privacy_demo, events_demo, walks_demo, payroll_demo,
+                   reports_demo):
+        domain.load_demo(session, today)
+    return logins

@@ -1,3 +1,244 @@
-"""Routes of the roster domain."""
+"""Roster pages: a team's polare in a school year, the waiting list, next year, the cap."""
 
-from polare.roster import bp  # noqa: F401
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from polare import clock
+from polare.auth.access import can_see_full_personnummer, roles
+from polare.auth.models import Role
+from polare.errors import DomainError
+from polare.events.training import missing_required_training
+from polare.extensions import db
+from polare.org.models import SchoolYear, Team, TeamYear
+from polare.org.services import get_settings, set_team_year_cap
+from polare.roster import bp
+from polare.roster.forms import STATUS_LABELS, CapForm, ContinueForm, RosterFilterForm
+from polare.roster.listing import (
+    OPEN_STATUSES,
+    RosterFilters,
+    looks_like_personnummer,
+    roster_query,
+    status_counts,
+)
+from polare.roster.models import Enrolment, EnrolmentStatus
+from polare.roster.scope import (
+    chosen_team_and_year,
+    may_edit,
+    school_years,
+    shown_personnummer,
+    teams_for,
+)
+from polare.roster.services import (
+    age_on,
+    continuation_candidates,
+    continue_to_next_year,
+    next_school_year,
+    reference_day,
+    waiting_list,
+    years_in_programme_by_person,
+)
+from polare.roster.services.queries import ADULT_AGE
+from polare.web import show_domain_error
+
+VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
+EDITORS = (Role.COORDINATOR,)
+PAGE_SIZE = 25
+#: Most rows a search sent by POST shows (it has no pages).
+SEARCH_LIMIT = 100
+_STATUS_VALUES = frozenset(status.value for status in EnrolmentStatus)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One enrolment as the roster shows it."""
+
+    enrolment: Enrolment
+    personnummer: str
+    age: int
+    years: int
+    consent_missing: bool
+    training_missing: list[str]
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _chosen(team_id: int | None, year_id: int | None) -> tuple[Team | None, SchoolYear]:
+    return chosen_team_and_year(db.session, current_user, team_id, year_id,
+                                today=clock.local_today())
+
+
+def _filters_from_args() -> RosterFilters:
+    status = request.args.get("status", "")
+    return RosterFilters(
+        status=EnrolmentStatus(status) if status in _STATUS_VALUES else None,
+        consent_missing=bool(request.args.get("consent")),
+        training_missing=bool(request.args.get("training")),
+        name=request.args.get("q", "").strip()[:80],
+    )
+
+
+def _filters_from_search(form: RosterFilterForm) -> RosterFilters:
+    """Return the filters of a search sent by POST; a number is searched as a personnummer."""
+    query = (form.q.data or "").strip()
+    exact_only = not can_see_full_personnummer(current_user, {form.team.data})
+    is_number = looks_like_personnummer(query)
+    return RosterFilters(
+        status=EnrolmentStatus(form.status.data) if form.status.data else None,
+        consent_missing=form.consent.data, training_missing=form.training.data,
+        name="" if is_number else query, personnummer=query if is_number else "",
+        exact_personnummer_only=exact_only,
+    )
+
+
+def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[RosterRow]:
+    """Add age, years, masked number, consent and training status to each enrolment."""
+    day = reference_day(year, clock.local_today())
+    ids = [e.person_id for e in enrolments]
+    years = years_in_programme_by_person(db.session, ids, day)
+    training = missing_required_training(db.session, ids, year.id)
+    full = can_see_full_personnummer(current_user, {team.id})
+    rows = []
+    for enrolment in enrolments:
+        person = enrolment.person
+        age = age_on(person.birth_date, max(day, person.birth_date))
+        is_open = enrolment.status in OPEN_STATUSES
+        rows.append(RosterRow(
+            enrolment=enrolment, personnummer=shown_personnummer(person, full), age=age,
+            years=years[person.id],
+            consent_missing=is_open and age < ADULT_AGE and enrolment.consent_date is None,
+            training_missing=training.get(person.id, []) if is_open else [],
+        ))
+    return rows
+
+
+def _cap(team: Team, year: SchoolYear) -> int:
+    cap = db.session.scalar(select(TeamYear.cap).where(TeamYear.team_id == team.id,
+                                                      TeamYear.school_year_id == year.id))
+    return get_settings(db.session).default_cap if cap is None else cap
+
+
+def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
+                   filters: RosterFilters, *, paged: bool, status: int = 200):
+    context: dict[str, object] = {"form": form, "team": team, "year": year,
+                                  "filters": filters, "status_labels": STATUS_LABELS,
+                                  "can_edit": may_edit(current_user), "page": None, "rows": []}
+    if team is not None:
+        query = roster_query(team.id, year.id, filters, reference_day(year, clock.local_today()),
+                             today=clock.local_today())
+        if paged:
+            page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+            enrolments = list(page.items)
+            context["page"] = page
+        else:
+            enrolments = list(db.session.scalars(query.limit(SEARCH_LIMIT)).unique())
+        context.update(
+            rows=_rows(enrolments, team, year),
+            counts=status_counts(db.session, team.id, year.id), cap=_cap(team, year),
+            waiting=waiting_list(db.session, team.id, year.id),
+            next_year=next_school_year(db.session, year),
+            cap_form=CapForm(formdata=None, data={"cap": _cap(team, year)}),
+        )
+    return render_template("roster/index.html", **context), status
+
+
+def _filter_form(args: MultiDict[str, str] | None = None) -> RosterFilterForm:
+    """Return the filter form: from the query string (GET) or the posted search (POST)."""
+    form = RosterFilterForm() if args is None else RosterFilterForm(args, meta={"csrf": False})
+    form.team.choices = [(t.id, t.name) for t in teams_for(db.session, current_user)]
+    form.year.choices = [(y.id, y.label) for y in school_years(db.session)]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles(*VIEWERS)
+def index():
+    if request.method == "POST":
+        form = _filter_form()
+        if not form.validate_on_submit():
+            team, year = _chosen(None, None)
+            return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
+        team, year = _chosen(form.team.data, form.year.data)
+        query = (form.q.data or "").strip()
+        if any(char.isdigit() for char in query):
+            # Digits may be a personnummer: answer here, never through a URL.
+            return _render_roster(form, team, year, _filters_from_search(form), paged=False)
+        return redirect(url_for(
+            "roster.index", team=team.id, year=year.id, status=form.status.data or None,
+            consent="y" if form.consent.data else None,
+            training="y" if form.training.data else None, q=query or None))
+    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    filters = _filters_from_args()
+    form = _filter_form(request.args)
+    form.team.data = team.id if team else None
+    form.year.data = year.id
+    form.q.data = filters.name
+    return _render_roster(form, team, year, filters, paged=True)
+
+
+@bp.route("/cap", methods=["POST"])
+@roles()
+def change_cap():
+    form = CapForm()
+    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    if team is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            set_team_year_cap(db.session, current_user, team.id, year.id, form.cap.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Taket för %(team)s %(year)s är nu %(cap)s.", team=team.name,
+                    year=year.label, cap=form.cap.data), "success")
+    else:
+        flash(_("Skriv ett tak mellan 0 och 500."), "danger")
+    return redirect(url_for("roster.index", team=team.id, year=year.id))
+
+
+@bp.route("/continue", methods=["GET", "POST"])
+@roles(*EDITORS)
+def continue_year():
+    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    to_year = next_school_year(db.session, year)
+    if team is None or to_year is None:
+        abort(404)
+    candidates = continuation_candidates(db.session, team.id, year.id, to_year.id)
+    form = ContinueForm()
+    form.person_ids.choices = [(c.person.id, c.person.full_name) for c in candidates
+                               if not c.already_enrolled]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = continue_to_next_year(db.session, current_user, team.id, year.id,
+                                            to_year.id, form.person_ids.data,
+                                            on=clock.local_today())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("%(n)s polare är anmälda som sökande till %(team)s %(year)s.",
+                    n=len(created), team=team.name, year=to_year.label), "success")
+            return redirect(url_for("roster.index", team=team.id, year=to_year.id))
+    elif request.method == "POST":
+        status = 422
+    ages = {c.person.id: age_on(c.person.birth_date, to_year.starts_on) for c in candidates}
+    return render_template("roster/continue.html", form=form, team=team, year=year,
+                           to_year=to_year, candidates=candidates, ages=ages,
+                           settings=get_settings(db.session)), status
+
+
+from polare.roster import enrolment_routes, person_routes  # noqa: E402,F401

@@ -1,0 +1,319 @@
+"""Person pages: register a polare, edit details and guardians, enrol in a team-year."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from polare import clock
+from polare.auth.access import (
+    can_access_any_team,
+    can_access_team,
+    can_see_full_personnummer,
+    ensure_team,
+    roles,
+)
+from polare.auth.models import User
+from polare.errors import DomainError
+from polare.extensions import db
+from polare.org.models import SchoolYear
+from polare.roster import bp
+from polare.roster.forms import (
+    STATUS_LABELS,
+    ConfirmForm,
+    EnrolExistingForm,
+    EnrolForm,
+    GuardianForm,
+    NewPersonForm,
+    PersonForm,
+)
+from polare.roster.history import person_history
+from polare.roster.identity import format_phone_se
+from polare.roster.models import Enrolment, Guardian, Person
+from polare.roster.routes import EDITORS, VIEWERS
+from polare.roster.scope import (
+    chosen_team_and_year,
+    may_edit,
+    person_or_404,
+    school_years,
+    shown_personnummer,
+    teams_for,
+)
+from polare.roster.services import (
+    GuardianInput,
+    PersonExistsError,
+    PersonInput,
+    add_guardian,
+    age_on,
+    create_enrolment,
+    create_person,
+    find_person_by_personnummer,
+    person_team_ids,
+    remove_guardian,
+    update_guardian,
+    update_person,
+    years_in_programme_on,
+)
+from polare.web import show_domain_error
+
+
+def _person_input(form: PersonForm) -> PersonInput:
+    return PersonInput(
+        personnummer=form.personnummer.data or "", first_name=form.first_name.data or "",
+        last_name=form.last_name.data or "", phone=form.phone.data or "",
+        email=form.email.data or "", address=form.address.data or "",
+        school=form.school.data or "", notes=form.notes.data or "",
+        prior_years=form.prior_years.data or 0,
+    )
+
+
+def _guardian_input(name: str | None, phone: str | None, email: str | None,
+                    relation: str | None) -> GuardianInput:
+    return GuardianInput(name=name or "", phone=phone or "", email=email or "",
+                         relation=relation or "")
+
+
+def _enrol_choices(form: NewPersonForm | EnrolForm) -> None:
+    form.team_id.choices = [(t.id, t.name) for t in teams_for(db.session, current_user)]
+    form.school_year_id.choices = [(y.id, y.label) for y in school_years(db.session)]
+
+
+def _register(form: NewPersonForm) -> Person:
+    """Create the person, their first guardian if given, and the application."""
+    today = clock.local_today()
+    person = create_person(db.session, current_user, _person_input(form), today=today)
+    if form.guardian_name.data or form.guardian_phone.data:
+        try:
+            add_guardian(db.session, current_user, person, _guardian_input(
+                form.guardian_name.data, form.guardian_phone.data, form.guardian_email.data,
+                form.guardian_relation.data))
+        except DomainError as error:
+            error.field = f"guardian_{error.field}" if error.field else None
+            raise
+    ensure_team(current_user, form.team_id.data)
+    create_enrolment(db.session, current_user, person, form.team_id.data,
+                     form.school_year_id.data, on=today)
+    return person
+
+
+@bp.route("/persons/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def person_create():
+    form = NewPersonForm()
+    _enrol_choices(form)
+    if request.method == "GET":
+        team, year = chosen_team_and_year(
+            db.session, current_user, request.args.get("team", type=int),
+            request.args.get("year", type=int), today=clock.local_today())
+        form.team_id.data = team.id if team else None
+        form.school_year_id.data = year.id
+    existing, existing_visible, status = None, False, 200
+    if form.validate_on_submit():
+        try:
+            person = _register(form)
+        except PersonExistsError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            existing = error.person
+            existing_visible = can_access_any_team(current_user,
+                                                   person_team_ids(db.session, existing.id))
+            status = 422
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("%(name)s är registrerad och anmäld.", name=person.full_name), "success")
+            return redirect(url_for("roster.person_view", person_id=person.id))
+    elif request.method == "POST":
+        status = 422
+    enrol_existing = EnrolExistingForm(formdata=None, data={
+        "personnummer": form.personnummer.data, "team_id": form.team_id.data,
+        "school_year_id": form.school_year_id.data}) if existing else None
+    return render_template("roster/person_form.html", form=form, person=None,
+                           existing=existing, existing_visible=existing_visible,
+                           enrol_existing=enrol_existing), status
+
+
+@bp.route("/persons/enrol-existing", methods=["POST"])
+@roles(*EDITORS)
+def person_enrol_existing():
+    form = EnrolExistingForm()
+    if not (form.validate_on_submit() and form.team_id.data.isdigit()
+            and form.school_year_id.data.isdigit()):
+        abort(400)
+    team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
+    ensure_team(current_user, team_id)
+    try:
+        person = find_person_by_personnummer(db.session, form.personnummer.data,
+                                             today=clock.local_today())
+        if person is None:
+            raise DomainError(_("Ingen person har det personnumret."))
+        create_enrolment(db.session, current_user, person, team_id, year_id,
+                         on=clock.local_today())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("roster.person_create", team=team_id, year=year_id))
+    db.session.commit()
+    flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+    return redirect(url_for("roster.person_view", person_id=person.id))
+
+
+def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm | None = None,
+                   status: int = 200):
+    today = clock.local_today()
+    full = can_see_full_personnummer(current_user, team_ids)
+    enrolments = list(db.session.scalars(
+        select(Enrolment).join(Enrolment.school_year)
+        .where(Enrolment.person_id == person.id)
+        .options(joinedload(Enrolment.team), joinedload(Enrolment.school_year),
+                 joinedload(Enrolment.consent_guardian))
+        .order_by(SchoolYear.starts_on.desc(), Enrolment.id)
+    ))
+    registrar_ids = {e.consent_registered_by_id for e in enrolments} - {None}
+    registrars = {u.id: u.display_name for u in db.session.scalars(
+        select(User).where(User.id.in_(registrar_ids)))} if registrar_ids else {}
+    if enrol_form is None:
+        enrol_form = EnrolForm(formdata=None)
+        _enrol_choices(enrol_form)
+    return render_template(
+        "roster/person.html", person=person, enrolments=enrolments, registrars=registrars,
+        personnummer=shown_personnummer(person, full),
+        age=age_on(person.birth_date, today),
+        years=years_in_programme_on(db.session, person, today),
+        history=person_history(db.session, person, enrolments, full_personnummer=full),
+        status_labels=STATUS_LABELS, can_edit=may_edit(current_user), enrol_form=enrol_form,
+        confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
+        manages={e.id for e in enrolments if can_access_team(current_user, e.team_id)},
+    ), status
+
+
+@bp.route("/persons/<int:person_id>")
+@roles(*VIEWERS)
+def person_view(person_id: int):
+    person, team_ids = person_or_404(db.session, current_user, person_id)
+    return _render_person(person, team_ids)
+
+
+@bp.route("/persons/<int:person_id>/edit", methods=["GET", "POST"])
+@roles(*EDITORS)
+def person_edit(person_id: int):
+    person, _team_ids = person_or_404(db.session, current_user, person_id)
+    form = PersonForm(obj=person)
+    if request.method == "GET" and person.phone:
+        form.phone.data = format_phone_se(person.phone)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_person(db.session, current_user, person, _person_input(form),
+                          today=clock.local_today())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("roster.person_view", person_id=person.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("roster/person_form.html", form=form, person=person,
+                           existing=None), status
+
+
+@bp.route("/persons/<int:person_id>/enrol", methods=["POST"])
+@roles(*EDITORS)
+def person_enrol(person_id: int):
+    person, team_ids = person_or_404(db.session, current_user, person_id)
+    form = EnrolForm()
+    _enrol_choices(form)
+    if form.validate_on_submit():
+        try:
+            enrolment = create_enrolment(db.session, current_user, person, form.team_id.data,
+                                         form.school_year_id.data, on=clock.local_today())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+            return redirect(url_for("roster.enrolment_view", enrolment_id=enrolment.id))
+    return _render_person(person, team_ids, enrol_form=form, status=422)
+
+
+def _guardian_or_404(guardian_id: int) -> Guardian:
+    guardian = db.session.get(Guardian, guardian_id)
+    if guardian is None:
+        abort(404)
+    person_or_404(db.session, current_user, guardian.person_id)
+    return guardian
+
+
+def _guardian_form_page(form: GuardianForm, person: Person, guardian: Guardian | None,
+                        status: int):
+    return render_template("roster/guardian_form.html", form=form, person=person,
+                           guardian=guardian), status
+
+
+@bp.route("/persons/<int:person_id>/guardians/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def guardian_create(person_id: int):
+    person, _team_ids = person_or_404(db.session, current_user, person_id)
+    form = GuardianForm()
+    if form.validate_on_submit():
+        try:
+            add_guardian(db.session, current_user, person, _guardian_input(
+                form.name.data, form.phone.data, form.email.data, form.relation.data))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Vårdnadshavaren är tillagd."), "success")
+            return redirect(url_for("roster.person_view", person_id=person.id))
+    return _guardian_form_page(form, person, None,
+                               422 if request.method == "POST" else 200)
+
+
+@bp.route("/guardians/<int:guardian_id>", methods=["GET", "POST"])
+@roles(*EDITORS)
+def guardian_edit(guardian_id: int):
+    guardian = _guardian_or_404(guardian_id)
+    form = GuardianForm(obj=guardian)
+    if request.method == "GET" and guardian.phone:
+        form.phone.data = format_phone_se(guardian.phone)
+    if form.validate_on_submit():
+        try:
+            update_guardian(db.session, current_user, guardian, _guardian_input(
+                form.name.data, form.phone.data, form.email.data, form.relation.data))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("roster.person_view", person_id=guardian.person_id))
+    return _guardian_form_page(form, guardian.person, guardian,
+                               422 if request.method == "POST" else 200)
+
+
+@bp.route("/guardians/<int:guardian_id>/remove", methods=["POST"])
+@roles(*EDITORS)
+def guardian_remove(guardian_id: int):
+    guardian = _guardian_or_404(guardian_id)
+    person_id = guardian.person_id
+    if ConfirmForm().validate_on_submit():
+        try:
+            remove_guardian(db.session, current_user, guardian)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Vårdnadshavaren är borttagen."), "success")
+    return redirect(url_for("roster.person_view", person_id=person_id))

@@ -1,0 +1,86 @@
+"""Roster services: persons and guardians, the enrolment workflow, and questions others ask.
+
+Other domains import from here, e.g. `from polare.roster.services import active_enrolment_on`.
+"""
+
+from polare.roster.services.enrolments import (
+    STATUS_NAMES,
+    CapReachedError,
+    ConsentMissingError,
+    EnrolmentTransitionError,
+    NotEligibleError,
+    activate_enrolment,
+    create_enrolment,
+    decline_enrolment,
+    end_enrolment,
+    get_enrolment,
+    register_consent,
+    waitlist_enrolment,
+)
+from polare.roster.services.next_year import (
+    Candidate,
+    continuation_candidates,
+    continue_to_next_year,
+    next_school_year,
+)
+from polare.roster.services.persons import (
+    GuardianInput,
+    PersonExistsError,
+    PersonInput,
+    add_guardian,
+    create_person,
+    find_person_by_personnummer,
+    remove_guardian,
+    update_guardian,
+    update_person,
+)
+from polare.roster.services.queries import (
+    active_enrolment_on,
+    age_on,
+    count_active,
+    is_minor_on,
+    latest_birth_date_for_age,
+    person_team_ids,
+    reference_day,
+    waiting_list,
+    years_in_programme_by_person,
+    years_in_programme_on,
+)
+
+__all__ = [
+    "STATUS_NAMES",
+    "Candidate",
+    "CapReachedError",
+    "ConsentMissingError",
+    "EnrolmentTransitionError",
+    "GuardianInput",
+    "NotEligibleError",
+    "PersonExistsError",
+    "PersonInput",
+    "activate_enrolment",
+    "active_enrolment_on",
+    "add_guardian",
+    "age_on",
+    "continuation_candidates",
+    "continue_to_next_year",
+    "count_active",
+    "create_enrolment",
+    "create_person",
+    "decline_enrolment",
+    "end_enrolment",
+    "find_person_by_personnummer",
+    "get_enrolment",
+    "is_minor_on",
+    "latest_birth_date_for_age",
+    "next_school_year",
+    "person_team_ids",
+    "reference_day",
+    "register_consent",
+    "remove_guardian",
+    "update_guardian",
+    "update_person",
+    "waiting_list",
+    "waitlist_enrolment",
+    "years_in_programme_by_person",
+    "years_in_programme_on",
+]

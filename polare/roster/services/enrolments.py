@@ -1,0 +1,287 @@
+"""The enrolment workflow: apply, activate (eligibility, consent, cap), waitlist, end.
+
+Activation takes the team-year lock before it reads anything it decides on, so two
+coordinators activating the last place at the same moment queue on that row (PostgreSQL
+`SELECT … FOR UPDATE`; on SQLite the write transaction began with `BEGIN IMMEDIATE`) and the
+second one counts the first one's activation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from payroll.ages import age_on
+from polare.audit.services import changes_between, record, snapshot
+from polare.clock import utcnow
+from polare.errors import DomainError, NotFoundError
+from polare.org.models import SchoolYear, Team, TeamYear
+from polare.org.services import ensure_team_year, get_settings, lock_team_year
+from polare.roster.models import (
+    ENROLMENT_TRANSITIONS,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Person,
+)
+from polare.roster.services.queries import ADULT_AGE, count_active
+from polare.roster.services.texts import clean_text
+
+#: Swedish names of the statuses, as they appear in messages.
+STATUS_NAMES = {
+    EnrolmentStatus.APPLICANT: "sökande",
+    EnrolmentStatus.ACTIVE: "aktiv",
+    EnrolmentStatus.WAITLISTED: "på väntelistan",
+    EnrolmentStatus.DECLINED: "avböjd",
+    EnrolmentStatus.ENDED: "avslutad",
+}
+
+ENROLMENT_FIELDS = (
+    "status", "applied_on", "activated_on", "ended_on", "end_reason", "waitlisted_at",
+    "consent_date", "consent_guardian_id", "consent_registered_by_id",
+)
+
+
+class CapReachedError(DomainError):
+    """The team already has as many active polare as its cap allows this school year."""
+
+
+class EnrolmentTransitionError(DomainError):
+    """The enrolment's status does not allow the requested move."""
+
+
+class NotEligibleError(DomainError):
+    """The person's age on the activation date is outside the eligible range."""
+
+
+class ConsentMissingError(DomainError):
+    """A polare under 18 has no written guardian consent dated on or before activation."""
+
+
+def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
+    """Return the enrolment with its person, team and school year, read afresh."""
+    enrolment = session.scalars(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .options(joinedload(Enrolment.person), joinedload(Enrolment.team),
+                 joinedload(Enrolment.school_year))
+        .execution_options(populate_existing=True)
+    ).first()
+    if enrolment is None:
+        raise NotFoundError("Anmälan finns inte.")
+    return enrolment
+
+
+def _move(session: Session, actor: object, enrolment: Enrolment, target: EnrolmentStatus,
+          before: dict[str, object], **values: object) -> Enrolment:
+    """Set the new status and values, flush and audit the change."""
+    enrolment.status = target
+    for name, value in values.items():
+        setattr(enrolment, name, value)
+    session.flush()
+    record(session, actor, "update", "enrolment", enrolment.id,
+           changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
+           note=f"{STATUS_NAMES[EnrolmentStatus(before['status'])]} → {STATUS_NAMES[target]}")
+    return enrolment
+
+
+def check_transition(enrolment: Enrolment, target: EnrolmentStatus) -> None:
+    """Refuse a move that ENROLMENT_TRANSITIONS does not allow."""
+    if target not in ENROLMENT_TRANSITIONS[enrolment.status]:
+        raise EnrolmentTransitionError(
+            f"Anmälan är {STATUS_NAMES[enrolment.status]} och kan inte bli "
+            f"{STATUS_NAMES[target]}."
+        )
+
+
+def _check_within_year(year: SchoolYear, day: date, field: str) -> None:
+    if not year.contains(day):
+        raise DomainError(
+            f"{day.isoformat()} ligger utanför läsåret {year.label} "
+            f"({year.starts_on.isoformat()} – {year.ends_on.isoformat()}).",
+            field=field,
+        )
+
+
+def check_eligible(session: Session, person: Person, on: date) -> None:
+    """Refuse a person whose age on the day is outside the configured range."""
+    settings = get_settings(session)
+    age = age_on(person.birth_date, on)
+    if age < settings.min_age:
+        raise NotEligibleError(f"Åldern {age} är under {settings.min_age} den {on.isoformat()}.",
+                               field="on")
+    if age > settings.max_age:
+        raise NotEligibleError(f"Åldern {age} är över {settings.max_age} den {on.isoformat()}.",
+                               field="on")
+
+
+def check_consent(enrolment: Enrolment, on: date) -> None:
+    """Refuse activating a polare under 18 without a guardian's written consent by that day."""
+    person = enrolment.person
+    age = age_on(person.birth_date, on)
+    if age >= ADULT_AGE:
+        return
+    guardian = enrolment.consent_guardian
+    if enrolment.consent_date is None or guardian is None or not guardian.phone:
+        raise ConsentMissingError(
+            f"Samtycke från vårdnadshavare saknas: {person.full_name} är {age} år "
+            f"den {on.isoformat()}."
+        )
+    if enrolment.consent_date > on:
+        raise ConsentMissingError(
+            f"Samtycke från vårdnadshavare saknas den {on.isoformat()}: samtycket är daterat "
+            f"{enrolment.consent_date.isoformat()}."
+        )
+
+
+def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
+    other = session.scalars(
+        select(Enrolment).where(
+            Enrolment.person_id == enrolment.person_id,
+            Enrolment.school_year_id == enrolment.school_year_id,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            Enrolment.id != enrolment.id,
+        ).options(joinedload(Enrolment.team))
+    ).first()
+    if other is not None:
+        raise DomainError(
+            f"{enrolment.person.full_name} är redan aktiv i {other.team.name} "
+            f"{enrolment.school_year.label}."
+        )
+
+
+def _check_cap(session: Session, enrolment: Enrolment, team_year: TeamYear) -> None:
+    cap = session.scalar(select(TeamYear.cap).where(TeamYear.id == team_year.id))
+    active = count_active(session, enrolment.team_id, enrolment.school_year_id)
+    if active >= cap:
+        raise CapReachedError(
+            f"{enrolment.team.name} har redan {active} aktiva polare "
+            f"{enrolment.school_year.label}."
+        )
+
+
+def activate_enrolment(
+    session: Session, actor: object, enrolment_id: int, *, on: date
+) -> Enrolment:
+    """Make an applicant or waitlisted enrolment active from the day, within every rule."""
+    key = session.execute(
+        select(Enrolment.team_id, Enrolment.school_year_id).where(Enrolment.id == enrolment_id)
+    ).first()
+    if key is None:
+        raise NotFoundError("Anmälan finns inte.")
+    team_year = lock_team_year(session, key.team_id, key.school_year_id)
+    enrolment = get_enrolment(session, enrolment_id)
+    check_transition(enrolment, EnrolmentStatus.ACTIVE)
+    _check_within_year(enrolment.school_year, on, "on")
+    check_eligible(session, enrolment.person, on)
+    check_consent(enrolment, on)
+    _check_not_active_elsewhere(session, enrolment)
+    _check_cap(session, enrolment, team_year)
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    return _move(session, actor, enrolment, EnrolmentStatus.ACTIVE, before, activated_on=on)
+
+
+def waitlist_enrolment(session: Session, actor: object, enrolment_id: int) -> Enrolment:
+    """Put an applicant on the team's waiting list, after those already waiting."""
+    enrolment = get_enrolment(session, enrolment_id)
+    check_transition(enrolment, EnrolmentStatus.WAITLISTED)
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    return _move(session, actor, enrolment, EnrolmentStatus.WAITLISTED, before,
+                 waitlisted_at=utcnow())
+
+
+def decline_enrolment(session: Session, actor: object, enrolment_id: int) -> Enrolment:
+    """Decline an applicant or a waitlisted enrolment."""
+    enrolment = get_enrolment(session, enrolment_id)
+    check_transition(enrolment, EnrolmentStatus.DECLINED)
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    return _move(session, actor, enrolment, EnrolmentStatus.DECLINED, before)
+
+
+def end_enrolment(
+    session: Session, actor: object, enrolment_id: int, *, on: date, reason: str
+) -> Enrolment:
+    """End an active enrolment on the day (not active from then on); frees its place."""
+    enrolment = get_enrolment(session, enrolment_id)
+    check_transition(enrolment, EnrolmentStatus.ENDED)
+    reason = clean_text(reason, "Anledning", field="reason", max_length=200)
+    if not reason:
+        raise DomainError("Skriv varför anmälan avslutas.", field="reason")
+    _check_within_year(enrolment.school_year, on, "on")
+    if enrolment.activated_on is not None and on < enrolment.activated_on:
+        raise DomainError(
+            f"Slutdatumet kan inte vara före aktiveringsdatumet "
+            f"{enrolment.activated_on.isoformat()}.",
+            field="on",
+        )
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    return _move(session, actor, enrolment, EnrolmentStatus.ENDED, before, ended_on=on,
+                 end_reason=reason)
+
+
+def register_consent(
+    session: Session, actor: object, enrolment_id: int, *, guardian_id: int,
+    consent_date: date, today: date,
+) -> Enrolment:
+    """Record a guardian's written consent for the enrolment, and who registered it."""
+    enrolment = get_enrolment(session, enrolment_id)
+    if enrolment.status in (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED):
+        raise EnrolmentTransitionError(
+            f"Anmälan är {STATUS_NAMES[enrolment.status]}: samtycke kan inte registreras."
+        )
+    guardian = session.get(Guardian, guardian_id)
+    if guardian is None or guardian.person_id != enrolment.person_id:
+        raise DomainError("Välj en av personens vårdnadshavare.", field="guardian_id")
+    if not guardian.phone:
+        raise DomainError(f"{guardian.name} saknar telefonnummer.", field="guardian_id")
+    if consent_date > today:
+        raise DomainError("Samtycket kan inte vara daterat i framtiden.", field="consent_date")
+    if (enrolment.activated_on is not None and consent_date > enrolment.activated_on
+            and age_on(enrolment.person.birth_date, enrolment.activated_on) < ADULT_AGE):
+        raise DomainError(
+            f"Anmälan är aktiv sedan {enrolment.activated_on.isoformat()}: samtycket måste "
+            "vara daterat senast då.",
+            field="consent_date",
+        )
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    enrolment.consent_date = consent_date
+    enrolment.consent_guardian_id = guardian.id
+    enrolment.consent_registered_by_id = getattr(actor, "id", None)
+    enrolment.consent_registered_at = utcnow()
+    session.flush()
+    record(session, actor, "consent", "enrolment", enrolment.id,
+           changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
+           note=f"Samtycke från {guardian.name}")
+    return enrolment
+
+
+def create_enrolment(
+    session: Session, actor: object, person: Person, team_id: int, school_year_id: int, *,
+    on: date,
+) -> Enrolment:
+    """Enrol the person as an applicant in the team for the school year."""
+    team = session.get(Team, team_id)
+    year = session.get(SchoolYear, school_year_id)
+    if team is None or not team.active:
+        raise DomainError("Välj ett aktivt team.", field="team_id")
+    if year is None:
+        raise DomainError("Välj ett läsår.", field="school_year_id")
+    exists = session.scalar(select(Enrolment.id).where(
+        Enrolment.person_id == person.id, Enrolment.team_id == team_id,
+        Enrolment.school_year_id == school_year_id,
+    ))
+    if exists is not None:
+        raise DomainError(f"{person.full_name} är redan anmäld till {team.name} {year.label}.",
+                          field="team_id")
+    ensure_team_year(session, team_id, school_year_id)
+    enrolment = Enrolment(person_id=person.id, team_id=team_id, school_year_id=school_year_id,
+                          status=EnrolmentStatus.APPLICANT, applied_on=on)
+    session.add(enrolment)
+    session.flush()
+    record(session, actor, "create", "enrolment", enrolment.id,
+           changes=changes_between({}, {"person_id": person.id, "team": team.name,
+                                        "school_year": year.label, "status": "applicant",
+                                        "applied_on": on.isoformat()}))
+    return enrolment
