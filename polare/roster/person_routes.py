@@ -18,8 +18,12 @@ from polare.auth.access import (
 )
 from polare.auth.models import User
 from polare.errors import DomainError
+from polare.events.attendance import events_attended
+from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear
+from polare.org.services import school_year_on
+from polare.privacy.access_log import audit_personnummer_view
 from polare.roster import bp
 from polare.roster.forms import (
     STATUS_LABELS,
@@ -181,6 +185,18 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None)
         _enrol_choices(enrol_form)
+    current_year = school_year_on(db.session, today)
+    training = {}
+    if current_year is not None:
+        training = {
+            "training_year": current_year,
+            "attended_events": events_attended(db.session, person.id, current_year.id),
+            "missing_training": missing_required_training(
+                db.session, [person.id], current_year.id)[person.id],
+        }
+    if full and person.personnummer:
+        audit_personnummer_view(db.session, current_user, person.id)
+        db.session.commit()
     return render_template(
         "roster/person.html", person=person, enrolments=enrolments, registrars=registrars,
         personnummer=shown_personnummer(person, full),
@@ -190,6 +206,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
         status_labels=STATUS_LABELS, can_edit=may_edit(current_user), enrol_form=enrol_form,
         confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
         manages={e.id for e in enrolments if can_access_team(current_user, e.team_id)},
+        **training,
     ), status
 
 
