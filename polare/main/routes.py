@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
+from polare.admin.forms import ROLE_LABELS
 from polare.auth.access import ALL_ROLES, public, roles
 from polare.auth.routes import safe_next
+from polare.clock import local_today
 from polare.extensions import db
 from polare.main import bp
+from polare.reports.dashboard import build_dashboard
 
 
 @bp.route("/")
 @roles(*ALL_ROLES)
 def index():
-    return render_template("main/index.html")
+    board = build_dashboard(db.session, current_user, local_today())
+    return render_template("main/index.html", board=board,
+                           role_label=ROLE_LABELS[current_user.role])
 
 
 @bp.route("/healthz")

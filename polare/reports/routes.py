@@ -1,3 +1,175 @@
-"""Routes of the reports domain."""
+"""Routes of the reports domain: the follow-up report, its workbook, and admin's inputs."""
 
-from polare.reports import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from polare.auth.access import roles, team_ids_for
+from polare.auth.models import Role
+from polare.clock import local_today
+from polare.errors import DomainError
+from polare.extensions import db
+from polare.org.models import District, SchoolYear, Team
+from polare.reports import bp, services
+from polare.reports.charts import report_charts
+from polare.reports.figures import Report
+from polare.reports.forms import BudgetForm, ContributionRateForm, DeleteForm, ReportFilterForm
+from polare.reports.models import Budget, EmployerContributionRate
+from polare.reports.periods import tertial_of
+from polare.reports.report import compute_report
+from polare.reports.scope import scope_for, sees_cost
+from polare.reports.tables import cell_text, is_number, report_tables
+from polare.reports.workbook import report_workbook
+from polare.web import show_domain_error
+
+REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterForm:
+    """Return the filter form read from the query string, with choices the user may pick."""
+    allowed = team_ids_for(current_user)
+    teams = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))
+             if allowed is None or t.id in allowed]
+    districts = [
+        (d.id, f"{d.name} ({team})") for d, team in db.session.execute(
+            select(District, Team.name).join(Team, Team.id == District.team_id)
+            .order_by(Team.name, District.is_home.desc(), District.name))
+    ]
+    form = ReportFilterForm(request.args)
+    form.set_choices(school_years, teams, districts)
+    if not request.args:
+        form.period.data = "tertial"
+        form.tertial.data = f"{today.year}-{tertial_of(today)}"
+    return form
+
+
+def _report_from_request() -> tuple[ReportFilterForm, Report | None]:
+    """Read the filter and compute the report, or return the form with its errors."""
+    today = local_today()
+    school_years = list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)))
+    form = _filter_form(school_years, today)
+    if not form.validate():
+        return form, None
+    span = form.span(school_years)
+    if span is None:
+        return form, None
+    scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
+                      district_ids=form.districts.data or ())
+    return form, compute_report(db.session, scope, today=today,
+                                with_cost=sees_cost(current_user))
+
+
+@bp.route("/")
+@roles(*REPORT_ROLES)
+def index():
+    form, report = _report_from_request()
+    charts = report_charts(report) if report is not None else []
+    tables = {table.key: table for table in report_tables(report)} if report else {}
+    return render_template("reports/index.html", form=form, report=report, tables=tables,
+                           charts=charts, cell_text=cell_text, is_number=is_number,
+                           query=request.query_string.decode())
+
+
+@bp.route("/export.xlsx")
+@roles(*REPORT_ROLES)
+def export():
+    form, report = _report_from_request()
+    if report is None:
+        flash(_("Välj en period för rapporten."), "danger")
+        return redirect(url_for("reports.index"))
+    name = f"uppfoljning-{report.scope.date_from.isoformat()}-{report.scope.date_to.isoformat()}"
+    return Response(report_workbook(report), mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+# ---------------------------------------------------------------- admin: contribution rates
+
+
+@bp.route("/contribution-rates")
+@roles(Role.ADMIN)
+def rates():
+    rows = db.session.scalars(
+        select(EmployerContributionRate).order_by(EmployerContributionRate.valid_from.desc(),
+                                                  EmployerContributionRate.age_from)
+    ).all()
+    return render_template("reports/rates.html", rates=rows, delete_form=DeleteForm(),
+                           age_span=services.age_span)
+
+
+@bp.route("/contribution-rates/new", methods=["GET", "POST"], defaults={"rate_id": None})
+@bp.route("/contribution-rates/<int:rate_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def rate_edit(rate_id: int | None):
+    rate = db.session.get(EmployerContributionRate, rate_id) if rate_id else None
+    if rate_id and rate is None:
+        abort(404)
+    form = ContributionRateForm(obj=rate)
+    if form.validate_on_submit():
+        try:
+            services.save_contribution_rate(
+                db.session, current_user, rate, label=form.label.data,
+                valid_from=form.valid_from.data, valid_to=form.valid_to.data,
+                age_from=form.age_from.data, age_to=form.age_to.data,
+                rate_percent=form.rate_percent.data, is_example=form.is_example.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return render_template("reports/rate_form.html", form=form, rate=rate), 422
+        db.session.commit()
+        flash(_("Avgiften är sparad."), "success")
+        return redirect(url_for("reports.rates"))
+    return render_template("reports/rate_form.html", form=form, rate=rate)
+
+
+@bp.route("/contribution-rates/<int:rate_id>/delete", methods=["POST"])
+@roles(Role.ADMIN)
+def rate_delete(rate_id: int):
+    if DeleteForm().validate_on_submit():
+        try:
+            services.delete_contribution_rate(db.session, current_user, rate_id)
+        except DomainError:
+            db.session.rollback()
+            abort(404)
+        db.session.commit()
+        flash(_("Avgiften är borttagen."), "success")
+    return redirect(url_for("reports.rates"))
+
+
+# ---------------------------------------------------------------- admin: budgets
+
+
+@bp.route("/budgets")
+@roles(Role.ADMIN)
+def budgets():
+    rows = db.session.execute(
+        select(SchoolYear, Budget.amount).outerjoin(Budget, Budget.school_year_id == SchoolYear.id)
+        .order_by(SchoolYear.starts_on.desc())
+    ).all()
+    return render_template("reports/budgets.html", rows=rows)
+
+
+@bp.route("/budgets/<int:school_year_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def budget_edit(school_year_id: int):
+    year = db.session.get(SchoolYear, school_year_id)
+    if year is None:
+        abort(404)
+    budget = db.session.scalar(select(Budget).where(Budget.school_year_id == year.id))
+    form = BudgetForm(obj=budget)
+    if form.validate_on_submit():
+        try:
+            services.save_budget(db.session, current_user, year.id, form.amount.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return render_template("reports/budget_form.html", form=form, year=year), 422
+        db.session.commit()
+        flash(_("Budgeten för %(year)s är sparad.", year=year.label), "success")
+        return redirect(url_for("reports.budgets"))
+    return render_template("reports/budget_form.html", form=form, year=year)

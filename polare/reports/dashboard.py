@@ -1,0 +1,193 @@
+"""The start page's figures for a user's teams: this month and this school year at a glance.
+
+A fixed number of queries: walks in one grouped query, active polare in one, caps in one,
+required training in the events domain's two, and cost from the report's cost queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+import payroll
+from polare.auth.access import team_ids_for
+from polare.auth.models import User
+from polare.events.training import missing_required_training
+from polare.org.models import SchoolYear, Team, TeamYear
+from polare.org.services import get_settings, school_year_on
+from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
+from polare.reports.figures import COUNTED_STATUSES
+from polare.reports.periods import month_key, month_span
+from polare.reports.scope import ReportScope, sees_cost
+from polare.roster.models import Enrolment, EnrolmentStatus
+from polare.walks.models import Walk, WalkStatus
+
+
+@dataclass
+class WalkFigures:
+    """Walks done and planned and the youths met and talked with in a period."""
+
+    done: int = 0
+    planned: int = 0
+    met: int = 0
+    talked: int = 0
+
+
+@dataclass
+class TeamStatus:
+    """A team's active polare against its cap, walks to approve and training gaps."""
+
+    team_id: int
+    name: str
+    active: int = 0
+    cap: int = 0
+    awaiting_approval: int = 0
+    missing_training: int = 0
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    """Stipends of the school year so far and the open period's preliminary total."""
+
+    year_stipends: Decimal
+    open_month: str
+    open_total: Decimal
+    notes: list[str]
+
+
+@dataclass
+class Dashboard:
+    """Everything the start page shows."""
+
+    today: date
+    month: str
+    school_year: SchoolYear | None
+    this_month: WalkFigures = field(default_factory=WalkFigures)
+    this_year: WalkFigures = field(default_factory=WalkFigures)
+    teams: list[TeamStatus] = field(default_factory=list)
+    cost: CostSummary | None = None
+
+    @property
+    def active(self) -> int:
+        """Return the active polare of all the teams."""
+        return sum(team.active for team in self.teams)
+
+    @property
+    def cap(self) -> int:
+        """Return the caps of all the teams."""
+        return sum(team.cap for team in self.teams)
+
+    @property
+    def awaiting_approval(self) -> int:
+        """Return the walks of all the teams waiting for approval."""
+        return sum(team.awaiting_approval for team in self.teams)
+
+    @property
+    def missing_training(self) -> int:
+        """Return the active polare lacking required training."""
+        return sum(team.missing_training for team in self.teams)
+
+
+def _teams(session: Session, user: User) -> list[Team]:
+    allowed = team_ids_for(user)
+    if allowed is not None:
+        return sorted(user.teams, key=lambda team: team.name)
+    return list(session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name)))
+
+
+def _walk_figures(
+    session: Session, board: Dashboard, team_ids: list[int], statuses: dict[int, TeamStatus]
+) -> None:
+    """Fill in the walk figures of the month and school year, and the walks to approve."""
+    first, last = month_span(board.today.year, board.today.month)
+    in_month = case((and_(Walk.walk_date >= first, Walk.walk_date <= last), 1), else_=0)
+    year = board.school_year
+    if year is not None:
+        in_year = case((and_(Walk.walk_date >= year.starts_on,
+                             Walk.walk_date <= year.ends_on), 1), else_=0)
+        wanted = or_(in_month == 1, in_year == 1, Walk.status == WalkStatus.COMPLETED)
+    else:
+        in_year = literal_column("0")
+        wanted = or_(in_month == 1, Walk.status == WalkStatus.COMPLETED)
+    keys = (Walk.team_id, Walk.status, in_month, in_year)
+    rows = session.execute(
+        select(*keys, func.count(Walk.id), func.coalesce(func.sum(Walk.youths_met), 0),
+               func.coalesce(func.sum(Walk.youths_talked), 0))
+        .where(Walk.team_id.in_(team_ids), Walk.status != WalkStatus.CANCELLED, wanted)
+        .group_by(*keys)
+    )
+    for team_id, status, month_flag, year_flag, count, met, talked in rows:
+        if status == WalkStatus.COMPLETED:
+            statuses[team_id].awaiting_approval += count
+        for flag, figures in ((month_flag, board.this_month), (year_flag, board.this_year)):
+            if not flag:
+                continue
+            if status in COUNTED_STATUSES:
+                figures.done += count
+                figures.met += int(met)
+                figures.talked += int(talked)
+            elif status == WalkStatus.PLANNED:
+                figures.planned += count
+
+
+def _roster_figures(
+    session: Session, year: SchoolYear, team_ids: list[int], statuses: dict[int, TeamStatus]
+) -> None:
+    """Fill in active polare, caps and missing required training of the school year."""
+    active = session.execute(
+        select(Enrolment.team_id, Enrolment.person_id).where(
+            Enrolment.school_year_id == year.id, Enrolment.team_id.in_(team_ids),
+            Enrolment.status == EnrolmentStatus.ACTIVE)
+    ).all()
+    caps = dict(session.execute(
+        select(TeamYear.team_id, TeamYear.cap).where(TeamYear.school_year_id == year.id,
+                                                     TeamYear.team_id.in_(team_ids))
+    ).all())
+    default_cap = get_settings(session).default_cap
+    missing = missing_required_training(session, {p for _t, p in active}, year.id)
+    for status in statuses.values():
+        status.cap = caps.get(status.team_id, default_cap)
+    for team_id, person_id in active:
+        statuses[team_id].active += 1
+        if missing.get(person_id):
+            statuses[team_id].missing_training += 1
+
+
+def _cost(
+    session: Session, board: Dashboard, team_ids: frozenset[int] | None
+) -> CostSummary:
+    """Return the school year's stipends so far and the open period's preliminary total."""
+    previews = Previews(session)
+    start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
+    year = stipend_costs(session, ReportScope(start, board.today, team_ids), board.today,
+                         previews)
+    open_month = payroll.earliest_open(previews.latest_closed) or board.month
+    lines, _errors = previews.lines([open_month])
+    everything = ReportScope(date.min, date.max, team_ids)
+    open_total = sum((item.amount for item in preview_items(session, everything, lines)), ZERO)
+    stipends = sum((cell.stipends for cell in year.cells.values()), ZERO)
+    return CostSummary(stipends, open_month, open_total, year.notes)
+
+
+def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
+    """Return the start page's figures for the user's teams."""
+    board = Dashboard(today=today, month=month_key(today),
+                      school_year=school_year_on(session, today))
+    teams = _teams(session, user)
+    team_ids = [team.id for team in teams]
+    statuses = {team.id: TeamStatus(team.id, team.name) for team in teams}
+    board.teams = list(statuses.values())
+    if not teams:
+        return board
+    _walk_figures(session, board, team_ids, statuses)
+    if board.school_year is not None:
+        _roster_figures(session, board.school_year, team_ids, statuses)
+    if sees_cost(user):
+        allowed = team_ids_for(user)
+        board.cost = _cost(session, board, None if allowed is None else frozenset(team_ids))
+    return board
+

@@ -1,0 +1,390 @@
+"""The follow-up figures of SPEC §9, from aggregate queries whose number never grows with data.
+
+Walks count when completed or approved. Every walk figure is read once per (team, district,
+month) and summed here into the team, district and month tables and the total, so the tables
+always agree; only the number of distinct polare, which does not add up, is counted by SQL
+for each breakdown separately (one UNION query).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from polare.events.models import Event, EventType, Invitation, InvitationStatus
+from polare.org.models import SchoolYear, Team, TeamYear
+from polare.org.services import get_settings
+from polare.reports.costs import Cost
+from polare.reports.models import Budget
+from polare.reports.scope import ReportScope
+from polare.reports.sql import month_of, seconds_between
+from polare.roster.models import Enrolment
+from polare.walks.models import (
+    IncidentCategory,
+    Participation,
+    ParticipationStatus,
+    Walk,
+    WalkIncident,
+    WalkStatus,
+)
+
+#: Walks that count in the follow-up; planned and cancelled ones do not.
+COUNTED_STATUSES = (WalkStatus.COMPLETED, WalkStatus.APPROVED)
+SECONDS_PER_HOUR = Decimal(3600)
+HOURS_PRECISION = Decimal("0.01")
+
+
+@dataclass
+class Figures:
+    """The walk figures and cost of one group: a team, a district, a month or everything."""
+
+    walks: int = 0
+    seconds: int = 0
+    polarpass: int = 0
+    #: Distinct polare with an attended participation; does not add up across groups.
+    polare: int = 0
+    met: int = 0
+    talked: int = 0
+    cost: Cost = field(default_factory=Cost)
+
+    @property
+    def hours(self) -> Decimal:
+        """Return the walk hours, to two decimals."""
+        return (Decimal(self.seconds) / SECONDS_PER_HOUR).quantize(HOURS_PRECISION)
+
+    def add(self, other: Figures) -> None:
+        """Add another group's additive figures to this one."""
+        self.walks += other.walks
+        self.seconds += other.seconds
+        self.polarpass += other.polarpass
+        self.met += other.met
+        self.talked += other.talked
+        self.cost.add(other.cost)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown table."""
+
+    key: int | str
+    label: str
+    figures: Figures
+    #: A second label, e.g. the team whose area a district lies in.
+    detail: str = ""
+
+
+@dataclass
+class EventCounts:
+    """Events held (not cancelled) and their invitations and attendance."""
+
+    held: int = 0
+    invited: int = 0
+    attended: int = 0
+
+    def add(self, other: EventCounts) -> None:
+        """Add another group's counts to this one."""
+        self.held += other.held
+        self.invited += other.invited
+        self.attended += other.attended
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """Incidents of a category: in all, and per team id."""
+
+    category: str
+    total: int
+    per_team: dict[int, int]
+
+
+@dataclass(frozen=True)
+class RecruitRow:
+    """Recruits of a team in a school year against its cap."""
+
+    team: str
+    school_year: str
+    #: Enrolments activated on or before `on`.
+    recruited: int
+    #: Enrolments active on `on`.
+    active: int
+    cap: int
+    on: date
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """A school year's stipend budget and the stipends of the report within that year."""
+
+    school_year: str
+    budget: Decimal | None
+    stipends: Decimal
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        """Return the stipends as a percentage of the budget, to one decimal."""
+        if not self.budget:
+            return None
+        return (self.stipends * 100 / self.budget).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class CostMonth:
+    """A month's cost, the school year's stipends so far (within the report) and its budget."""
+
+    month: str
+    cost: Cost
+    cumulative_stipends: Decimal
+    budget: Decimal | None
+
+
+@dataclass
+class Report:
+    """Every figure of a follow-up report for one scope."""
+
+    scope: ReportScope
+    total: Figures
+    by_team: list[Row]
+    by_district: list[Row]
+    by_month: list[Row]
+    incident_teams: list[tuple[int, str]]
+    incidents: list[IncidentRow]
+    events_by_type: list[tuple[str, EventCounts]]
+    events_by_month: dict[str, EventCounts]
+    events_total: EventCounts
+    recruits: list[RecruitRow]
+    budgets: list[BudgetRow]
+    cost_months: list[CostMonth]
+    with_cost: bool
+    team_names: list[str]
+    district_names: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def incidents_total(self) -> int:
+        """Return the number of incidents of every category."""
+        return sum(row.total for row in self.incidents)
+
+    @property
+    def recruited_total(self) -> int:
+        """Return the recruits of every team-year in the report."""
+        return sum(row.recruited for row in self.recruits)
+
+    @property
+    def active_total(self) -> int:
+        """Return the active polare of every team-year in the report."""
+        return sum(row.active for row in self.recruits)
+
+    @property
+    def cap_total(self) -> int:
+        """Return the caps of every team-year in the report."""
+        return sum(row.cap for row in self.recruits)
+
+
+# ---------------------------------------------------------------- walks
+
+
+def counted_walks(scope: ReportScope) -> tuple:
+    """Return the WHERE clauses of the walks a report counts."""
+    return (
+        Walk.status.in_(COUNTED_STATUSES),
+        scope.dates(Walk.walk_date),
+        scope.teams(Walk.team_id),
+        scope.districts(Walk.district_id),
+    )
+
+
+Cell = tuple[int, int, str]
+
+
+def walk_cells(session: Session, scope: ReportScope) -> dict[Cell, Figures]:
+    """Return the additive walk figures per (team, district, month), in two queries."""
+    month = month_of(Walk.walk_date)
+    keys = (Walk.team_id, Walk.district_id, month)
+    cells: dict[Cell, Figures] = defaultdict(Figures)
+    walk_rows = session.execute(
+        select(
+            *keys,
+            func.count(Walk.id),
+            func.coalesce(func.sum(seconds_between(Walk.starts_at, Walk.ends_at)), 0),
+            func.coalesce(func.sum(Walk.youths_met), 0),
+            func.coalesce(func.sum(Walk.youths_talked), 0),
+        ).where(*counted_walks(scope)).group_by(*keys)
+    )
+    for team_id, district_id, month_key, walks, seconds, met, talked in walk_rows:
+        cell = cells[(team_id, district_id, month_key)]
+        cell.walks, cell.seconds, cell.met, cell.talked = (
+            int(walks), int(seconds), int(met), int(talked))
+    pass_rows = session.execute(
+        select(*keys, func.count(Participation.id))
+        .join(Participation, Participation.walk_id == Walk.id)
+        .where(*counted_walks(scope), Participation.status == ParticipationStatus.ATTENDED)
+        .group_by(*keys)
+    )
+    for team_id, district_id, month_key, count in pass_rows:
+        cells[(team_id, district_id, month_key)].polarpass = int(count)
+    return dict(cells)
+
+
+def distinct_polare(session: Session, scope: ReportScope) -> dict[tuple[str, str], int]:
+    """Return distinct polare who walked per ('team'|'district'|'month'|'total', key)."""
+    walked = (
+        select(
+            Walk.team_id.label("team_id"),
+            Walk.district_id.label("district_id"),
+            month_of(Walk.walk_date).label("month"),
+            Participation.person_id.label("person_id"),
+        )
+        .join(Participation, Participation.walk_id == Walk.id)
+        .where(*counted_walks(scope), Participation.status == ParticipationStatus.ATTENDED)
+        .cte("walked")
+    )
+    people = func.count(distinct(walked.c.person_id))
+    query = union_all(
+        select(literal_column("'team'"), cast(walked.c.team_id, String(20)), people)
+        .group_by(walked.c.team_id),
+        select(literal_column("'district'"), cast(walked.c.district_id, String(20)), people)
+        .group_by(walked.c.district_id),
+        select(literal_column("'month'"), cast(walked.c.month, String(20)), people)
+        .group_by(walked.c.month),
+        select(literal_column("'total'"), cast(literal_column("''"), String(20)), people),
+    )
+    return {(dimension, key): int(count) for dimension, key, count in session.execute(query)}
+
+
+# ---------------------------------------------------------------- incidents and events
+
+
+def incident_counts(
+    session: Session, scope: ReportScope
+) -> tuple[list[IncidentCategory], dict[tuple[int, int], int]]:
+    """Return the categories and the incidents per (category, team) of counted walks."""
+    categories = list(session.scalars(
+        select(IncidentCategory).order_by(IncidentCategory.sort_order, IncidentCategory.name)))
+    rows = session.execute(
+        select(WalkIncident.category_id, Walk.team_id, func.sum(WalkIncident.count))
+        .join(Walk, Walk.id == WalkIncident.walk_id)
+        .where(*counted_walks(scope))
+        .group_by(WalkIncident.category_id, Walk.team_id)
+    )
+    return categories, {(category, team): int(count) for category, team, count in rows}
+
+
+def _event_conditions(scope: ReportScope) -> tuple:
+    """Return the WHERE clause of events held in the scope and the ON clause of invitations.
+
+    An event for all teams counts for every team; its invitations count for the teams the
+    invited polare were enrolled in that school year.
+    """
+    if scope.team_ids is None:
+        return true(), true()
+    teams = scope.team_ids
+    held = or_(Event.team_id.in_(teams), Event.team_id.is_(None))
+    enrolled = exists().where(
+        Enrolment.person_id == Invitation.person_id,
+        Enrolment.school_year_id == Event.school_year_id,
+        Enrolment.team_id.in_(teams),
+    )
+    return held, or_(Event.team_id.in_(teams), enrolled)
+
+
+def event_counts(
+    session: Session, scope: ReportScope
+) -> tuple[list[EventType], dict[tuple[int, str], EventCounts]]:
+    """Return the event types and the counts per (type, month) of events held in the scope."""
+    types = list(session.scalars(select(EventType).order_by(EventType.sort_order, EventType.name)))
+    held, invited = _event_conditions(scope)
+    month = month_of(Event.event_date)
+    attended = case((Invitation.status == InvitationStatus.ATTENDED, 1), else_=0)
+    rows = session.execute(
+        select(Event.type_id, month, func.count(distinct(Event.id)), func.count(Invitation.id),
+               func.coalesce(func.sum(attended), 0))
+        .outerjoin(Invitation, and_(Invitation.event_id == Event.id, invited))
+        .where(Event.cancelled.is_(False), scope.dates(Event.event_date), held)
+        .group_by(Event.type_id, month)
+    )
+    return types, {
+        (type_id, month_key): EventCounts(int(held_count), int(invited_count), int(present))
+        for type_id, month_key, held_count, invited_count, present in rows
+    }
+
+
+# ---------------------------------------------------------------- recruits and budgets
+
+
+def school_years_with_budgets(
+    session: Session, scope: ReportScope
+) -> list[tuple[SchoolYear, Decimal | None]]:
+    """Return the school years the range touches, with their budgets."""
+    rows = session.execute(
+        select(SchoolYear, Budget.amount)
+        .outerjoin(Budget, Budget.school_year_id == SchoolYear.id)
+        .where(SchoolYear.starts_on <= scope.date_to, SchoolYear.ends_on >= scope.date_from)
+        .order_by(SchoolYear.starts_on)
+    )
+    return [(year, amount) for year, amount in rows]
+
+
+def recruit_rows(
+    session: Session, scope: ReportScope, teams: list[Team], years: list[SchoolYear],
+    today: date,
+) -> list[RecruitRow]:
+    """Return recruits and active polare against the cap per team and school year."""
+    if not teams or not years:
+        return []
+    on_dates = {year.id: _count_date(year, scope, today) for year in years}
+    on = case(on_dates, value=Enrolment.school_year_id)
+    active = and_(Enrolment.activated_on <= on,
+                  or_(Enrolment.ended_on.is_(None), Enrolment.ended_on > on))
+    rows = session.execute(
+        select(Enrolment.team_id, Enrolment.school_year_id,
+               func.coalesce(func.sum(case((Enrolment.activated_on <= on, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((active, 1), else_=0)), 0))
+        .where(Enrolment.school_year_id.in_(on_dates), Enrolment.activated_on.is_not(None),
+               scope.teams(Enrolment.team_id))
+        .group_by(Enrolment.team_id, Enrolment.school_year_id)
+    )
+    counts = {(team, year): (int(r), int(a)) for team, year, r, a in rows}
+    caps = _caps(session, list(on_dates))
+    default_cap = get_settings(session).default_cap
+    return [
+        RecruitRow(
+            team=team.name, school_year=year.label,
+            recruited=counts.get((team.id, year.id), (0, 0))[0],
+            active=counts.get((team.id, year.id), (0, 0))[1],
+            cap=caps.get((team.id, year.id), default_cap),
+            on=on_dates[year.id],
+        )
+        for year in years for team in teams
+    ]
+
+
+def _count_date(year: SchoolYear, scope: ReportScope, today: date) -> date:
+    """Return the day a school year's active polare are counted on (last past day in range)."""
+    return max(min(year.ends_on, scope.date_to, today), year.starts_on)
+
+
+def _caps(session: Session, year_ids: list[int]) -> dict[tuple[int, int], int]:
+    """Return the cap per (team, school year) of the team-years that exist."""
+    rows = session.execute(
+        select(TeamYear.team_id, TeamYear.school_year_id, TeamYear.cap)
+        .where(TeamYear.school_year_id.in_(year_ids))
+    )
+    return {(team, year): cap for team, year, cap in rows}
