@@ -322,3 +322,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("POLARE_FORBID_SKIPS") and _skipped and exitstatus == 0:
         print(f"\n{len(_skipped)} test(s) skipped, which CI forbids:", *_skipped, sep="\n  ")
         session.exitstatus = 1
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs PostgreSQL, so a run can deselect them (-m 'not postgres')."""
+    for item in items:
+        if "postgres_only" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

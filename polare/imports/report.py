@@ -1,0 +1,129 @@
+"""What an import found: every bad row's problems, and what was created or already there."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from polare.errors import DomainError
+from polare.imports.text import _
+
+#: Singular and plural Swedish names of what an import creates, by key.
+THINGS: dict[str, tuple[str, str]] = {
+    "person": ("person", "personer"),
+    "enrolment": ("anmälan", "anmälningar"),
+    "activation": ("aktivering", "aktiveringar"),
+    "waitlisting": ("placering på väntelista", "placeringar på väntelista"),
+    "guardian": ("vårdnadshavare", "vårdnadshavare"),
+    "consent": ("samtycke", "samtycken"),
+    "person_update": ("ändrad person", "ändrade personer"),
+    "event": ("aktivitet", "aktiviteter"),
+    "invitation": ("inbjudan", "inbjudningar"),
+    "attendance": ("närvaromarkering", "närvaromarkeringar"),
+    "walk": ("nattvandring", "nattvandringar"),
+    "approval": ("godkännande", "godkännanden"),
+    "participation": ("deltagare", "deltagare"),
+    "rate_version": ("tabellversion", "tabellversioner"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem of one row: its number as the spreadsheet shows it, the column, the reason."""
+
+    row: int
+    column: str
+    reason: str
+
+
+class RowProblem(Exception):
+    """A row (or a group of rows) cannot be imported; `problems` are (column, reason) pairs."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{column}: {reason}" for column, reason in problems))
+        self.problems = list(problems)
+
+    @classmethod
+    def one(cls, column: str, reason: str) -> RowProblem:
+        """Return a problem with a single column."""
+        return cls([(column, reason)])
+
+
+@contextmanager
+def blame(
+    default_column: str,
+    fields: Mapping[str, str] | None = None,
+    errors: Mapping[type[DomainError], str] | None = None,
+) -> Iterator[None]:
+    """Turn a service's DomainError into a RowProblem on the column its field names.
+
+    `fields` maps the service's field names to columns; `errors` maps error classes to
+    columns, for refusals that name no field; anything else goes to `default_column`.
+    """
+    try:
+        yield
+    except DomainError as error:
+        column = next((col for cls, col in (errors or {}).items() if isinstance(error, cls)),
+                      None) or (fields or {}).get(error.field or "", default_column)
+        raise RowProblem.one(column, error.message) from error
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import: errors (then nothing was kept) or what it did."""
+
+    kind: str
+    filename: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    #: Rows that created something, changed something, or found everything already there.
+    new_rows: int = 0
+    changed_rows: int = 0
+    existing_rows: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    #: Things worth knowing about a successful import (e.g. confirmed training warnings).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether every row passed (and the import was kept)."""
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        """Return how many distinct rows have at least one problem."""
+        return len({error.row for error in self.errors})
+
+    def add_problem(self, row_numbers: Sequence[int], problem: RowProblem) -> None:
+        """Record a problem on each of the rows."""
+        for number in row_numbers:
+            for column, reason in problem.problems:
+                self.errors.append(RowError(number, column, reason))
+
+    def sorted_errors(self) -> list[RowError]:
+        """Return the errors by row, without repeats, in the order the columns were found."""
+        seen: set[RowError] = set()
+        unique = []
+        for error in self.errors:
+            if error not in seen:
+                seen.add(error)
+                unique.append(error)
+        return sorted(unique, key=lambda error: error.row)
+
+    def summary(self) -> str:
+        """Describe a successful import in one Swedish sentence or two."""
+        text = _("%(rows)s rader: %(new)s nya, %(changed)s ändrade, %(existing)s fanns redan.",
+                 rows=self.rows, new=self.new_rows, changed=self.changed_rows,
+                 existing=self.existing_rows)
+        made = [f"{count} {THINGS[key][0] if count == 1 else THINGS[key][1]}"
+                for key, count in self.created.items() if count]
+        if made:
+            text += " " + _("Sparat: %(things)s.", things=", ".join(made))
+        return text
+
+    def failure(self) -> str:
+        """Describe a refused import in one Swedish sentence."""
+        return _("%(bad)s av %(rows)s rader har fel. Ingenting importerades: rätta raderna "
+                 "nedan och importera hela filen igen.", bad=self.bad_rows, rows=self.rows)

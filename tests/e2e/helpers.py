@@ -1,0 +1,54 @@
+"""What the browser tests share: logging in, messages, the sideways-scroll check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    """Log in through the login form and land on the start page."""
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hej")
+
+
+def success_message(page: Page) -> Locator:
+    """Return the success messages at the top of the page."""
+    return page.locator("main .alert-success")
+
+
+def sideways_overflow(page: Page) -> dict[str, Any]:
+    """Return the page's widths and the elements that stick out to the right, if any.
+
+    On a phone Chromium widens window.innerWidth to the content when the page overflows, so
+    the layout viewport (documentElement.clientWidth) is the width to compare with.
+    """
+    return page.evaluate("""() => {
+        const root = document.documentElement;
+        const limit = Math.min(root.clientWidth, window.innerWidth);
+        const wide = [];
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > limit + 1 && !el.closest('.table-responsive')) {
+                wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                          + (el.className && typeof el.className === 'string'
+                             ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                          + ' right=' + Math.round(box.right));
+            }
+        }
+        return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
+                innerWidth: window.innerWidth, wide: wide.slice(0, 8)};
+    }""")
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    """Fail if the page scrolls sideways (document wider than the viewport)."""
+    widths = sideways_overflow(page)
+    limit = min(widths["clientWidth"], widths["innerWidth"])
+    assert widths["scrollWidth"] <= limit, (
+        f"{page.url} scrolls sideways: {widths['scrollWidth']} px wide in a {limit} px "
+        f"viewport; too wide: {widths['wide']}")

@@ -1,0 +1,92 @@
+"""Import kind `arvodestabell`: rate table versions by the payroll's band rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from polare.auth.models import Role, User
+from polare.errors import PermissionDeniedError
+from polare.payroll_web.models import RateRow, RateVersion
+
+AUTUMN = date(2026, 8, 1)
+NEW_YEAR = date(2027, 1, 1)
+
+
+@pytest.fixture
+def payroll_user(make_user) -> User:
+    """A payroll officer, who imports rate tables."""
+    return make_user(Role.PAYROLL, username="lon")
+
+
+def good_rows() -> list[list[object]]:
+    """Return two versions of three bands each covering ages 15–20 and every year."""
+    return [
+        [AUTUMN, 15, 17, 1, None, Decimal(250)],
+        [AUTUMN, 18, None, 1, 1, Decimal(300)],
+        [AUTUMN, 18, None, 2, None, Decimal("350.50")],
+        [NEW_YEAR, 15, 17, 1, None, "256"],
+        [NEW_YEAR, 18, None, 1, 1, "307,50"],
+        [NEW_YEAR, 18, None, 2, None, "1 359"],
+    ]
+
+
+def test_good_file_saves_one_version_per_date(db, run, payroll_user):
+    result = run("arvodestabell", good_rows(), as_=payroll_user)
+    assert result.ok, result.errors
+    versions = db.scalars(select(RateVersion).order_by(RateVersion.effective_from)).all()
+    assert [v.effective_from for v in versions] == [AUTUMN, NEW_YEAR]
+    assert [r.amount for r in versions[1].rows] == [Decimal("256.00"), Decimal("307.50"),
+                                                    Decimal("1359.00")]
+    assert versions[0].created_by_id == payroll_user.id
+
+
+def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(db, run,
+                                                                          payroll_user):
+    rows = good_rows()
+    del rows[2]  # the autumn version no longer covers 18+ with two years or more
+    rows[2][5] = "-5"
+    rows[3][1] = "arton"
+    rows[4][5] = "12,345"
+    result = run("arvodestabell", rows, as_=payroll_user)
+    assert sorted((e.row, e.column) for e in result.errors) == [
+        (2, "Ålder från"), (4, "Belopp"), (5, "Ålder från"), (6, "Belopp")]
+    gap = next(e.reason for e in result.errors if e.row == 2)
+    assert gap.startswith("Tabellen från 2026-08-01 (rad 2–3)")
+    assert db.scalar(select(func.count(RateVersion.id))) == 0
+    assert db.scalar(select(func.count(RateRow.id))) == 0
+
+
+def test_importing_the_same_file_twice_duplicates_nothing(db, run, payroll_user):
+    assert run("arvodestabell", good_rows(), as_=payroll_user).ok
+    second = run("arvodestabell", good_rows(), as_=payroll_user)
+    assert second.ok, second.errors
+    assert second.existing_rows == 6
+    assert db.scalar(select(func.count(RateVersion.id))) == 2
+
+
+def test_a_version_in_polare_with_other_amounts_is_not_changed(db, run, payroll_user):
+    assert run("arvodestabell", good_rows(), as_=payroll_user).ok
+    rows = good_rows()
+    rows[0][5] = Decimal(251)
+    result = run("arvodestabell", rows, as_=payroll_user)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Giltig från")]
+
+
+def test_semicolon_csv_with_bom_from_swedish_excel_is_imported(db, run, payroll_user):
+    result = run("arvodestabell", good_rows(), as_=payroll_user, filename="tabell.csv")
+    assert result.ok, result.errors
+    assert db.scalar(select(func.count(RateVersion.id))) == 2
+
+
+def test_coordinator_may_not_import_rate_tables(run):
+    with pytest.raises(PermissionDeniedError):
+        run("arvodestabell", good_rows())
+
+
+def test_payroll_may_not_import_polare(run, payroll_user):
+    with pytest.raises(PermissionDeniedError):
+        run("polare", [], as_=payroll_user)
