@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from polare.config import load_config
 
@@ -81,14 +82,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 _ERROR_TITLES = {
-    400: "Felaktig begäran",
-    403: "Åtkomst nekad",
-    404: "Sidan finns inte",
-    405: "Metoden är inte tillåten",
-    409: "Konflikt",
-    413: "Filen är för stor",
-    429: "För många försök",
-    500: "Något gick fel",
+    400: _l("Felaktig begäran"),
+    403: _l("Åtkomst nekad"),
+    404: _l("Sidan finns inte"),
+    405: _l("Metoden är inte tillåten"),
+    409: _l("Konflikt"),
+    413: _l("Filen är för stor"),
+    429: _l("För många försök"),
+    500: _l("Något gick fel"),
 }
 
 
@@ -101,7 +102,7 @@ def register_errorhandlers(app: Flask) -> None:
             from polare.extensions import db
 
             db.session.rollback()
-        title = _(_ERROR_TITLES.get(code, "Något gick fel"))
+        title = str(_ERROR_TITLES.get(code, _ERROR_TITLES[500]))
         description = ""
         if code == 400 and "CSRF" in str(getattr(error, "description", "")):
             description = _("Formuläret har gått ut. Ladda om sidan och försök igen.")

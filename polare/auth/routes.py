@@ -25,6 +25,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _clear_session_keeping_language() -> None:
+    """Start a fresh session (no fixation) that keeps the chosen language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -49,7 +57,7 @@ def login():
             flash(refusal.message, "danger")
             return render_template("auth/login.html", form=form), 401
         db.session.commit()
-        session.clear()
+        _clear_session_keeping_language()
         session.permanent = True
         login_user(user)
         return redirect(safe_next(form.next.data) or url_for("main.index"))
@@ -62,7 +70,7 @@ def logout():
     services.logout(db.session, current_user)
     db.session.commit()
     logout_user()
-    session.clear()
+    _clear_session_keeping_language()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
@@ -77,7 +85,9 @@ def change_password():
                                          form.new_password.data)
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "new_password").errors.append(error.message)
+            # The password rules name "password"; on this form that is the new password.
+            field = getattr(form, error.field or "", None)
+            (field if field is not None else form.new_password).errors.append(error.message)
         else:
             db.session.commit()
             login_user(current_user._get_current_object())  # new token: renew this cookie

@@ -1,0 +1,165 @@
+"""The English catalog: complete, consistent with the code, and used when English is chosen.
+
+The msgids are the Swedish texts. After texts change, `make translations-update` merges them
+into polare/translations/en/LC_MESSAGES/messages.po; translate what is new (see README).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from polare.auth.models import Role
+
+ROOT = Path(__file__).resolve().parents[1]
+PO_FILE = ROOT / "polare" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+#: The keywords `make translations-update` extracts, besides Babel's defaults (`_`, gettext …).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+#: A printf conversion: %(name)s, %s, %d, %%, %.2f …
+CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+
+
+def _read_catalog() -> Catalog:
+    with PO_FILE.open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+def _messages(catalog: Catalog) -> Iterator[Message]:
+    return (message for message in catalog if message.id)
+
+
+def _pairs(message: Message) -> list[tuple[str, str]]:
+    """Return (source, translation) for each form: singular, then plural."""
+    if isinstance(message.id, str):
+        return [(message.id, message.string)]
+    singular, plural = message.id
+    forms = tuple(message.string)
+    return [(singular, forms[0]), *((plural, form) for form in forms[1:])]
+
+
+def _extracted_msgids() -> set[str]:
+    """Extract every marked text from the code, as `make translations-update` does."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    """The committed English catalog."""
+    return _read_catalog()
+
+
+@pytest.fixture(scope="module")
+def compiled_catalog(catalog: Catalog) -> Path:
+    """Compile the catalog to its .mo file as `make translations` does (the .mo is not in git)."""
+    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
+        with MO_FILE.open("wb") as handle:
+            write_mo(handle, catalog)
+    return MO_FILE
+
+
+def choose_english(client):
+    """Choose English with the language switch, as a user would."""
+    assert client.get("/lang/en").status_code == 302
+    return client
+
+
+@pytest.fixture
+def english(client, compiled_catalog):
+    """The test client with English chosen (before any login: logging in starts a new session)."""
+    return choose_english(client)
+
+
+def test_catalog_compiles_and_is_not_marked_fuzzy(catalog):
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy: pybabel compile skips it"
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    assert len(compiled.getvalue()) > 1000
+
+
+def test_catalog_passes_babels_format_checks(catalog):
+    problems = [f"{message.id!r}: {error}" for message, errors in catalog.check()
+                for error in errors]
+    assert problems == []
+
+
+def test_every_message_has_a_reviewed_translation(catalog):
+    untranslated = [message.id for message in _messages(catalog)
+                    if not all(translation.strip() for _, translation in _pairs(message))]
+    fuzzy = [message.id for message in _messages(catalog) if message.fuzzy]
+    assert untranslated == [], "empty msgstr: translate them"
+    assert fuzzy == [], "fuzzy entries: check the guess and remove the fuzzy flag"
+
+
+def test_every_translation_keeps_the_placeholders_of_its_msgid(catalog):
+    mismatched = [
+        (source, translation)
+        for message in _messages(catalog)
+        for source, translation in _pairs(message)
+        if Counter(CONVERSION.findall(source)) != Counter(CONVERSION.findall(translation))
+    ]
+    assert mismatched == []
+
+
+def test_catalog_holds_every_text_marked_in_the_code(catalog):
+    in_catalog = {message.id[0] if isinstance(message.id, tuple) else message.id
+                  for message in _messages(catalog)}
+    missing = sorted(_extracted_msgids() - in_catalog)
+    assert missing == [], "run `make translations-update` and translate the new texts"
+
+
+def test_login_page_is_swedish_by_default(client, compiled_catalog):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="sv">' in page
+    assert "Logga in" in page
+    assert "Log in" not in page
+
+
+def test_login_page_is_english_after_choosing_english(english):
+    page = english.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Log in" in page
+    assert "Username" in page
+    assert "Logga in" not in page
+
+
+def test_choosing_swedish_again_switches_back(english):
+    english.get("/lang/sv")
+    assert "Logga in" in english.get("/login").get_data(as_text=True)
+
+
+def test_navigation_and_start_page_are_english(client, compiled_catalog, login_as):
+    login_as(Role.ADMIN)
+    page = choose_english(client).get("/").get_data(as_text=True)
+    for text in ("Overview", "Youth walkers", "Night walks", "Stipends", "Log out"):
+        assert text in page
+    assert "Nattvandringar" not in page
+
+
+def test_walk_list_is_english(client, compiled_catalog, login_as):
+    login_as(Role.COORDINATOR)
+    page = choose_english(client).get("/walks/").get_data(as_text=True)
+    assert "Plan a night walk" in page
+    assert "Planera nattvandring" not in page
+
+
+def test_error_page_is_english(english):
+    page = english.get("/no-such-page").get_data(as_text=True)
+    assert "Error code 404." in page
