@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint translations clean
+.PHONY: run test lint security translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,39 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The msgids are the Swedish texts; polare/translations/<lang>/LC_MESSAGES/messages.po holds the
+# translations and the compiled .mo files are not committed. Fuzzy (unreviewed) entries are left
+# out, so they show in Swedish until someone checks them. No catalog at all is not an error.
+TRANSLATIONS := polare/translations
+
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d polare/translations -f -q
+	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d $(TRANSLATIONS); \
+	else echo "translations: no catalog in $(TRANSLATIONS), nothing to compile"; fi
+
+# Re-extract every marked text and merge it into the English catalog: new texts get an empty
+# msgstr (or a fuzzy guess from a similar old one) to translate; texts no longer used are dropped.
+.PHONY: translations-update
+translations-update: $(VENV)/.installed
+	@pot=$$(mktemp) && \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-location=file --project=Polare -o $$pot . && \
+	$(BIN)/pybabel -q update -i $$pot -d $(TRANSLATIONS) -l en --init-missing --ignore-obsolete; \
+	status=$$?; rm -f $$pot; exit $$status
+	@$(BIN)/python -c "$$TRANSLATION_STATUS" $(TRANSLATIONS)/en/LC_MESSAGES/messages.po
+	@$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+# Print how many messages the catalog holds and how many still need a translator.
+define TRANSLATION_STATUS
+import sys
+from babel.messages.pofile import read_po
+with open(sys.argv[1], "rb") as po:
+    messages = [m for m in read_po(po) if m.id]
+empty = [m for m in messages if not all(m.string if isinstance(m.string, tuple) else [m.string])]
+fuzzy = [m for m in messages if m.fuzzy]
+print(f"{sys.argv[1]}: {len(messages)} messages, {len(empty)} untranslated, {len(fuzzy)} fuzzy")
+endef
+export TRANSLATION_STATUS
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -31,7 +62,14 @@ run: $(VENV)/.installed translations
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed-dev translations lint
+# Bandit: any medium or high finding fails (accepted ones carry `# nosec BXXX  # reason`).
+# pip-audit: a known vulnerability fails; an unreachable vulnerability index is reported, not
+# fatal (tools/audit_dependencies.py tells the two apart).
+security: $(VENV)/.installed-dev
+	$(BIN)/bandit --quiet --recursive --severity-level medium polare payroll exports tools migrations app.py
+	$(BIN)/python -m tools.audit_dependencies $(BIN)/pip-audit
+
+test: $(VENV)/.installed-dev translations lint security
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.resources import files
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 from polare.errors import DomainError
 
 _hasher = PasswordHasher()
 
 MIN_LENGTH = 10
+
+#: The shipped list of common passwords (one per line, '#' starts a comment line).
+COMMON_PASSWORDS_FILE = "common_passwords.txt"
 
 
 def hash_password(password: str) -> str:
@@ -30,11 +37,33 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the shipped common passwords, case-folded."""
+    text = files("polare.auth").joinpath(COMMON_PASSWORDS_FILE).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def is_common_password(password: str) -> bool:
+    """Tell whether the password is on the common-password list (case-insensitive)."""
+    return password.strip().casefold() in common_passwords()
+
+
 def check_password_rules(password: str, username: str) -> None:
-    """Refuse a password that is too short or is the username."""
+    """Refuse a password that is too short, is the username or is a common password."""
     if len(password) < MIN_LENGTH:
         raise DomainError(
-            f"Lösenordet måste ha minst {MIN_LENGTH} tecken.", field="password"
+            _("Lösenordet måste ha minst %(n)s tecken.", n=MIN_LENGTH), field="password"
         )
-    if username and password.strip().lower() == username.strip().lower():
-        raise DomainError("Lösenordet får inte vara användarnamnet.", field="password")
+    if username and password.strip().casefold() == username.strip().casefold():
+        raise DomainError(_("Lösenordet får inte vara användarnamnet."), field="password")
+    if is_common_password(password):
+        raise DomainError(
+            _("Lösenordet är för vanligt och lätt att gissa. Välj ett annat, gärna en fras "
+              "av flera ord."),
+            field="password",
+        )
