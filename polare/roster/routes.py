@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from polare import clock
+from polare.audit.services import record
 from polare.auth.access import can_see_full_personnummer, roles
 from polare.auth.models import Role
 from polare.errors import DomainError
@@ -107,6 +108,10 @@ def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[Ros
     years = years_in_programme_by_person(db.session, ids, day)
     training = missing_required_training(db.session, ids, year.id)
     full = can_see_full_personnummer(current_user, {team.id})
+    if full and enrolments:
+        record(db.session, current_user, "view", "roster", f"{team.id}/{year.id}",
+               note=f"personnummer of {len(enrolments)} persons")
+        db.session.commit()
     rows = []
     for enrolment in enrolments:
         person = enrolment.person
