@@ -1,3 +1,273 @@
-"""Routes of the payroll_web domain."""
+"""Payroll pages: rate versions, indexation, periods with preview, closing and export."""
 
-from polare.payroll_web import bp  # noqa: F401
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from polare.auth.access import roles
+from polare.auth.models import Role, User
+from polare.clock import local_today
+from polare.errors import DomainError, NotFoundError
+from polare.extensions import db
+from polare.payroll_web import bp, services
+from polare.payroll_web.forms import CloseForm, ExportForm, IndexForm, RateVersionForm
+from polare.roster.models import Person
+from polare.web import show_domain_error
+
+PAYROLL = Role.PAYROLL
+PERSONS_PER_PAGE = 50
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A slice of a list, shaped as the pager macro expects."""
+
+    items: tuple[Any, ...]
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _page_of(items: tuple[Any, ...], per_page: int) -> Page:
+    pages = max(1, math.ceil(len(items) / per_page))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    start = (page - 1) * per_page
+    return Page(items=items[start:start + per_page], page=page, pages=pages)
+
+
+def _preview_or_404(month: str, person_id: int | None = None) -> services.PeriodPreview:
+    try:
+        return services.preview_period(db.session, month, person_id=person_id)
+    except DomainError:
+        abort(404)
+
+
+# ---------------------------------------------------------------- periods
+
+
+@bp.route("/")
+@roles(PAYROLL)
+def periods() -> str:
+    rows = services.list_periods(db.session, local_today())
+    return render_template("payroll_web/periods.html", rows=rows)
+
+
+@bp.route("/periods/<month>")
+@roles(PAYROLL)
+def period(month: str) -> str:
+    preview = _preview_or_404(month)
+    closer = (db.session.get(User, preview.period.closed_by_id)
+              if preview.period is not None and preview.period.closed_by_id else None)
+    return render_template(
+        "payroll_web/period.html", preview=preview,
+        closed_by=closer.display_name if closer is not None else "system",
+        persons=_page_of(preview.summary.persons, PERSONS_PER_PAGE),
+        exports=services.exports_of(db.session, month), export_form=ExportForm(),
+    )
+
+
+@bp.route("/periods/<month>/persons/<int:person_id>")
+@roles(PAYROLL)
+def period_person(month: str, person_id: int) -> str:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    preview = _preview_or_404(month, person_id)
+    return render_template("payroll_web/period_person.html", preview=preview, person=person)
+
+
+def _render_close(preview: services.PeriodPreview, form: CloseForm, status: int = 200
+                  ) -> tuple[str, int]:
+    first_close = preview.latest_closed is None
+    unpaid = services.unpaid_before(db.session, preview.month) if first_close else 0
+    return render_template("payroll_web/close.html", preview=preview, form=form,
+                           first_close=first_close, unpaid_before=unpaid), status
+
+
+@bp.route("/periods/<month>/close", methods=["GET", "POST"])
+@roles(PAYROLL)
+def close(month: str) -> Any:
+    preview = _preview_or_404(month)
+    if not preview.is_open:
+        flash(_("Perioden %(month)s är redan stängd.", month=month), "info")
+        return redirect(url_for("payroll_web.period", month=month))
+    form = CloseForm(data={"digest": preview.digest} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.close_period(db.session, current_user, month,
+                                  expected_digest=form.digest.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            preview = _preview_or_404(month)
+            form.digest.data = preview.digest
+            return _render_close(preview, form, 422)
+        db.session.commit()
+        flash(_("Perioden %(month)s är stängd. Raderna är låsta.", month=month), "success")
+        return redirect(url_for("payroll_web.period", month=month))
+    return _render_close(preview, form, 422 if form.errors else 200)
+
+
+@bp.route("/periods/<month>/export", methods=["POST"])
+@roles(PAYROLL)
+def export(month: str) -> Response:
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    buffer = io.BytesIO()
+    try:
+        written = services.export_workbook(db.session, current_user, month, buffer)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return send_file(buffer, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=written.filename, max_age=0)
+
+
+# ---------------------------------------------------------------- rate versions
+
+
+@bp.route("/rates")
+@roles(PAYROLL)
+def rates() -> str:
+    versions = services.list_rate_versions(db.session, local_today())
+    return render_template("payroll_web/rates.html", versions=versions)
+
+
+def _rows_data(version: Any) -> list[dict[str, Any]]:
+    return [{"age_from": r.age_from, "age_to": r.age_to, "years_from": r.years_from,
+             "years_to": r.years_to, "amount": r.amount} for r in version.rows]
+
+
+def _version_form(version: Any, copy: Any) -> RateVersionForm:
+    if request.method == "POST":
+        return RateVersionForm()
+    if version is not None:
+        return RateVersionForm(data={"effective_from": version.effective_from,
+                                     "label": version.label, "note": version.note,
+                                     "rows": _rows_data(version)})
+    return RateVersionForm(data={"rows": _rows_data(copy) if copy is not None else []})
+
+
+def _save_version(form: RateVersionForm, version_id: int | None) -> Response | None:
+    try:
+        saved = services.save_rate_version(
+            db.session, current_user, version_id, effective_from=form.effective_from.data,
+            label=form.label.data or "", note=form.note.data or "", bands=form.bands(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None
+    in_closed = services.in_closed_period(db.session, saved.effective_from)
+    db.session.commit()
+    flash(_("Tabellversionen är sparad."), "success")
+    if in_closed:
+        flash(_("Versionen gäller från en stängd period: skillnaderna blir rättelser i nästa "
+                "öppna period."), "warning")
+    return redirect(url_for("payroll_web.rates"))
+
+
+@bp.route("/rates/new", methods=["GET", "POST"], defaults={"version_id": None})
+@bp.route("/rates/<int:version_id>", methods=["GET", "POST"])
+@roles(PAYROLL)
+def rate_version(version_id: int | None) -> Any:
+    try:
+        version = (services.get_rate_version(db.session, version_id)
+                   if version_id is not None else None)
+        copy_id = request.args.get("copy", type=int)
+        copy = services.get_rate_version(db.session, copy_id) if copy_id else None
+    except NotFoundError:
+        abort(404)
+    locked = version is not None and services.is_used_by_closed_period(db.session, version.id)
+    form = _version_form(version, copy)
+    status = 200
+    if request.method == "POST" and not locked:
+        if form.add_rows.data:
+            form.add_blank_rows()
+        elif form.validate_on_submit():
+            response = _save_version(form, version_id)
+            if response is not None:
+                return response
+            status = 422
+        else:
+            status = 422
+    form.pad_rows()
+    return render_template("payroll_web/rate_version.html", form=form, version=version,
+                           locked=locked), status
+
+
+@bp.route("/rates/index", methods=["GET", "POST"])
+@roles(PAYROLL)
+def rate_index() -> Any:
+    versions = services.list_rate_versions(db.session, local_today())
+    if not versions:
+        flash(_("Lägg in en tabellversion först; det finns inget att räkna upp."), "info")
+        return redirect(url_for("payroll_web.rates"))
+    current = next((v for v in versions if v.in_force_today), versions[-1])
+    form = IndexForm(data=None if request.method == "POST"
+                     else {"from_version": current.version.id})
+    form.from_version.choices = [(v.version.id, v.title) for v in versions]
+    review = None
+    if request.method == "POST" and form.validate():
+        try:
+            if form.save.data:
+                version = services.index_rates(
+                    db.session, current_user, form.from_version.data, form.percent.data,
+                    form.effective_from.data, label=form.label.data or "",
+                )
+                db.session.commit()
+                flash(_("Den nya versionen från %(day)s är sparad.",
+                        day=version.effective_from.isoformat()), "success")
+                return redirect(url_for("payroll_web.rates"))
+            if not form.change.data:
+                review = services.preview_indexation(
+                    db.session, form.from_version.data, form.percent.data,
+                    form.effective_from.data, form.label.data or "",
+                )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+    status = 422 if form.errors else 200
+    return render_template("payroll_web/rate_index.html", form=form, review=review), status
+
+
+@bp.app_template_filter("local_time")
+def local_time_filter(moment: datetime | None) -> datetime | None:
+    """Show a stored UTC time in Swedish local time."""
+    return services.local_time(moment) if moment is not None else None
+
+
+@bp.app_template_global("payroll_stipends_of")
+def payroll_stipends_of(person_id: int) -> services.PersonStipends | None:
+    """Return a person's stipend lines for the person page, to the roles that may see them."""
+    if current_user.role not in (Role.ADMIN, Role.PAYROLL, Role.COORDINATOR):
+        return None
+    return services.stipend_lines_of_person(db.session, person_id)
+

@@ -1,0 +1,159 @@
+"""`flask payroll preview|close|export` and `flask rates index`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from payroll import format_sek
+from polare.auth.models import Role, User
+from polare.errors import DomainError
+from polare.extensions import db
+from polare.payroll_web import bp, services
+from polare.payroll_web.forms import parse_amount
+
+payroll_group = AppGroup("payroll", help="Arvoden: förhandsgranska, stäng och exportera perioder.")
+rates_group = AppGroup("rates", help="Arvodestabeller.")
+bp.cli.add_command(payroll_group)
+bp.cli.add_command(rates_group)
+
+STATUS_LABELS = {"open": "öppen, PRELIMINÄR", "closed": "stängd"}
+
+
+def _actor(username: str | None) -> User | None:
+    """Return the user named by --as (payroll or admin), or None to record 'system'."""
+    if username is None:
+        return None
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise click.ClickException(f"Det finns ingen aktiv användare {username}.")
+    if user.role not in (Role.PAYROLL, Role.ADMIN):
+        raise click.ClickException(f"{username} har inte rollen lön eller administratör.")
+    return user
+
+
+def _money(amount: Decimal) -> str:
+    return format_sek(amount).replace("\u00a0", " ")
+
+
+def _print_preview(preview: services.PeriodPreview) -> None:
+    """Print a period's lines per person, the team totals and any errors."""
+    click.echo(f"Period {preview.month} ({STATUS_LABELS[preview.status.value]})")
+    for person in preview.summary.persons:
+        flag = "  NEGATIV SUMMA" if person.negative else ""
+        click.echo(f"\n{person.name} {person.personnummer}{flag}")
+        for d in person.lines:
+            line = d.line
+            click.echo(
+                f"  {line.walk_date}  {d.kind_label:<17} {line.team:<12} "
+                f"ålder {line.age}, år {line.years}, {line.band_label}, "
+                f"{d.version_name}: {_money(line.amount):>14}"
+                + (f"  ({d.concerns})" if line.refers_to is not None else "")
+            )
+        click.echo(f"  {'Summa':<70}{_money(person.total):>14}")
+    click.echo("\nTeam")
+    for team in (*preview.summary.teams, preview.summary.total):
+        click.echo(f"  {team.team:<14} {team.persons:>4} polare {team.occasions:>6} pass "
+                   f"{_money(team.amount):>16}")
+    for error in preview.errors:
+        click.echo(f"FEL: {error}", err=True)
+
+
+@payroll_group.command("preview")
+@click.argument("month")
+def preview_command(month: str) -> None:
+    """Print the lines of MONTH (YYYY-MM) per person, and the totals."""
+    try:
+        preview = services.preview_period(db.session, month)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    _print_preview(preview)
+
+
+@payroll_group.command("close")
+@click.argument("month")
+@click.option("--as", "username", help="Användaren som stänger (lön eller admin); "
+              "utan den registreras 'system'.")
+@click.option("--yes", is_flag=True, help="Stäng utan att fråga.")
+def close_command(month: str, username: str | None, yes: bool) -> None:
+    """Close MONTH (YYYY-MM) for good: its lines are frozen."""
+    actor = _actor(username)
+    try:
+        preview = services.preview_period(db.session, month)
+        click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
+                   f"totalt {_money(preview.summary.total.amount)}.")
+        if preview.is_open and preview.close_refusal is None and not yes:
+            click.confirm("Stängningen är slutgiltig. Stäng perioden?", abort=True)
+        services.close_period(db.session, actor, month, expected_digest=preview.digest)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Perioden {month} är stängd.")
+
+
+@payroll_group.command("export")
+@click.argument("month")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Filen som skrivs, t.ex. arvoden-2026-11.xlsx.")
+@click.option("--as", "username", help="Användaren som exporterar; utan den 'system'.")
+def export_command(month: str, out_path: str, username: str | None) -> None:
+    """Write the payroll workbook of MONTH (YYYY-MM) to a file and record the export."""
+    actor = _actor(username)
+    target = Path(out_path)
+    handle, temporary = tempfile.mkstemp(prefix=".arvoden-", suffix=".xlsx",
+                                         dir=target.parent.resolve())
+    try:
+        with os.fdopen(handle, "w+b") as out:
+            written = services.export_workbook(db.session, actor, month, out)
+        os.replace(temporary, target)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    db.session.commit()
+    record = written.record
+    click.echo(f"{target} ({written.filename}): {record.row_count} rader, "
+               f"SHA-256 {record.sha256}")
+
+
+@rates_group.command("index")
+@click.option("--from", "effective_from", required=True,
+              type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Datumet den nya versionen gäller från (ÅÅÅÅ-MM-DD).")
+@click.option("--percent", required=True, help="Uppräkning i procent, t.ex. 2,5.")
+@click.option("--label", default="", help="Benämning av den nya versionen.")
+@click.option("--as", "username", help="Användaren som räknar upp; utan den 'system'.")
+@click.option("--yes", is_flag=True, help="Spara utan att fråga.")
+def index_command(effective_from: object, percent: str, label: str, username: str | None,
+                  yes: bool) -> None:
+    """Make a version from DATE: the one in force the day before, raised by PERCENT."""
+    actor = _actor(username)
+    day: date = effective_from.date()  # type: ignore[attr-defined]
+    try:
+        rate = parse_amount(percent)
+    except ValueError as error:
+        raise click.ClickException(f"Procenten {percent!r} är inget tal.") from error
+    try:
+        source = services.source_for_indexation(db.session, day)
+        review = services.preview_indexation(db.session, source.id, rate, day, label)
+        click.echo(f"{review.label}, gäller från {day}:")
+        for old, new in review.rows:
+            click.echo(f"  {old.label:<40} {_money(old.amount):>12} -> {_money(new.amount):>12}")
+        if not yes:
+            click.confirm("Spara den nya versionen?", abort=True)
+        services.index_rates(db.session, actor, source.id, rate, day, label=label)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo("Den nya versionen är sparad.")

@@ -1,0 +1,82 @@
+"""Services of the stipend payroll: rate versions, periods, closing, exports.
+
+Services take explicit inputs, flush but never commit, raise DomainError with a Swedish
+message, and write audit entries.
+"""
+
+from polare.payroll_web.services.details import (
+    LineDetail,
+    PersonSummary,
+    Summary,
+    TeamRow,
+    local_time,
+)
+from polare.payroll_web.services.facts import Facts, load_facts, load_versions
+from polare.payroll_web.services.periods import (
+    PeriodPreview,
+    PeriodRow,
+    check_month,
+    close_period,
+    list_periods,
+    lock_period,
+    preview_period,
+    unpaid_before,
+)
+from polare.payroll_web.services.persons import PersonStipends, stipend_lines_of_person
+from polare.payroll_web.services.rates import (
+    IndexationPreview,
+    VersionSummary,
+    get_rate_version,
+    in_closed_period,
+    index_rates,
+    is_used_by_closed_period,
+    list_rate_versions,
+    preview_indexation,
+    save_rate_version,
+    source_for_indexation,
+    version_in_force_on,
+    version_title,
+)
+from polare.payroll_web.services.workbook import (
+    WorkbookExport,
+    export_workbook,
+    exports_of,
+    workbook_filename,
+)
+
+__all__ = [
+    "Facts",
+    "IndexationPreview",
+    "LineDetail",
+    "PeriodPreview",
+    "PeriodRow",
+    "PersonStipends",
+    "PersonSummary",
+    "Summary",
+    "TeamRow",
+    "VersionSummary",
+    "WorkbookExport",
+    "check_month",
+    "close_period",
+    "export_workbook",
+    "exports_of",
+    "get_rate_version",
+    "in_closed_period",
+    "index_rates",
+    "is_used_by_closed_period",
+    "list_periods",
+    "list_rate_versions",
+    "local_time",
+    "load_facts",
+    "load_versions",
+    "lock_period",
+    "preview_indexation",
+    "preview_period",
+    "save_rate_version",
+    "source_for_indexation",
+    "stipend_lines_of_person",
+    "unpaid_before",
+    "version_in_force_on",
+    "version_title",
+    "workbook_filename",
+]

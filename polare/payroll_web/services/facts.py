@@ -1,0 +1,367 @@
+"""Load the pay rules' inputs from the database in a handful of set-based queries.
+
+A period of 60,000 lines is loaded with about ten queries whatever its size: participations,
+persons, walks, teams and districts come in one joined query of plain tuples (no ORM objects,
+no query per line); years in the programme are computed in Python from one query of
+ever-activated enrolments.
+
+Corrections need the frozen lines of earlier periods, and all of history would grow without end.
+Only the participations whose frozen pay could be wrong now are loaded (`_correction_candidates`):
+those deleted, no longer payable, moved to another date, already corrected, priced by another
+rate version today, or belonging to a person whose age or years on those dates no longer match
+what was frozen. Everything else provably pays what it was paid: a rate version used by a closed
+period is never edited, and age and years grow with the date, so a person whose frozen lines of
+one (age, years) agree at the first and the last of their dates agree on every date between.
+`load_facts(..., all_history=True)` loads everything; a test checks both give the same lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+import payroll
+from polare.org.models import District, SchoolYear, Team
+from polare.payroll_web.models import LineKind, PayLine, PayPeriod, PeriodStatus, RateRow
+from polare.payroll_web.models import RateVersion as RateVersionRow
+from polare.roster.models import Enrolment, Person
+from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
+
+#: Above this many persons whose age or years drifted, all of history is loaded instead.
+MAX_DRIFTED_PERSONS = 500
+
+
+@dataclass(frozen=True)
+class Names:
+    """A person's names and personnummer as a line shows them."""
+
+    first_name: str
+    last_name: str
+    personnummer: str
+
+
+@dataclass
+class Facts:
+    """Everything compute_period needs for one month, and what the exports add to it."""
+
+    month: str
+    latest_closed: str | None
+    versions: tuple[payroll.RateVersion, ...]
+    participations: list[payroll.Participation]
+    frozen: list[payroll.FrozenLine]
+    #: person_id -> names, from current data or, for removed participations, the frozen line.
+    names: dict[int, Names] = field(default_factory=dict)
+    #: team name -> cost centre.
+    cost_centres: dict[str, str] = field(default_factory=dict)
+
+    def compute(self, month: str | None = None) -> payroll.PeriodResult:
+        """Return the lines and errors of the month (or of another open month loaded too)."""
+        return payroll.compute_period(
+            month or self.month, self.participations, self.versions, self.frozen,
+            self.latest_closed,
+        )
+
+
+def person_name(first_name: str, last_name: str) -> str:
+    """Return the name as lines are sorted and shown: 'Efternamn, Förnamn'."""
+    return f"{last_name}, {first_name}" if first_name else last_name
+
+
+def latest_closed_month(session: Session) -> str | None:
+    """Return the latest closed month, or None when nothing is closed."""
+    return session.scalar(
+        select(func.max(PayPeriod.month)).where(PayPeriod.status == PeriodStatus.CLOSED)
+    )
+
+
+def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
+    """Return every stored rate version as the pay rules' RateVersion."""
+    bands: dict[int, list[payroll.RateBand]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            RateRow.version_id, RateRow.age_from, RateRow.age_to, RateRow.years_from,
+            RateRow.years_to, RateRow.amount,
+        ).order_by(RateRow.version_id, RateRow.age_from, RateRow.years_from)
+    )
+    for version_id, age_from, age_to, years_from, years_to, amount in rows:
+        bands[version_id].append(
+            payroll.RateBand(age_from, age_to, years_from, years_to, payroll.to_money(amount))
+        )
+    versions = session.execute(
+        select(RateVersionRow.id, RateVersionRow.effective_from, RateVersionRow.label)
+        .order_by(RateVersionRow.effective_from)
+    )
+    return tuple(
+        payroll.RateVersion(id=vid, effective_from=start, bands=tuple(bands[vid]), label=label)
+        for vid, start, label in versions
+    )
+
+
+def month_span(month: str) -> tuple[date, date]:
+    """Return the first and last day of a month 'YYYY-MM'."""
+    year, number = payroll.parse_month(month)
+    following = payroll.parse_month(payroll.next_month(month))
+    return date(year, number, 1), date.fromordinal(date(*following, 1).toordinal() - 1)
+
+
+class YearsInProgramme:
+    """Years in the programme of many persons on many dates, from two bulk queries."""
+
+    def __init__(self, session: Session, person_filter: ColumnElement[bool]) -> None:
+        self._school_year_starts = sorted(session.scalars(select(SchoolYear.starts_on)))
+        self._school_year_ends = dict(session.execute(
+            select(SchoolYear.starts_on, SchoolYear.ends_on)
+        ).all())
+        self._starts: dict[int, list[date]] = defaultdict(list)
+        self._known: dict[tuple[int, int, date], int] = {}
+        self._school_year_of: dict[date, date] = {}
+        rows = session.execute(
+            select(Enrolment.person_id, SchoolYear.starts_on)
+            .join(SchoolYear, Enrolment.school_year_id == SchoolYear.id)
+            .where(Enrolment.activated_on.is_not(None), person_filter)
+            .distinct()
+        )
+        for person_id, starts_on in rows:
+            self._starts[person_id].append(starts_on)
+
+    def _school_year_start(self, day: date) -> date:
+        """Return the start of the school year containing the day, or the day itself."""
+        index = bisect.bisect_right(self._school_year_starts, day) - 1
+        if index >= 0:
+            start = self._school_year_starts[index]
+            if day <= self._school_year_ends[start]:
+                return start
+        return day
+
+    def on(self, person_id: int, prior_years: int, day: date) -> int:
+        """Return the person's years in the programme on the day (SPEC §3)."""
+        if day not in self._school_year_of:
+            self._school_year_of[day] = self._school_year_start(day)
+        school_year = self._school_year_of[day]
+        key = (person_id, prior_years, school_year)
+        if key not in self._known:
+            self._known[key] = payroll.years_in_programme(
+                self._starts.get(person_id, ()), school_year, prior_years
+            )
+        return self._known[key]
+
+
+_PAYABLE = and_(
+    Participation.status == ParticipationStatus.ATTENDED, Walk.status == WalkStatus.APPROVED
+)
+#: 1 when the participation is payable, else 0 (no enum values to convert per row).
+_PAYABLE_FLAG = case((_PAYABLE, 1), else_=0)
+
+
+def _participation_select() -> Select[Any]:
+    """Return the joined query of participation facts, one plain tuple per participation."""
+    return (
+        select(
+            Participation.id, Participation.person_id, Participation.walk_id, Walk.walk_date,
+            Person.birth_date, Person.prior_years, _PAYABLE_FLAG,
+            Team.name, District.name, Walk.start_time, Walk.end_time,
+            Person.first_name, Person.last_name, Person.personnummer,
+        )
+        .join(Walk, Participation.walk_id == Walk.id)
+        .join(Person, Participation.person_id == Person.id)
+        .join(Team, Walk.team_id == Team.id)
+        .join(District, Walk.district_id == District.id)
+    )
+
+
+def _payment_exists(participation_id: Any) -> ColumnElement[bool]:
+    """Return a clause that is true when the participation has an ordinary or late line."""
+    return exists().where(
+        PayLine.participation_id == participation_id, PayLine.kind != LineKind.CORRECTION
+    )
+
+
+class _Loader:
+    """Builds the Facts of one month; each method is one or two set-based queries."""
+
+    def __init__(self, session: Session, month: str | None, person_id: int | None,
+                 all_history: bool) -> None:
+        self.session = session
+        self.person_id = person_id
+        self.all_history = all_history
+        self.latest_closed = latest_closed_month(session)
+        #: None: every open month at once (one person's page).
+        self.month = month
+        earliest = payroll.earliest_open(self.latest_closed)
+        self.takes_arrears = earliest is not None and month in (None, earliest)
+        person_filter = Enrolment.person_id == person_id if person_id is not None else true()
+        self.years = YearsInProgramme(session, person_filter)
+        self.names: dict[int, Names] = {}
+
+    def _for_person(self, column: Any) -> ColumnElement[bool]:
+        return column == self.person_id if self.person_id is not None else true()
+
+    def load(self) -> Facts:
+        participations = self._payable_unpaid()
+        frozen: list[payroll.FrozenLine] = []
+        if self.takes_arrears:
+            candidates = self._correction_candidates()
+            frozen = self._frozen_lines(candidates)
+            for row in self.session.execute(
+                _participation_select().where(Participation.id.in_(candidates))
+            ):
+                participations.append(self._participation(row))
+        cost_centres = dict(self.session.execute(select(Team.name, Team.cost_centre)).all())
+        return Facts(
+            month=self.month or "", latest_closed=self.latest_closed,
+            versions=load_versions(self.session), participations=participations,
+            frozen=frozen, names=self.names, cost_centres=cost_centres,
+        )
+
+    def _payable_unpaid(self) -> list[payroll.Participation]:
+        """Return the payable participations of the month, and late entries when it takes them."""
+        closed_end = month_span(self.latest_closed)[1] if self.latest_closed else None
+        if self.month is not None:
+            first, last = month_span(self.month)
+            wanted = and_(Walk.walk_date >= first, Walk.walk_date <= last)
+        else:
+            wanted = Walk.walk_date > closed_end if closed_end else true()
+        if self.takes_arrears:
+            late = and_(Walk.walk_date <= closed_end, ~_payment_exists(Participation.id))
+            wanted = or_(wanted, late)
+        query = _participation_select().where(
+            _PAYABLE, wanted, self._for_person(Participation.person_id)
+        )
+        return [self._participation(row) for row in self.session.execute(query)]
+
+    def _participation(self, row: Any) -> payroll.Participation:
+        (pid, person_id, walk_id, walk_date, birth_date, prior_years, payable,
+         team, district, start, end, first_name, last_name, personnummer) = row
+        self.names[person_id] = Names(first_name, last_name, personnummer or "")
+        return payroll.Participation(
+            participation_id=pid, person_id=person_id, walk_id=walk_id, walk_date=walk_date,
+            birth_date=birth_date,
+            years_in_programme=self.years.on(person_id, prior_years, walk_date),
+            payable=bool(payable),
+            team=team, district=district, start=start, end=end,
+            person_name=person_name(first_name, last_name), personnummer=personnummer or "",
+        )
+
+    def _correction_candidates(self) -> Select[Any]:
+        """Return a query of the participation ids whose frozen pay may differ from today's."""
+        if self.all_history:
+            return select(PayLine.participation_id).where(self._for_person(PayLine.person_id))
+        corrected = aliased(PayLine)
+        version_now = (
+            select(RateVersionRow.id)
+            .where(RateVersionRow.effective_from <= PayLine.walk_date)
+            .order_by(RateVersionRow.effective_from.desc(), RateVersionRow.id.desc())
+            .limit(1)
+            .correlate(PayLine)
+            .scalar_subquery()
+        )
+        drifted = self._drifted_persons()
+        drift = true() if drifted is None else PayLine.person_id.in_(drifted)
+        return (
+            select(PayLine.participation_id)
+            .outerjoin(Participation, Participation.id == PayLine.participation_id)
+            .outerjoin(Walk, Walk.id == Participation.walk_id)
+            .where(
+                PayLine.kind != LineKind.CORRECTION,
+                self._for_person(PayLine.person_id),
+                or_(
+                    Participation.id.is_(None),
+                    ~_PAYABLE,
+                    Walk.walk_date != PayLine.walk_date,
+                    Participation.person_id != PayLine.person_id,
+                    exists().where(
+                        corrected.participation_id == PayLine.participation_id,
+                        corrected.kind == LineKind.CORRECTION,
+                    ),
+                    version_now.is_distinct_from(PayLine.rate_version_id),
+                    drift,
+                ),
+            )
+        )
+
+    def _drifted_persons(self) -> list[int] | None:
+        """Return persons whose age or years on their frozen dates changed; None = too many."""
+        persons = dict(
+            (pid, (birth, prior)) for pid, birth, prior in self.session.execute(
+                select(Person.id, Person.birth_date, Person.prior_years).where(
+                    Person.id.in_(select(PayLine.person_id)), self._for_person(Person.id)
+                )
+            )
+        )
+        groups = self.session.execute(
+            select(PayLine.person_id, PayLine.age, PayLine.years,
+                   func.min(PayLine.walk_date), func.max(PayLine.walk_date))
+            .where(PayLine.kind != LineKind.CORRECTION, self._for_person(PayLine.person_id))
+            .group_by(PayLine.person_id, PayLine.age, PayLine.years)
+        )
+        drifted = set()
+        for person_id, age, years, first, last in groups:
+            birth, prior = persons[person_id]
+            for day in (first, last):
+                if (payroll.age_on(birth, day) != age
+                        or self.years.on(person_id, prior, day) != years):
+                    drifted.add(person_id)
+        if len(drifted) > MAX_DRIFTED_PERSONS:
+            return None
+        return sorted(drifted)
+
+    def _frozen_lines(self, candidates: Select[Any]) -> list[payroll.FrozenLine]:
+        """Return every frozen line of the candidate participations."""
+        rows = self.session.execute(
+            select(PayLine, PayPeriod.month)
+            .join(PayPeriod, PayLine.period_id == PayPeriod.id)
+            .where(PayLine.participation_id.in_(candidates))
+            .order_by(PayLine.id)
+        )
+        lines = []
+        for line, month in rows:
+            frozen = frozen_line(line, month)
+            self.names.setdefault(
+                line.person_id, Names(line.first_name, line.last_name, line.personnummer or "")
+            )
+            lines.append(frozen)
+        return lines
+
+
+def frozen_line(line: PayLine, month: str) -> payroll.FrozenLine:
+    """Return a stored line as the pay rules' FrozenLine."""
+    return payroll.FrozenLine(
+        line_id=line.id, period=month, kind=payroll.LineKind(line.kind.value),
+        participation_id=line.participation_id, person_id=line.person_id,
+        walk_id=line.walk_id, walk_date=line.walk_date, age=line.age, years=line.years,
+        version_id=line.rate_version_id or 0, band_label=line.band_label,
+        amount=payroll.to_money(line.amount), refers_to=line.refers_to_id, reason=line.reason,
+        team=line.team_name, district=line.district_name, start=line.start_time,
+        end=line.end_time, person_name=person_name(line.first_name, line.last_name),
+        personnummer=line.personnummer or "",
+    )
+
+
+def load_facts(session: Session, month: str, *, person_id: int | None = None,
+               all_history: bool = False) -> Facts:
+    """Load what the pay rules need to compute an open month (one person's part, if given)."""
+    return _Loader(session, month, person_id, all_history).load()
+
+
+def load_open_facts(session: Session, person_id: int) -> Facts:
+    """Load one person's facts of every open month; compute each with `Facts.compute(month)`."""
+    loader = _Loader(session, None, person_id, all_history=False)
+    facts = loader.load()
+    facts.month = payroll.earliest_open(loader.latest_closed) or ""
+    return facts
+
+
+def sums_before(lines: Iterable[payroll.FrozenLine]) -> dict[int, Decimal]:
+    """Return what the given frozen lines paid, per participation."""
+    sums: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in lines:
+        sums[line.participation_id] += line.amount
+    return dict(sums)

@@ -1,0 +1,302 @@
+"""Pay periods: preview, close (locked, frozen, final) and the list of months (SPEC §7)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+import payroll
+from polare.audit.services import record
+from polare.auth.models import User
+from polare.clock import utcnow
+from polare.errors import ConflictError, DomainError
+from polare.payroll_web.models import LineKind, PayLine, PayPeriod, PeriodStatus
+from polare.payroll_web.services.details import (
+    ZERO,
+    LineDetail,
+    Summary,
+    details_of_result,
+    in_person_order,
+    occasion_change,
+    summarise,
+    version_names,
+)
+from polare.payroll_web.services.facts import (
+    Facts,
+    frozen_line,
+    latest_closed_month,
+    load_facts,
+    month_span,
+)
+from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
+
+
+@dataclass(frozen=True)
+class PeriodPreview:
+    """A period's lines (computed when open, frozen when closed), errors and sums."""
+
+    month: str
+    status: PeriodStatus
+    #: The stored row, if the period has one (closed periods before the first have none).
+    period: PayPeriod | None
+    lines: tuple[LineDetail, ...]
+    errors: tuple[str, ...]
+    summary: Summary
+    #: Fingerprint of the lines: closing is refused if they changed since the review.
+    digest: str
+    latest_closed: str | None
+    #: Why the period cannot be closed now; None when it can.
+    close_refusal: str | None
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the period is open (its lines are preliminary)."""
+        return self.status == PeriodStatus.OPEN
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """A month as the list of periods shows it."""
+
+    month: str
+    status: PeriodStatus
+    payable_walks: int
+    total: Decimal | None
+    closed_at: datetime | None
+    closed_by: str
+    #: The month that takes late entries and corrections (or any month, before the first close).
+    closable_next: bool
+
+
+def check_month(month: str) -> str:
+    """Return the month if written 'YYYY-MM', else raise a DomainError."""
+    try:
+        payroll.parse_month(month)
+    except payroll.InvalidMonthError as error:
+        raise DomainError(str(error), field="month") from error
+    return month
+
+
+def lines_digest(lines: tuple[LineDetail, ...]) -> str:
+    """Return a fingerprint of what the lines pay, stable for the same data."""
+    text = "\n".join(
+        f"{d.line.kind.value} {d.line.participation_id} {d.line.person_id} {d.line.amount} "
+        f"{d.line.refers_to} {d.line.age} {d.line.years} {d.line.version_id}"
+        for d in lines
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _computed(session: Session, month: str, person_id: int | None
+              ) -> tuple[Facts, payroll.PeriodResult, tuple[LineDetail, ...]]:
+    """Load and compute an open month."""
+    facts = load_facts(session, month, person_id=person_id)
+    result = facts.compute()
+    return facts, result, details_of_result(result, facts, version_names(session))
+
+
+def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[LineDetail, ...]:
+    """Return the frozen lines matching the conditions, with their details."""
+    rows = session.execute(
+        select(PayLine, PayPeriod.month).join(PayPeriod, PayLine.period_id == PayPeriod.id)
+        .where(*conditions).order_by(PayLine.id)
+    ).all()
+    corrected = (
+        select(PayLine.participation_id).join(PayPeriod, PayLine.period_id == PayPeriod.id)
+        .where(*conditions, PayLine.kind == LineKind.CORRECTION)
+    )
+    history: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for pid, month, amount in session.execute(
+        select(PayLine.participation_id, PayPeriod.month, PayLine.amount)
+        .join(PayPeriod, PayLine.period_id == PayPeriod.id)
+        .where(PayLine.participation_id.in_(corrected))
+    ):
+        history[pid].append((month, amount))
+    referred = select(PayLine.refers_to_id).join(
+        PayPeriod, PayLine.period_id == PayPeriod.id).where(*conditions)
+    periods_of = dict(session.execute(
+        select(PayLine.id, PayPeriod.month).join(PayPeriod, PayLine.period_id == PayPeriod.id)
+        .where(PayLine.id.in_(referred))
+    ).all())
+    names = version_names(session)
+    details = []
+    for stored, month in rows:
+        line = frozen_line(stored, month)
+        occasions = 1
+        if line.kind == payroll.LineKind.CORRECTION:
+            before = sum((a for m, a in history[line.participation_id] if m < month), ZERO)
+            occasions = occasion_change(before, line.amount)
+        details.append(LineDetail(
+            line=line, first_name=stored.first_name, last_name=stored.last_name,
+            personnummer=stored.personnummer or "", cost_centre=stored.cost_centre,
+            version_name=names.get(line.version_id, ""), occasions=occasions,
+            refers_to_period=periods_of.get(stored.refers_to_id), final=True,
+        ))
+    return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
+
+
+def _close_refusal(month: str, result: payroll.PeriodResult, latest: str | None) -> str | None:
+    try:
+        payroll.check_close(month, result, latest)
+    except payroll.ClosePeriodError as error:
+        return str(error)
+    return None
+
+
+def preview_period(session: Session, month: str, *, person_id: int | None = None
+                   ) -> PeriodPreview:
+    """Return a period's lines: recomputed from the data when open, as frozen when closed.
+
+    With person_id, only that person's lines (the totals are then that person's).
+    """
+    check_month(month)
+    latest = latest_closed_month(session)
+    period = session.scalar(select(PayPeriod).where(PayPeriod.month == month))
+    if payroll.is_closed(month, latest):
+        conditions = [PayPeriod.month == month]
+        if person_id is not None:
+            conditions.append(PayLine.person_id == person_id)
+        lines = stored_details(session, *conditions)
+        return PeriodPreview(
+            month=month, status=PeriodStatus.CLOSED, period=period, lines=lines, errors=(),
+            summary=summarise(lines), digest=lines_digest(lines), latest_closed=latest,
+            close_refusal=_close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
+        )
+    _facts, result, lines = _computed(session, month, person_id)
+    return PeriodPreview(
+        month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
+        errors=result.errors, summary=summarise(lines), digest=lines_digest(lines),
+        latest_closed=latest, close_refusal=_close_refusal(month, result, latest),
+    )
+
+
+def lock_period(session: Session, month: str) -> PayPeriod:
+    """Return the period's row locked for this transaction (SELECT … FOR UPDATE), made if missing.
+
+    Closing a period and paying into it take this lock, so they queue behind each other. On
+    SQLite the whole write transaction already holds the database's lock (BEGIN IMMEDIATE).
+    """
+    check_month(month)
+    dialect = session.get_bind().dialect.name
+    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        make(PayPeriod).values(month=month, status=PeriodStatus.OPEN)
+        .on_conflict_do_nothing(index_elements=["month"])
+    )
+    return session.scalars(
+        select(PayPeriod).where(PayPeriod.month == month)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
+def _stored_row(period: PayPeriod, detail: LineDetail) -> dict[str, Any]:
+    """Return the values of the frozen line of a computed line."""
+    line = detail.line
+    return {
+        "period_id": period.id, "kind": LineKind(line.kind.value),
+        "participation_id": line.participation_id, "person_id": line.person_id,
+        "walk_id": line.walk_id, "walk_date": line.walk_date, "start_time": line.start,
+        "end_time": line.end, "team_name": line.team, "cost_centre": detail.cost_centre,
+        "district_name": line.district, "personnummer": detail.personnummer or None,
+        "first_name": detail.first_name, "last_name": detail.last_name, "age": line.age,
+        "years": line.years, "rate_version_id": line.version_id or None,
+        "band_label": line.band_label, "amount": line.amount,
+        "refers_to_id": line.refers_to, "reason": line.reason,
+    }
+
+
+def close_period(session: Session, actor: User | None, month: str, *,
+                 expected_digest: str | None = None) -> PayPeriod:
+    """Freeze a period's lines and close it for good; refuse if anything stops it.
+
+    The period's row is locked first, then the lines are computed from the data as it is
+    now, so a walk approved meanwhile is either in these lines or a late entry next period.
+    With expected_digest, refuse if the lines differ from those the user reviewed.
+    """
+    check_month(month)
+    period = lock_period(session, month)
+    if period.status == PeriodStatus.CLOSED:
+        raise DomainError(f"Perioden {month} är redan stängd.")
+    facts, result, lines = _computed(session, month, None)
+    refusal = _close_refusal(month, result, facts.latest_closed)
+    if refusal is not None:
+        raise DomainError(refusal)
+    if expected_digest is not None and expected_digest != lines_digest(lines):
+        raise ConflictError(
+            "Underlaget har ändrats sedan du granskade det. Granska perioden igen och stäng sedan."
+        )
+    if lines:
+        session.execute(insert(PayLine), [_stored_row(period, d) for d in lines])
+    total = payroll.grand_total(d.line for d in lines)
+    period.status = PeriodStatus.CLOSED
+    period.closed_by_id = getattr(actor, "id", None)
+    period.closed_at = utcnow()
+    period.total = total
+    session.flush()
+    record(session, actor, "close", "pay_period", period.id,
+           changes={"status": ["open", "closed"], "total": [None, str(total)]},
+           note=f"{month}: {len(lines)} rader")
+    return period
+
+
+def _payable_walks_per_month(session: Session) -> dict[str, int]:
+    """Return the number of payable participations per month, from one grouped query."""
+    per_month: dict[str, int] = defaultdict(int)
+    for day, count in session.execute(
+        select(Walk.walk_date, func.count(Participation.id))
+        .join(Participation, Participation.walk_id == Walk.id)
+        .where(Walk.status == WalkStatus.APPROVED,
+               Participation.status == ParticipationStatus.ATTENDED)
+        .group_by(Walk.walk_date)
+    ):
+        per_month[payroll.month_of(day)] += count
+    return per_month
+
+
+def list_periods(session: Session, today: date) -> list[PeriodRow]:
+    """Return every month with a period row, paid walks, or today, newest first."""
+    payable = _payable_walks_per_month(session)
+    stored = {
+        period.month: (period, user.display_name if user is not None else "system")
+        for period, user in session.execute(
+            select(PayPeriod, User).outerjoin(User, PayPeriod.closed_by_id == User.id)
+        )
+    }
+    latest = latest_closed_month(session)
+    earliest = payroll.earliest_open(latest)
+    months = sorted({*payable, *stored, payroll.month_of(today)}, reverse=True)
+    rows = []
+    for month in months:
+        period, closer = stored.get(month, (None, None))
+        closed = payroll.is_closed(month, latest)
+        rows.append(PeriodRow(
+            month=month,
+            status=PeriodStatus.CLOSED if closed else PeriodStatus.OPEN,
+            payable_walks=payable.get(month, 0),
+            total=period.total if period is not None and closed else None,
+            closed_at=period.closed_at if period is not None else None,
+            closed_by=closer if period is not None and period.closed_at else "",
+            closable_next=not closed and (earliest is None or month == earliest),
+        ))
+    return rows
+
+
+def unpaid_before(session: Session, month: str) -> int:
+    """Return payable participations before the month never paid (late entries if closed)."""
+    first = month_span(month)[0]
+    paid = select(PayLine.participation_id).where(PayLine.kind != LineKind.CORRECTION)
+    return session.scalar(
+        select(func.count(Participation.id)).join(Walk, Participation.walk_id == Walk.id)
+        .where(Walk.walk_date < first, Walk.status == WalkStatus.APPROVED,
+               Participation.status == ParticipationStatus.ATTENDED,
+               Participation.id.not_in(paid))
+    ) or 0

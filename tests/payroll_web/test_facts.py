@@ -1,0 +1,101 @@
+"""Loading facts: set-based queries, and the correction shortcut agreeing with all of history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import event
+
+from polare.audit.services import record
+from polare.payroll_web import services
+from polare.payroll_web.services.facts import load_facts
+from polare.walks.models import WalkStatus
+from tests.payroll_web.conftest import ABSENT, ATTENDED, set_attendance, set_walk_status
+
+
+@contextmanager
+def counted_queries(db) -> Iterator[list[str]]:
+    """Collect the SQL statements run on the test's connection."""
+    db.flush()
+    statements: list[str] = []
+    connection = db.connection()
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+def walks_in_november(make_person, make_enrolment, make_walk, count: int) -> None:
+    """Add `count` polare, each on two approved November walks."""
+    for n in range(count):
+        person = make_person(first_name=f"Polare{n}")
+        make_enrolment(person, "Ryd")
+        make_walk(date(2026, 11, 2) + timedelta(days=n % 20), [(person, ATTENDED)])
+        make_walk(date(2026, 11, 3) + timedelta(days=n % 20), [(person, ATTENDED)])
+
+
+def test_loading_a_month_takes_the_same_few_queries_for_3_or_30_polare(
+        db, rate_table, make_person, make_enrolment, make_walk):
+    walks_in_november(make_person, make_enrolment, make_walk, 3)
+    with counted_queries(db) as small:
+        assert len(load_facts(db, "2026-11").participations) == 6
+    walks_in_november(make_person, make_enrolment, make_walk, 27)
+    with counted_queries(db) as large:
+        assert len(load_facts(db, "2026-11").participations) == 60
+    assert len(small) == len(large) <= 8
+
+
+def test_loading_the_month_after_a_closed_one_takes_the_same_few_queries(
+        db, rate_table, make_person, make_enrolment, make_walk):
+    walks_in_november(make_person, make_enrolment, make_walk, 3)
+    services.close_period(db, None, "2026-11")
+    with counted_queries(db) as small:
+        load_facts(db, "2026-12")
+    walks_in_november(make_person, make_enrolment, make_walk, 20)
+    with counted_queries(db) as large:
+        load_facts(db, "2026-12")
+    assert len(small) == len(large) <= 12
+
+
+def test_unchanged_frozen_lines_are_not_loaded_again(db, rate_table, polare, make_walk):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    assert load_facts(db, "2026-12").frozen == []
+    assert len(load_facts(db, "2026-12", all_history=True).frozen) == 1
+
+
+def test_loading_only_candidates_gives_the_lines_of_loading_all_history(
+        db, rate_table, polare, make_person, make_enrolment, make_walk, add_version):
+    """After a mix of changes of every kind, both ways of loading compute the same lines."""
+    others = []
+    for n, team in enumerate(("Ryd", "Berga", "Skäggetorp", "Ryd")):
+        person = make_person(first_name=f"Annan{n}", birth_date=date(2008, 11, 20 + n))
+        make_enrolment(person, team)
+        others.append(person)
+    walks = [make_walk(date(2026, 11, 1 + 3 * n), [(polare, ATTENDED), (p, ATTENDED)])
+             for n, p in enumerate(others)]
+    pending = make_walk(date(2026, 11, 28), [(others[0], ATTENDED)], status=WalkStatus.COMPLETED)
+    services.close_period(db, None, "2026-11")
+    set_attendance(db, walks[0], others[0], ABSENT)
+    set_walk_status(db, walks[1], WalkStatus.CANCELLED)
+    set_walk_status(db, pending, WalkStatus.APPROVED)
+    others[2].prior_years = 2
+    walks[3].participations = [p for p in walks[3].participations if p.person_id != polare.id]
+    db.flush()
+    record(db, None, "update", "test", note="changes after closing")
+    add_version(date(2026, 11, 8), amount_shift=Decimal("5.00"))
+
+    def lines(all_history: bool) -> tuple:
+        facts = load_facts(db, "2026-12", all_history=all_history)
+        return facts.compute().lines
+
+    assert lines(all_history=False) == lines(all_history=True)
+    assert len(lines(all_history=False)) == 7

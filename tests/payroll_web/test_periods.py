@@ -1,0 +1,284 @@
+"""Preview and closing of pay periods from stored data: the rules of SPEC §6 and §7."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from payroll import LineKind
+from polare.audit.models import AuditEntry
+from polare.errors import ConflictError, DomainError
+from polare.payroll_web import services
+from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus
+from polare.walks.models import WalkStatus
+from tests.payroll_web.conftest import ABSENT, ATTENDED, set_attendance, set_walk_status
+
+NOVEMBER_WALK = date(2026, 11, 5)
+
+
+def amounts(preview: services.PeriodPreview) -> list[tuple[str, Decimal]]:
+    return [(d.line.kind.value, d.line.amount) for d in preview.lines]
+
+
+def test_seventeen_year_old_in_her_second_year_is_paid_by_the_right_band_in_november(
+        db, rate_table, second_year_polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(second_year_polare, ATTENDED)])
+    preview = services.preview_period(db, "2026-11")
+    [detail] = preview.lines
+    line = detail.line
+    assert (line.age, line.years, line.amount) == (17, 2, Decimal("230.00"))
+    assert line.band_label == "15–17 år, 2 år i verksamheten"
+    assert detail.version_name == "Exempelvärden (från 2024-08-01)"
+    assert (detail.first_name, detail.last_name) == ("Elsa", "Ek")
+    assert detail.personnummer == second_year_polare.personnummer
+    assert detail.cost_centre == "KS-4102"
+    assert preview.status == PeriodStatus.OPEN
+    assert preview.errors == ()
+
+
+def test_first_year_polare_is_paid_the_first_year_amount(db, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    [detail] = services.preview_period(db, "2026-11").lines
+    assert (detail.line.years, detail.line.amount) == (1, Decimal("200.00"))
+
+
+def test_prior_years_count_towards_years_in_programme(db, rate_table, make_person,
+                                                      make_enrolment, make_walk):
+    veteran = make_person(prior_years=2)
+    make_enrolment(veteran, "Ryd")
+    make_walk(NOVEMBER_WALK, [(veteran, ATTENDED)])
+    [detail] = services.preview_period(db, "2026-11").lines
+    assert (detail.line.years, detail.line.amount) == (3, Decimal("260.00"))
+
+
+def test_years_count_ever_activated_enrolments_of_any_team_but_not_applications(
+        db, rate_table, polare, make_enrolment, make_walk):
+    from polare.org.models import SchoolYear
+    from polare.roster.models import EnrolmentStatus
+
+    years = {y.label: y for y in db.scalars(select(SchoolYear))}
+    make_enrolment(polare, "Berga", school_year=years["2024/25"], status=EnrolmentStatus.ENDED,
+                   ended_on=date(2025, 6, 1))
+    make_enrolment(polare, "Skäggetorp", school_year=years["2025/26"],
+                   status=EnrolmentStatus.APPLICANT)
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    [detail] = services.preview_period(db, "2026-11").lines
+    assert detail.line.years == 2
+
+
+def test_only_attended_participations_of_approved_walks_are_paid(
+        db, rate_table, polare, make_person, make_enrolment, make_walk):
+    absent = make_person(first_name="Frida")
+    make_enrolment(absent, "Ryd")
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED), (absent, ABSENT)])
+    make_walk(date(2026, 11, 6), [(polare, ATTENDED)], status=WalkStatus.COMPLETED)
+    make_walk(date(2026, 11, 7), [(polare, ATTENDED)], status=WalkStatus.CANCELLED)
+    preview = services.preview_period(db, "2026-11")
+    assert [(d.line.walk_date, d.name) for d in preview.lines] == [(NOVEMBER_WALK, "Elsa Ek")]
+
+
+def test_preview_is_idempotent(db, rate_table, polare, make_person, make_enrolment, make_walk):
+    other = make_person(first_name="Örjan", last_name="Åberg")
+    make_enrolment(other, "Berga")
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    make_walk(date(2026, 11, 12), [(other, ATTENDED)], team="Berga")
+    first = services.preview_period(db, "2026-11")
+    second = services.preview_period(db, "2026-11")
+    assert first.lines == second.lines
+    assert first.digest == second.digest
+    assert [p.name for p in first.summary.persons] == ["Elsa Ek", "Örjan Åberg"]
+
+
+def test_no_rate_in_force_names_the_walk_and_refuses_closing(db, polare, make_walk, add_version):
+    add_version(date(2026, 12, 1))
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    preview = services.preview_period(db, "2026-11")
+    assert preview.lines == ()
+    [error] = preview.errors
+    assert f"nattvandring {walk.id} den 2026-11-05" in error
+    assert "team Ryd" in error
+    assert preview.close_refusal is not None
+    with pytest.raises(DomainError, match=f"nattvandring {walk.id} den 2026-11-05"):
+        services.close_period(db, None, "2026-11")
+    assert db.scalar(select(PayLine.id)) is None
+
+
+def test_closing_freezes_the_lines_with_who_and_when(db, rate_table, second_year_polare,
+                                                     make_walk, payroll_user):
+    walk = make_walk(NOVEMBER_WALK, [(second_year_polare, ATTENDED)], start=time(19, 0),
+                     end=time(23, 30))
+    period = services.close_period(db, payroll_user, "2026-11")
+    assert period.status == PeriodStatus.CLOSED
+    assert (period.closed_by_id, period.total) == (payroll_user.id, Decimal("230.00"))
+    assert period.closed_at is not None
+    [line] = db.scalars(select(PayLine)).all()
+    assert (line.kind.value, line.walk_id, line.walk_date, line.amount) == (
+        "ordinary", walk.id, NOVEMBER_WALK, Decimal("230.00"))
+    assert (line.age, line.years, line.rate_version_id) == (17, 2, rate_table.id)
+    assert (line.first_name, line.last_name, line.personnummer) == (
+        "Elsa", "Ek", second_year_polare.personnummer)
+    assert (line.team_name, line.cost_centre, line.district_name) == ("Ryd", "KS-4102", "Ryd")
+    assert (line.start_time, line.end_time) == (time(19, 0), time(23, 30))
+    audit = db.scalars(select(AuditEntry).where(AuditEntry.action == "close")).one()
+    assert audit.changes == {"status": ["open", "closed"], "total": [None, "230.00"]}
+    assert audit.username == payroll_user.username
+
+
+def test_a_closed_period_is_final(db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    with pytest.raises(DomainError, match="redan stängd"):
+        services.close_period(db, None, "2026-11")
+    set_attendance(db, walk, polare, ABSENT)
+    preview = services.preview_period(db, "2026-11")
+    assert preview.status == PeriodStatus.CLOSED
+    assert amounts(preview) == [("ordinary", Decimal("200.00"))]
+    assert all(d.final for d in preview.lines)
+
+
+def test_later_change_to_a_november_walk_is_corrected_in_december_referring_to_the_line(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    frozen = db.scalars(select(PayLine)).one()
+    set_attendance(db, walk, polare, ABSENT)
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert detail.line.kind == LineKind.CORRECTION
+    assert detail.line.amount == Decimal("-200.00")
+    assert detail.line.refers_to == frozen.id
+    assert detail.refers_to_period == "2026-11"
+    assert detail.line.reason == "Närvaro ändrad / ej längre godkänd"
+    assert detail.line.walk_date == NOVEMBER_WALK
+    assert detail.occasions == -1
+    assert detail.concerns == f"2026-11, rad {frozen.id}: Närvaro ändrad / ej längre godkänd"
+
+
+def test_walk_sent_back_after_closing_gives_a_negative_correction(db, rate_table, polare,
+                                                                  make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    set_walk_status(db, walk, WalkStatus.COMPLETED)
+    assert amounts(services.preview_period(db, "2026-12")) == [
+        ("correction", Decimal("-200.00"))]
+
+
+def test_participant_removed_after_closing_gives_a_correction_naming_it(db, rate_table, polare,
+                                                                        make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    walk.participations.clear()
+    db.flush()
+    from polare.audit.services import record
+
+    record(db, None, "update", "walk", walk.id, note="participant removed")
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert (detail.line.amount, detail.line.reason) == (
+        Decimal("-200.00"), "Deltagaren borttagen från passet")
+    assert detail.name == "Elsa Ek"
+
+
+def test_new_rate_version_effective_in_a_closed_period_gives_a_correction(
+        db, rate_table, polare, make_walk, add_version):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    add_version(date(2026, 11, 1), amount_shift=Decimal("12.50"))
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert (detail.line.kind, detail.line.amount) == (LineKind.CORRECTION, Decimal("12.50"))
+    assert detail.occasions == 0
+
+
+def test_changed_prior_years_after_closing_gives_a_correction(db, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    polare.prior_years = 1
+    db.flush()
+    from polare.audit.services import record
+
+    record(db, None, "update", "person", polare.id, changes={"prior_years": [0, 1]})
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert (detail.line.years, detail.line.amount) == (2, Decimal("30.00"))
+    assert detail.line.reason == "Nytt belopp (ålder/år/tabell ändrad)"
+
+
+def test_late_approval_is_paid_in_the_earliest_open_period_with_its_original_date(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)], status=WalkStatus.COMPLETED)
+    services.close_period(db, None, "2026-11")
+    set_walk_status(db, walk, WalkStatus.APPROVED)
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert (detail.line.kind, detail.line.walk_date, detail.line.amount) == (
+        LineKind.LATE, NOVEMBER_WALK, Decimal("200.00"))
+    assert detail.concerns == "2026-11"
+    assert services.preview_period(db, "2027-01").lines == ()
+
+
+def test_closing_december_freezes_late_entries_and_corrections(db, rate_table, polare,
+                                                               make_walk):
+    paid = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    late = make_walk(date(2026, 11, 19), [(polare, ATTENDED)], status=WalkStatus.COMPLETED)
+    services.close_period(db, None, "2026-11")
+    set_attendance(db, paid, polare, ABSENT)
+    set_walk_status(db, late, WalkStatus.APPROVED)
+    period = services.close_period(db, None, "2026-12")
+    assert period.total == Decimal("0.00")
+    kinds = db.scalars(select(PayLine.kind).where(PayLine.period_id == period.id)).all()
+    assert sorted(k.value for k in kinds) == ["correction", "late"]
+    assert services.preview_period(db, "2027-01").lines == ()
+
+
+def test_negative_person_total_is_flagged(db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    set_attendance(db, walk, polare, ABSENT)
+    preview = services.preview_period(db, "2026-12")
+    [person] = preview.summary.negative_persons
+    assert (person.name, person.total) == ("Elsa Ek", Decimal("-200.00"))
+    assert preview.summary.total.amount == Decimal("-200.00")
+
+
+def test_periods_are_closed_in_order(db, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-10")
+    with pytest.raises(DomainError, match="före 2026-11"):
+        services.close_period(db, None, "2026-12")
+
+
+def test_closing_is_refused_when_the_lines_changed_since_the_review(db, rate_table, polare,
+                                                                    make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    reviewed = services.preview_period(db, "2026-11").digest
+    set_attendance(db, walk, polare, ABSENT)
+    with pytest.raises(ConflictError, match="ändrats sedan du granskade"):
+        services.close_period(db, None, "2026-11", expected_digest=reviewed)
+    period = db.scalar(select(PayPeriod).where(PayPeriod.month == "2026-11"))
+    assert period is None or period.status == PeriodStatus.OPEN
+
+
+def test_months_before_the_first_closed_period_count_as_closed(db, rate_table, polare,
+                                                               make_walk):
+    make_walk(date(2026, 10, 8), [(polare, ATTENDED)])
+    assert services.unpaid_before(db, "2026-11") == 1
+    services.close_period(db, None, "2026-11")
+    assert services.preview_period(db, "2026-10").status == PeriodStatus.CLOSED
+    [detail] = services.preview_period(db, "2026-12").lines
+    assert (detail.line.kind, detail.line.walk_date) == (LineKind.LATE, date(2026, 10, 8))
+
+
+def test_invalid_month_is_refused_with_a_message(db):
+    with pytest.raises(DomainError, match="år-månad"):
+        services.preview_period(db, "november")
+
+
+def test_list_of_periods_shows_closed_totals_and_the_next_to_close(db, rate_table, polare,
+                                                                   make_walk, payroll_user):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
+    services.close_period(db, payroll_user, "2026-11")
+    rows = {row.month: row for row in services.list_periods(db, date(2026, 12, 10))}
+    assert rows["2026-11"].status == PeriodStatus.CLOSED
+    assert (rows["2026-11"].total, rows["2026-11"].closed_by) == (Decimal("200.00"), "Lena Lön")
+    assert rows["2026-12"].closable_next
+    assert rows["2026-12"].payable_walks == 1
