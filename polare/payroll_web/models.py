@@ -114,6 +114,8 @@ class PayLine(db.Model):
             postgresql_where=text("kind != 'correction'"),
         ),
         Index("ix_pay_lines_person", "person_id"),
+        #: Every line of a participation (corrections included), for corrections and history.
+        Index("ix_pay_lines_participation", "participation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

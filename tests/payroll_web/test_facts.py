@@ -93,9 +93,13 @@ def test_loading_only_candidates_gives_the_lines_of_loading_all_history(
     record(db, None, "update", "test", note="changes after closing")
     add_version(date(2026, 11, 8), amount_shift=Decimal("5.00"))
 
-    def lines(all_history: bool) -> tuple:
-        facts = load_facts(db, "2026-12", all_history=all_history)
-        return facts.compute().lines
+    def lines(month: str, all_history: bool) -> tuple:
+        return load_facts(db, month, all_history=all_history).compute().lines
 
-    assert lines(all_history=False) == lines(all_history=True)
-    assert len(lines(all_history=False)) == 7
+    assert lines("2026-12", all_history=False) == lines("2026-12", all_history=True)
+    assert len(lines("2026-12", all_history=False)) == 7
+    services.close_period(db, None, "2026-12")
+    set_attendance(db, walks[0], others[0], ATTENDED)
+    set_walk_status(db, walks[1], WalkStatus.APPROVED)
+    assert lines("2027-01", all_history=False) == lines("2027-01", all_history=True)
+    assert len(lines("2027-01", all_history=False)) == 3

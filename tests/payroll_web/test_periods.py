@@ -282,3 +282,22 @@ def test_list_of_periods_shows_closed_totals_and_the_next_to_close(db, rate_tabl
     assert (rows["2026-11"].total, rows["2026-11"].closed_by) == (Decimal("200.00"), "Lena Lön")
     assert rows["2026-12"].closable_next
     assert rows["2026-12"].payable_walks == 1
+
+
+def test_closed_correction_keeps_its_reference_and_a_second_change_corrects_again(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    original = db.scalars(select(PayLine)).one()
+    set_attendance(db, walk, polare, ABSENT)
+    services.close_period(db, None, "2026-12")
+    [frozen] = services.preview_period(db, "2026-12").lines
+    assert (frozen.final, frozen.line.refers_to, frozen.refers_to_period, frozen.occasions) == (
+        True, original.id, "2026-11", -1)
+    set_attendance(db, walk, polare, ATTENDED)
+    [again] = services.preview_period(db, "2027-01").lines
+    assert (again.line.amount, again.line.reason, again.occasions) == (
+        Decimal("200.00"), "Närvaro godkänd igen", 1)
+    assert again.line.refers_to == original.id
+    services.close_period(db, None, "2027-01")
+    assert services.preview_period(db, "2027-02").lines == ()

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Result, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 import payroll
@@ -277,9 +277,9 @@ class _Loader:
                     ~_PAYABLE,
                     Walk.walk_date != PayLine.walk_date,
                     Participation.person_id != PayLine.person_id,
-                    exists().where(
-                        corrected.participation_id == PayLine.participation_id,
-                        corrected.kind == LineKind.CORRECTION,
+                    PayLine.participation_id.in_(
+                        select(corrected.participation_id)
+                        .where(corrected.kind == LineKind.CORRECTION)
                     ),
                     version_now.is_distinct_from(PayLine.rate_version_id),
                     drift,
@@ -315,33 +315,43 @@ class _Loader:
 
     def _frozen_lines(self, candidates: Select[Any]) -> list[payroll.FrozenLine]:
         """Return every frozen line of the candidate participations."""
-        rows = self.session.execute(
-            select(PayLine, PayPeriod.month)
-            .join(PayPeriod, PayLine.period_id == PayPeriod.id)
-            .where(PayLine.participation_id.in_(candidates))
-            .order_by(PayLine.id)
-        )
         lines = []
-        for line, month in rows:
-            frozen = frozen_line(line, month)
+        for row in stored_lines(self.session, PayLine.participation_id.in_(candidates)):
             self.names.setdefault(
-                line.person_id, Names(line.first_name, line.last_name, line.personnummer or "")
+                row.person_id, Names(row.first_name, row.last_name, row.personnummer or "")
             )
-            lines.append(frozen)
+            lines.append(frozen_line(row))
         return lines
 
 
-def frozen_line(line: PayLine, month: str) -> payroll.FrozenLine:
-    """Return a stored line as the pay rules' FrozenLine."""
+def stored_lines(session: Session, *conditions: ColumnElement[bool]) -> Result[Any]:
+    """Return the stored lines matching the conditions as plain rows, with their month."""
+    return session.execute(
+        select(
+            PayLine.id, PayLine.kind, PayLine.participation_id, PayLine.person_id,
+            PayLine.walk_id, PayLine.walk_date, PayLine.start_time, PayLine.end_time,
+            PayLine.team_name, PayLine.cost_centre, PayLine.district_name, PayLine.personnummer,
+            PayLine.first_name, PayLine.last_name, PayLine.age, PayLine.years,
+            PayLine.rate_version_id, PayLine.band_label, PayLine.amount, PayLine.refers_to_id,
+            PayLine.reason, PayPeriod.month,
+        )
+        .join(PayPeriod, PayLine.period_id == PayPeriod.id)
+        .where(*conditions)
+        .order_by(PayLine.id)
+    )
+
+
+def frozen_line(row: Any) -> payroll.FrozenLine:
+    """Return a row of `stored_lines` as the pay rules' FrozenLine."""
     return payroll.FrozenLine(
-        line_id=line.id, period=month, kind=payroll.LineKind(line.kind.value),
-        participation_id=line.participation_id, person_id=line.person_id,
-        walk_id=line.walk_id, walk_date=line.walk_date, age=line.age, years=line.years,
-        version_id=line.rate_version_id or 0, band_label=line.band_label,
-        amount=payroll.to_money(line.amount), refers_to=line.refers_to_id, reason=line.reason,
-        team=line.team_name, district=line.district_name, start=line.start_time,
-        end=line.end_time, person_name=person_name(line.first_name, line.last_name),
-        personnummer=line.personnummer or "",
+        line_id=row.id, period=row.month, kind=payroll.LineKind(row.kind.value),
+        participation_id=row.participation_id, person_id=row.person_id,
+        walk_id=row.walk_id, walk_date=row.walk_date, age=row.age, years=row.years,
+        version_id=row.rate_version_id or 0, band_label=row.band_label,
+        amount=payroll.to_money(row.amount), refers_to=row.refers_to_id, reason=row.reason,
+        team=row.team_name, district=row.district_name, start=row.start_time,
+        end=row.end_time, person_name=person_name(row.first_name, row.last_name),
+        personnummer=row.personnummer or "",
     )
 
 

@@ -36,6 +36,7 @@ from polare.payroll_web.services.facts import (
     latest_closed_month,
     load_facts,
     month_span,
+    stored_lines,
 )
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
@@ -106,10 +107,7 @@ def _computed(session: Session, month: str, person_id: int | None
 
 def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[LineDetail, ...]:
     """Return the frozen lines matching the conditions, with their details."""
-    rows = session.execute(
-        select(PayLine, PayPeriod.month).join(PayPeriod, PayLine.period_id == PayPeriod.id)
-        .where(*conditions).order_by(PayLine.id)
-    ).all()
+    rows = stored_lines(session, *conditions).all()
     corrected = (
         select(PayLine.participation_id).join(PayPeriod, PayLine.period_id == PayPeriod.id)
         .where(*conditions, PayLine.kind == LineKind.CORRECTION)
@@ -129,17 +127,17 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
     ).all())
     names = version_names(session)
     details = []
-    for stored, month in rows:
-        line = frozen_line(stored, month)
+    for row in rows:
+        line = frozen_line(row)
         occasions = 1
         if line.kind == payroll.LineKind.CORRECTION:
-            before = sum((a for m, a in history[line.participation_id] if m < month), ZERO)
+            before = sum((a for m, a in history[line.participation_id] if m < row.month), ZERO)
             occasions = occasion_change(before, line.amount)
         details.append(LineDetail(
-            line=line, first_name=stored.first_name, last_name=stored.last_name,
-            personnummer=stored.personnummer or "", cost_centre=stored.cost_centre,
+            line=line, first_name=row.first_name, last_name=row.last_name,
+            personnummer=row.personnummer or "", cost_centre=row.cost_centre,
             version_name=names.get(line.version_id, ""), occasions=occasions,
-            refers_to_period=periods_of.get(stored.refers_to_id), final=True,
+            refers_to_period=periods_of.get(row.refers_to_id), final=True,
         ))
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 

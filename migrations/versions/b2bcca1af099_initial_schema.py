@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1e976293a0a9
+Revision ID: b2bcca1af099
 Revises: 
-Create Date: 2026-11-25 13:32:58.450935
+Create Date: 2026-11-25 15:40:56.012451
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1e976293a0a9'
+revision = 'b2bcca1af099'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -413,6 +413,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pay_lines'))
     )
     with op.batch_alter_table('pay_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_pay_lines_participation', ['participation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pay_lines_period_id'), ['period_id'], unique=False)
         batch_op.create_index('ix_pay_lines_person', ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pay_lines_walk_id'), ['walk_id'], unique=False)
@@ -446,6 +447,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pay_lines_walk_id'))
         batch_op.drop_index('ix_pay_lines_person')
         batch_op.drop_index(batch_op.f('ix_pay_lines_period_id'))
+        batch_op.drop_index('ix_pay_lines_participation')
 
     op.drop_table('pay_lines')
     with op.batch_alter_table('participations', schema=None) as batch_op:
