@@ -1,0 +1,1 @@
+"""Speed, memory and load measurements of Polare at national scale (see BENCHMARKS.md)."""

@@ -1,0 +1,124 @@
+"""The payroll export as users run it (a subprocess) against plain openpyxl writing its cells."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = Path(sys.executable).with_name("flask")
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    """Wall and CPU seconds and peak resident memory of one export process."""
+
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+
+
+def app_environment(database_url: str, instance_dir: str) -> dict[str, str]:
+    """Return the environment the app's processes (CLI, gunicorn) run with."""
+    return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "polare-benchmark",
+            "POLARE_INSTANCE_DIR": instance_dir, "FLASK_DEBUG": "0"}
+
+
+def run_export(database_url: str, instance_dir: str, month: str, out: Path, *,
+               timeout: float) -> ExportRun:
+    """Run `flask --app app payroll export MONTH --out FILE`; measure it with wait4."""
+    command = [str(FLASK), "--app", "app", "payroll", "export", month, "--out", str(out)]
+    log = out.with_suffix(".log")
+    with log.open("wb") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                   env=app_environment(database_url, instance_dir))
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            wall = time.perf_counter() - started
+            if pid:
+                break
+            if wall > timeout:
+                process.kill()
+                os.wait4(process.pid, 0)
+                process.returncode = -9
+                raise TimeoutError(f"payroll export did not finish within {timeout:.0f} s")
+            time.sleep(0.01)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"payroll export failed ({process.returncode}): "
+                           f"{log.read_text(errors='replace')[-2000:]}")
+    # ru_maxrss is in kilobytes on Linux.
+    return ExportRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def read_cells(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Return every sheet's title and rows (header included) as Python values."""
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return [(sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)])
+                for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+@dataclass(frozen=True)
+class PlainWrite:
+    """Seconds (wall and CPU) to write the cells with plain openpyxl, and how many."""
+
+    wall_s: float
+    cpu_s: float
+    cells: int
+
+
+def plain_openpyxl(sheets: list[tuple[str, list[tuple[Any, ...]]]], out: Path) -> PlainWrite:
+    """Write the same rows, values and types with openpyxl's write-only mode, nothing more."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(out)
+    cells = sum(len(row) for _title, rows in sheets for row in rows)
+    return PlainWrite(time.perf_counter() - started, time.process_time() - cpu_started, cells)
+
+
+@dataclass(frozen=True)
+class ExportFigure:
+    """The best of several export runs against the best of several plain writes."""
+
+    runs: list[ExportRun]
+    plain: list[PlainWrite]
+    rows: dict[str, int]
+
+    @property
+    def ratio(self) -> float:
+        return min(r.wall_s for r in self.runs) / min(p.wall_s for p in self.plain)
+
+    @property
+    def cpu_ratio(self) -> float:
+        return min(r.cpu_s for r in self.runs) / min(p.cpu_s for p in self.plain)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+def measure_export(database_url: str, instance_dir: str, month: str, workdir: Path, *,
+                   repeats: int, label: str, timeout: float) -> ExportFigure:
+    """Export the month `repeats` times and write its cells as many times with openpyxl."""
+    out = workdir / f"arvoden-{month}-{label}.xlsx"
+    runs = [run_export(database_url, instance_dir, month, out, timeout=timeout)
+            for _ in range(repeats)]
+    sheets = read_cells(out)
+    plain = [plain_openpyxl(sheets, workdir / f"plain-{label}.xlsx") for _ in range(repeats)]
+    rows = {title: len(rows) - 1 for title, rows in sheets}
+    return ExportFigure(runs, plain, rows)
