@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from benchmarks.generate import BENCH_PASSWORD
+from benchmarks.people import BENCH_PASSWORD
 from polare import create_app
 from polare.extensions import db
 

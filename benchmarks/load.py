@@ -26,15 +26,10 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, func, select, text, update
 from stdnum import luhn
 
+from benchmarks.bulk import model_tables
 from benchmarks.export import ROOT, app_environment
-from benchmarks.generate import (
-    BENCH_PASSWORD,
-    DISTRICTS_PER_TEAM,
-    GLOBAL_USERS,
-    STAFF_PER_TEAM,
-    Plan,
-    model_tables,
-)
+from benchmarks.people import BENCH_PASSWORD, GLOBAL_USERS, STAFF_PER_TEAM, home_district_id
+from benchmarks.plan import Plan
 
 BIN = Path(sys.executable).parent
 LOAD_TEAMS = 5
@@ -111,7 +106,7 @@ def prepare(connection: Connection, plan: Plan) -> dict[str, Any]:
             supervisors.append({"username": f"handledare{team:04d}{suffix}",
                                 "user_id": _user_id(team, slot + 1), "team_id": team,
                                 "slot": slot,
-                                "district_id": (team - 1) * DISTRICTS_PER_TEAM + 1})
+                                "district_id": home_district_id(team)})
         for number in range(EXTRA_APPLICANTS):
             person_id = next_person
             next_person += 1

@@ -114,7 +114,7 @@ def measure_export_or_note(url: str, instance: str, month: str, workdir: Path,
     """Measure the export, or return why it could not be measured."""
     try:
         return measure_export(url, instance, month, workdir, repeats=scale.export_repeats,
-                              label=label, timeout=scale.export_limit_s)
+                              plain_repeats=2, label=label, timeout=scale.export_limit_s)
     except (TimeoutError, RuntimeError) as error:
         return Unfinished(str(error))
 
