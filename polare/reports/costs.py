@@ -188,10 +188,15 @@ def preview_items(
 
 
 class Previews:
-    """The payroll previews of open months, each computed at most once per request."""
+    """The payroll previews of open months, each computed at most once per request.
 
-    def __init__(self, session: Session) -> None:
+    With team_ids, only the lines of the persons who walked with those teams are computed, so a
+    team's figures cost the same however many teams the service holds.
+    """
+
+    def __init__(self, session: Session, team_ids: frozenset[int] | None = None) -> None:
         self.session = session
+        self.team_ids = team_ids
         self._latest_closed: list[str | None] = []
         self._previews: dict[str, PeriodPreview] = {}
 
@@ -205,7 +210,7 @@ class Previews:
     def period(self, month: str) -> PeriodPreview:
         """Return the preview of a month."""
         if month not in self._previews:
-            self._previews[month] = preview_period(self.session, month)
+            self._previews[month] = preview_period(self.session, month, team_ids=self.team_ids)
         return self._previews[month]
 
     def lines(self, months: Sequence[str]) -> tuple[list[payroll.PayLine], list[str]]:
@@ -223,7 +228,7 @@ def stipend_costs(
     session: Session, scope: ReportScope, today: date, previews: Previews | None = None
 ) -> CostBreakdown:
     """Return the stipend cost of the scope per (team, district, month), with contributions."""
-    previews = previews or Previews(session)
+    previews = previews or Previews(session, scope.team_ids)
     rates = contribution_rates(session)
     items = frozen_items(session, scope)
     months = preview_months(scope, previews.latest_closed, today)

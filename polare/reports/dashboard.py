@@ -161,7 +161,7 @@ def _cost(
     session: Session, board: Dashboard, team_ids: frozenset[int] | None
 ) -> CostSummary:
     """Return the school year's stipends so far and the open period's preliminary total."""
-    previews = Previews(session)
+    previews = Previews(session, team_ids)
     start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
     year = stipend_costs(session, ReportScope(start, board.today, team_ids), board.today,
                          previews)

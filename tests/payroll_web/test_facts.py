@@ -103,3 +103,55 @@ def test_loading_only_candidates_gives_the_lines_of_loading_all_history(
     set_walk_status(db, walks[1], WalkStatus.APPROVED)
     assert lines("2027-01", all_history=False) == lines("2027-01", all_history=True)
     assert len(lines("2027-01", all_history=False)) == 3
+
+
+def test_a_teams_preview_has_the_full_previews_lines_of_its_walks(
+        db, rate_table, polare, teams, make_person, make_enrolment, make_walk, add_version):
+    """Computing only the persons who walked with a team gives that team's walks the same lines
+    (corrections and late entries included) as computing everyone."""
+    berga = make_person(first_name="Berga", birth_date=date(2009, 3, 2))
+    make_enrolment(berga, "Berga")
+    make_enrolment(polare, "Berga")
+    ryd_walk = make_walk(date(2026, 11, 4), [(polare, ATTENDED)])
+    berga_walk = make_walk(date(2026, 11, 5), [(polare, ATTENDED), (berga, ATTENDED)],
+                           team="Berga")
+    late = make_walk(date(2026, 11, 20), [(berga, ATTENDED)], team="Berga",
+                     status=WalkStatus.COMPLETED)
+    services.close_period(db, None, "2026-11")
+    set_attendance(db, berga_walk, polare, ABSENT)
+    set_walk_status(db, late, WalkStatus.APPROVED)
+    add_version(date(2026, 11, 5), amount_shift=Decimal("5.00"))
+    make_walk(date(2026, 12, 2), [(polare, ATTENDED), (berga, ATTENDED)], team="Berga")
+    make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
+    team_of_walk = {ryd_walk.id: "Ryd", berga_walk.id: "Berga", late.id: "Berga"}
+    for walk in services.preview_period(db, "2026-12").lines:
+        team_of_walk.setdefault(walk.line.walk_id, walk.line.team)
+
+    def lines_of(team: str, team_ids: set[int] | None) -> list:
+        preview = services.preview_period(db, "2026-12", team_ids=team_ids)
+        return [d.line for d in preview.lines if team_of_walk[d.line.walk_id] == team]
+
+    for team in ("Ryd", "Berga"):
+        assert lines_of(team, {teams[team].id}) == lines_of(team, None)
+    assert len(lines_of("Berga", {teams["Berga"].id})) == 5
+
+
+def test_a_teams_preview_leaves_out_persons_who_never_walked_with_it(
+        db, rate_table, polare, teams, make_person, make_enrolment, make_walk):
+    berga = make_person(first_name="Berga", birth_date=date(2009, 3, 2))
+    make_enrolment(berga, "Berga")
+    make_walk(date(2026, 11, 4), [(polare, ATTENDED)])
+    make_walk(date(2026, 11, 5), [(berga, ATTENDED)], team="Berga")
+    preview = services.preview_period(db, "2026-11", team_ids={teams["Ryd"].id})
+    assert {d.line.person_id for d in preview.lines} == {polare.id}
+
+
+def test_correction_candidates_fetched_in_small_batches_give_the_same_lines(
+        db, rate_table, make_person, make_enrolment, make_walk, add_version, monkeypatch):
+    walks_in_november(make_person, make_enrolment, make_walk, 3)
+    services.close_period(db, None, "2026-11")
+    add_version(date(2026, 11, 1), amount_shift=Decimal("5.00"))
+    whole = load_facts(db, "2026-12").compute().lines
+    monkeypatch.setattr("polare.payroll_web.services.facts.ID_BATCH", 2)
+    assert load_facts(db, "2026-12").compute().lines == whole
+    assert len(whole) == 6

@@ -13,13 +13,18 @@ what was frozen. Everything else provably pays what it was paid: a rate version 
 period is never edited, and age and years grow with the date, so a person whose frozen lines of
 one (age, years) agree at the first and the last of their dates agree on every date between.
 `load_facts(..., all_history=True)` loads everything; a test checks both give the same lines.
+
+Every line depends on one participation and its person alone, so the lines of some persons are
+computed from their facts alone: one person's page, or a team's dashboard and report (the persons
+who walked with the team, `persons_of_teams`), cost what those persons' data cost, however many
+teams the service holds.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -37,6 +42,8 @@ from polare.walks.models import Participation, ParticipationStatus, Walk, WalkSt
 
 #: Above this many persons whose age or years drifted, all of history is loaded instead.
 MAX_DRIFTED_PERSONS = 500
+#: Ids per IN list: well under SQLite's limit of bound parameters.
+ID_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -184,36 +191,46 @@ def _payment_exists(participation_id: Any) -> ColumnElement[bool]:
     )
 
 
+def persons_of_teams(session: Session, team_ids: Collection[int]) -> list[int]:
+    """Return the persons who walked with any of the teams, or were paid for such a walk."""
+    team_walks = select(Walk.id).where(Walk.team_id.in_(team_ids))
+    walked = select(Participation.person_id).where(Participation.walk_id.in_(team_walks))
+    paid = select(PayLine.person_id).where(PayLine.walk_id.in_(team_walks))
+    return sorted(session.scalars(walked.union(paid)))
+
+
 class _Loader:
     """Builds the Facts of one month; each method is one or two set-based queries."""
 
-    def __init__(self, session: Session, month: str | None, person_id: int | None,
+    def __init__(self, session: Session, month: str | None, persons: Collection[int] | None,
                  all_history: bool) -> None:
         self.session = session
-        self.person_id = person_id
+        #: None: everyone.
+        self.persons = persons
         self.all_history = all_history
         self.latest_closed = latest_closed_month(session)
         #: None: every open month at once (one person's page).
         self.month = month
         earliest = payroll.earliest_open(self.latest_closed)
         self.takes_arrears = earliest is not None and month in (None, earliest)
-        person_filter = Enrolment.person_id == person_id if person_id is not None else true()
-        self.years = YearsInProgramme(session, person_filter)
+        self.years = YearsInProgramme(session, self._for_person(Enrolment.person_id))
         self.names: dict[int, Names] = {}
 
     def _for_person(self, column: Any) -> ColumnElement[bool]:
-        return column == self.person_id if self.person_id is not None else true()
+        return column.in_(self.persons) if self.persons is not None else true()
 
     def load(self) -> Facts:
         participations = self._payable_unpaid()
         frozen: list[payroll.FrozenLine] = []
         if self.takes_arrears:
-            candidates = self._correction_candidates()
-            frozen = self._frozen_lines(candidates)
-            for row in self.session.execute(
-                _participation_select().where(Participation.id.in_(candidates))
-            ):
-                participations.append(self._participation(row))
+            frozen = self._frozen_lines(self._correction_candidates())
+            # The candidates query reads all of history: run it once, then fetch the
+            # participations of the lines it found by their ids.
+            candidates = sorted({line.participation_id for line in frozen})
+            for start in range(0, len(candidates), ID_BATCH):
+                for row in self.session.execute(_participation_select().where(
+                        Participation.id.in_(candidates[start:start + ID_BATCH]))):
+                    participations.append(self._participation(row))
         cost_centres = dict(self.session.execute(select(Team.name, Team.cost_centre)).all())
         return Facts(
             month=self.month or "", latest_closed=self.latest_closed,
@@ -277,10 +294,8 @@ class _Loader:
                     ~_PAYABLE,
                     Walk.walk_date != PayLine.walk_date,
                     Participation.person_id != PayLine.person_id,
-                    PayLine.participation_id.in_(
-                        select(corrected.participation_id)
-                        .where(corrected.kind == LineKind.CORRECTION)
-                    ),
+                    exists().where(corrected.participation_id == PayLine.participation_id,
+                                   corrected.kind == LineKind.CORRECTION),
                     version_now.is_distinct_from(PayLine.rate_version_id),
                     drift,
                 ),
@@ -292,7 +307,7 @@ class _Loader:
         persons = dict(
             (pid, (birth, prior)) for pid, birth, prior in self.session.execute(
                 select(Person.id, Person.birth_date, Person.prior_years).where(
-                    Person.id.in_(select(PayLine.person_id)), self._for_person(Person.id)
+                    exists().where(PayLine.person_id == Person.id), self._for_person(Person.id)
                 )
             )
         )
@@ -355,15 +370,16 @@ def frozen_line(row: Any) -> payroll.FrozenLine:
     )
 
 
-def load_facts(session: Session, month: str, *, person_id: int | None = None,
+def load_facts(session: Session, month: str, *, persons: Collection[int] | None = None,
                all_history: bool = False) -> Facts:
-    """Load what the pay rules need to compute an open month (one person's part, if given)."""
-    return _Loader(session, month, person_id, all_history).load()
+    """Load what the pay rules need to compute an open month (only the persons' part, if
+    given)."""
+    return _Loader(session, month, persons, all_history).load()
 
 
 def load_open_facts(session: Session, person_id: int) -> Facts:
     """Load one person's facts of every open month; compute each with `Facts.compute(month)`."""
-    loader = _Loader(session, None, person_id, all_history=False)
+    loader = _Loader(session, None, [person_id], all_history=False)
     facts = loader.load()
     facts.month = payroll.earliest_open(loader.latest_closed) or ""
     return facts

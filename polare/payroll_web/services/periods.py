@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +37,7 @@ from polare.payroll_web.services.facts import (
     latest_closed_month,
     load_facts,
     month_span,
+    persons_of_teams,
     stored_lines,
 )
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
@@ -97,10 +99,10 @@ def lines_digest(lines: tuple[LineDetail, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _computed(session: Session, month: str, person_id: int | None
+def _computed(session: Session, month: str, persons: Collection[int] | None
               ) -> tuple[Facts, payroll.PeriodResult, tuple[LineDetail, ...]]:
     """Load and compute an open month."""
-    facts = load_facts(session, month, person_id=person_id)
+    facts = load_facts(session, month, persons=persons)
     result = facts.compute()
     return facts, result, details_of_result(result, facts, version_names(session))
 
@@ -150,26 +152,33 @@ def _close_refusal(month: str, result: payroll.PeriodResult, latest: str | None)
     return None
 
 
-def preview_period(session: Session, month: str, *, person_id: int | None = None
-                   ) -> PeriodPreview:
+def preview_period(session: Session, month: str, *, person_id: int | None = None,
+                   team_ids: Collection[int] | None = None) -> PeriodPreview:
     """Return a period's lines: recomputed from the data when open, as frozen when closed.
 
-    With person_id, only that person's lines (the totals are then that person's).
+    With person_id, only that person's lines (the totals are then that person's). With
+    team_ids, only the lines of the persons who walked with those teams (all their lines,
+    other teams' walks included: the caller picks the walks it wants).
     """
+    persons: Collection[int] | None = None
+    if person_id is not None:
+        persons = [person_id]
+    elif team_ids is not None:
+        persons = persons_of_teams(session, team_ids)
     check_month(month)
     latest = latest_closed_month(session)
     period = session.scalar(select(PayPeriod).where(PayPeriod.month == month))
     if payroll.is_closed(month, latest):
         conditions = [PayPeriod.month == month]
-        if person_id is not None:
-            conditions.append(PayLine.person_id == person_id)
+        if persons is not None:
+            conditions.append(PayLine.person_id.in_(persons))
         lines = stored_details(session, *conditions)
         return PeriodPreview(
             month=month, status=PeriodStatus.CLOSED, period=period, lines=lines, errors=(),
             summary=summarise(lines), digest=lines_digest(lines), latest_closed=latest,
             close_refusal=_close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
         )
-    _facts, result, lines = _computed(session, month, person_id)
+    _facts, result, lines = _computed(session, month, persons)
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
         errors=result.errors, summary=summarise(lines), digest=lines_digest(lines),
