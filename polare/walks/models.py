@@ -71,9 +71,9 @@ class Walk(db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     meeting_point: Mapped[str] = mapped_column(String(160), default="")
-    status: Mapped[WalkStatus] = mapped_column(
-        str_enum(WalkStatus, 20), default=WalkStatus.PLANNED, index=True
-    )
+    #: Not indexed: five values, most rows approved. SQLite has no statistics and would scan
+    #: every approved walk through such an index rather than use a selective one.
+    status: Mapped[WalkStatus] = mapped_column(str_enum(WalkStatus, 20), default=WalkStatus.PLANNED)
     youths_met: Mapped[int | None]
     youths_talked: Mapped[int | None]
     #: Observations; must not name the young people met.
