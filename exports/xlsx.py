@@ -39,6 +39,9 @@ MAX_TITLE_LENGTH = 31
 #: Characters wider than a header's own text: room for the autofilter button.
 _HEADER_PADDING = 4
 _MIN_WIDTH = 10
+#: Formats under which General shows a whole number the same way.
+_WHOLE_NUMBER_FORMATS = frozenset({"0", "General"})
+_ERROR_VALUES = frozenset(ERROR_CODES)
 #: One shared style object for every header cell (openpyxl indexes it once per workbook).
 _HEADER_FONT = Font(bold=True)
 
@@ -119,13 +122,16 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
         ws.freeze_panes = "A2"
     ws.append([_header_cell(ws, header) for header in sheet.headers])
     columns = len(sheet.headers)
+    column_formats = [formats.get(index) for index in range(columns)]
+    cells = _CellMaker(ws)
     count = 0
     for count, row in enumerate(sheet.rows, start=1):
         if len(row) != columns:
             raise ValueError(
                 f"Row {count} of sheet {sheet.title!r} has {len(row)} values, expected {columns}"
             )
-        ws.append([_cell(ws, value, formats.get(index)) for index, value in enumerate(row)])
+        ws.append([cells.make(value, column_format)
+                   for value, column_format in zip(row, column_formats, strict=True)])
     if sheet.autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{count + 1}"
     return count
@@ -150,26 +156,52 @@ def _header_cell(ws: WriteOnlyWorksheet, header: str) -> Cell:
     return cell
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, column_format: str | None) -> Any:
-    """Return what to append for `value`: the value itself or a formatted cell."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = _printable(value)
-        return _text_cell(ws, text) if _needs_quote_prefix(text) else text
-    number_format = column_format or _default_format(value)
-    if number_format is None:
-        return value
-    cell = WriteOnlyCell(ws, value)
-    cell.number_format = number_format
-    return cell
+class _CellMaker:
+    """Turns values into what a write-only sheet appends: the value itself where openpyxl's own
+    typing gives the right cell, else a cell with its number format.
+
+    A 60,000-line payroll file has close to a million cells, so the cost per cell counts: each
+    number format's style is looked up once per sheet and copied into the cells that need it,
+    and whole numbers in a column formatted '0' are written as they are (General shows them the
+    same, and the column keeps its format for what is typed later).
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self.ws = ws
+        self._styles: dict[str, Any] = {}
+
+    def make(self, value: Any, column_format: str | None) -> Any:
+        """Return what to append for `value` in a column with the given number format."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value if value.isprintable() else _printable(value)
+            return _text_cell(self.ws, text) if _needs_quote_prefix(text) else text
+        if isinstance(value, bool):
+            raise TypeError("Write booleans as text (e.g. 'Ja'/'Nej'), not as True/False")
+        if isinstance(value, int) and column_format in _WHOLE_NUMBER_FORMATS:
+            return value
+        number_format = column_format or _default_format(value)
+        if number_format is None:
+            return value
+        return Cell(self.ws, row=1, column=1, value=value,
+                    style_array=self._style(number_format))
+
+    def _style(self, number_format: str) -> Any:
+        """Return the style array of a cell with only this number format (made once)."""
+        style = self._styles.get(number_format)
+        if style is None:
+            prototype = WriteOnlyCell(self.ws)
+            prototype.number_format = number_format
+            # openpyxl keeps a cell's style as an array of indexes into the workbook's
+            # tables; Cell(style_array=...) copies it.
+            style = self._styles[number_format] = prototype._style
+        return style
 
 
 def _default_format(value: Any) -> str | None:
     """Return the number format a non-text value gets by its type, or None for General."""
     match value:
-        case bool():
-            raise TypeError("Write booleans as text (e.g. 'Ja'/'Nej'), not as True/False")
         case datetime():
             return DATETIME_FORMAT
         case date():
@@ -194,7 +226,7 @@ def _text_cell(ws: WriteOnlyWorksheet, text: str) -> Cell:
 
 def _needs_quote_prefix(text: str) -> bool:
     """Return whether Excel would read `text`, typed in, as a formula or an error value."""
-    return looks_like_formula(text) or text in ERROR_CODES
+    return looks_like_formula(text) or text in _ERROR_VALUES
 
 
 def _printable(text: str) -> str:
