@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -39,14 +41,15 @@ def _teams_by_name(session: Session, names: Sequence[str]) -> list[Team]:
     for name in names:
         team = session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
         if team is None:
-            raise DomainError(f"Teamet '{name}' finns inte.", field="teams")
+            raise DomainError(_("Teamet '%(name)s' finns inte.", name=name), field="teams")
         teams.append(team)
     return teams
 
 
 def _check_role_teams(role: Role, teams: Sequence[Team]) -> None:
     if role in (Role.COORDINATOR, Role.SUPERVISOR) and not teams:
-        raise DomainError("En samordnare eller handledare måste ha minst ett team.", field="teams")
+        raise DomainError(_("En samordnare eller handledare måste ha minst ett team."),
+                          field="teams")
 
 
 def create_user(
@@ -64,9 +67,10 @@ def create_user(
     """Create a staff user; the username must be new and the password meet the rules."""
     username = username.strip()
     if not username:
-        raise DomainError("Användarnamn krävs.", field="username")
+        raise DomainError(_("Användarnamn krävs."), field="username")
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise DomainError(f"Användarnamnet '{username}' är upptaget.", field="username")
+        raise DomainError(_("Användarnamnet '%(username)s' är upptaget.", username=username),
+                          field="username")
     check_password_rules(password, username)
     _check_role_teams(role, teams)
     user = User(
@@ -106,7 +110,7 @@ def update_user(
 ) -> User:
     """Change a user's details, role, teams or active flag; deactivation logs them out."""
     if user.id == actor.id and (not active or role != user.role):
-        raise DomainError("Du kan inte ändra din egen roll eller inaktivera dig själv.")
+        raise DomainError(_("Du kan inte ändra din egen roll eller inaktivera dig själv."))
     _check_role_teams(role, teams)
     before = snapshot(user, USER_FIELDS)
     old_teams = sorted(t.name for t in user.teams)
@@ -140,15 +144,17 @@ def set_password(
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
     """Change the user's own password after checking the current one."""
     if not verify_password(user.password_hash, current):
-        raise DomainError("Nuvarande lösenord är fel.", field="current_password")
+        raise DomainError(_("Nuvarande lösenord är fel."), field="current_password")
     if verify_password(user.password_hash, new):
-        raise DomainError("Välj ett annat lösenord än det nuvarande.", field="new_password")
+        raise DomainError(_("Välj ett annat lösenord än det nuvarande."), field="new_password")
     set_password(session, user, user, new)
 
 
 def _lock_message(locked_until: datetime, now: datetime) -> str:
     minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-    return f"För många misslyckade inloggningar. Försök igen om {minutes} minuter."
+    return ngettext("För många misslyckade inloggningar. Försök igen om %(num)s minut.",
+                    "För många misslyckade inloggningar. Försök igen om %(num)s minuter.",
+                    minutes)
 
 
 def authenticate(
@@ -158,7 +164,7 @@ def authenticate(
     now = utcnow()
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None:
-        raise LoginRefused("Fel användarnamn eller lösenord.")
+        raise LoginRefused(_("Fel användarnamn eller lösenord."))
     if user.locked_until is not None and user.locked_until > now:
         raise LoginRefused(_lock_message(user.locked_until, now))
     if not verify_password(user.password_hash, password):
@@ -169,9 +175,9 @@ def authenticate(
             user.failed_logins = 0
             note = "locked after failed logins"
         record(session, None, "login_failed", "user", user.id, note=note)
-        raise LoginRefused("Fel användarnamn eller lösenord.")
+        raise LoginRefused(_("Fel användarnamn eller lösenord."))
     if not user.active:
-        raise LoginRefused("Kontot är inaktiverat. Kontakta en administratör.")
+        raise LoginRefused(_("Kontot är inaktiverat. Kontakta en administratör."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
@@ -191,5 +197,5 @@ def get_user(session: Session, user_id: int) -> User:
     """Return a user by id or raise NotFoundError."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError("Användaren finns inte.")
+        raise NotFoundError(_("Användaren finns inte."))
     return user

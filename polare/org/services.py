@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
     min_age = values.get("min_age", settings.min_age)
     max_age = values.get("max_age", settings.max_age)
     if min_age > max_age:  # type: ignore[operator]
-        raise DomainError("Lägsta ålder kan inte vara högre än högsta ålder.", field="min_age")
+        raise DomainError(_("Lägsta ålder kan inte vara högre än högsta ålder."), field="min_age")
     before = snapshot(settings, SETTINGS_FIELDS)
     for name, value in values.items():
         if name not in SETTINGS_FIELDS:
@@ -53,7 +54,7 @@ def get_team(session: Session, team_id: int) -> Team:
     """Return a team or raise NotFoundError."""
     team = session.get(Team, team_id)
     if team is None:
-        raise NotFoundError("Teamet finns inte.")
+        raise NotFoundError(_("Teamet finns inte."))
     return team
 
 
@@ -70,7 +71,8 @@ def save_team(
     name = name.strip()
     clash = team_by_name(session, name)
     if clash is not None and clash is not team:
-        raise DomainError(f"Det finns redan ett team som heter {name}.", field="name")
+        raise DomainError(_("Det finns redan ett team som heter %(name)s.", name=name),
+                          field="name")
     is_new = team is None
     team = team or Team(name=name)
     before = {} if is_new else snapshot(team, ("name", "cost_centre", "active"))
@@ -90,7 +92,7 @@ def save_district(
     name = name.strip()
     clash = session.scalar(select(District).where(func.lower(District.name) == name.lower()))
     if clash is not None and clash is not district:
-        raise DomainError(f"Stadsdelen {name} finns redan.", field="name")
+        raise DomainError(_("Stadsdelen %(name)s finns redan.", name=name), field="name")
     get_team(session, team_id)
     is_new = district is None
     district = district or District(name=name, team_id=team_id)
@@ -117,7 +119,7 @@ def save_school_year(
     """Create or change a school year; it may not overlap another."""
     label = label.strip()
     if starts_on >= ends_on:
-        raise DomainError("Läsåret måste sluta efter att det börjar.", field="ends_on")
+        raise DomainError(_("Läsåret måste sluta efter att det börjar."), field="ends_on")
     overlapping = session.scalar(
         select(SchoolYear).where(
             SchoolYear.starts_on <= ends_on,
@@ -127,13 +129,13 @@ def save_school_year(
     )
     if overlapping is not None:
         raise DomainError(
-            f"Läsåret överlappar {overlapping.label} "
-            f"({overlapping.starts_on.isoformat()} – {overlapping.ends_on.isoformat()}).",
+            _("Läsåret överlappar %(label)s (%(start)s – %(end)s).", label=overlapping.label,
+              start=overlapping.starts_on.isoformat(), end=overlapping.ends_on.isoformat()),
             field="starts_on",
         )
     clash = session.scalar(select(SchoolYear).where(SchoolYear.label == label))
     if clash is not None and clash is not school_year:
-        raise DomainError(f"Läsåret {label} finns redan.", field="label")
+        raise DomainError(_("Läsåret %(label)s finns redan.", label=label), field="label")
     is_new = school_year is None
     school_year = school_year or SchoolYear(label=label, starts_on=starts_on, ends_on=ends_on)
     fields = ("label", "starts_on", "ends_on")
@@ -181,7 +183,7 @@ def set_team_year_cap(
 ) -> TeamYear:
     """Change the cap of a team in a school year."""
     if cap < 0:
-        raise DomainError("Taket kan inte vara negativt.", field="cap")
+        raise DomainError(_("Taket kan inte vara negativt."), field="cap")
     team_year = lock_team_year(session, team_id, school_year_id)
     old = team_year.cap
     team_year.cap = cap

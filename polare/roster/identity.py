@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import phonenumbers
+from flask_babel import gettext as _
 from stdnum import luhn
 
 _PERSONNUMMER_FORM = re.compile(
@@ -33,15 +34,15 @@ _PHONE_REGION = "SE"
 
 
 class InvalidPersonnummer(ValueError):
-    """A personnummer was refused; the message says why, in Swedish."""
+    """A personnummer was refused; the message says why, in the user's language."""
 
 
 class InvalidPhoneNumber(ValueError):
-    """A phone number was refused; the message says why, in Swedish."""
+    """A phone number was refused; the message says why, in the user's language."""
 
 
 class InvalidText(ValueError):
-    """A text field holds characters that are not allowed; the message is Swedish."""
+    """A text field holds characters that are not allowed; the message names the field."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def parse_personnummer(text: str, today: date) -> Personnummer:
     """Check a personnummer or samordningsnummer in any accepted form and return it."""
     match = _PERSONNUMMER_FORM.fullmatch(text.strip())
     if match is None or (len(match["year"]) == 4 and match["separator"] == "+"):
-        raise InvalidPersonnummer("Personnumret ska ha formen ÅÅÅÅMMDD-NNNN")
+        raise InvalidPersonnummer(_("Personnumret ska ha formen ÅÅÅÅMMDD-NNNN"))
     month, number_day = int(match["month"]), int(match["day"])
     is_coordination = number_day > COORDINATION_DAY_OFFSET
     day = number_day - COORDINATION_DAY_OFFSET if is_coordination else number_day
@@ -68,13 +69,16 @@ def parse_personnummer(text: str, today: date) -> Personnummer:
     try:
         birth_date = date(year, month, day)
     except ValueError:
-        raise InvalidPersonnummer(f"Datumet {year:04d}-{month:02d}-{day:02d} finns inte") from None
+        raise InvalidPersonnummer(_("Datumet %(day)s finns inte",
+                                    day=f"{year:04d}-{month:02d}-{day:02d}")) from None
     nine_digits = f"{year % 100:02d}{month:02d}{number_day:02d}{match['serial']}"
     expected = luhn.calc_check_digit(nine_digits)
     if match["check"] != expected:
-        raise InvalidPersonnummer(f"Kontrollsiffran stämmer inte (ska vara {expected})")
+        raise InvalidPersonnummer(_("Kontrollsiffran stämmer inte (ska vara %(digit)s)",
+                                    digit=expected))
     if birth_date > today:
-        raise InvalidPersonnummer(f"Födelsedatumet {birth_date.isoformat()} ligger i framtiden")
+        raise InvalidPersonnummer(_("Födelsedatumet %(day)s ligger i framtiden",
+                                    day=birth_date.isoformat()))
     return Personnummer(
         canonical=f"{year:04d}{nine_digits[2:6]}-{match['serial']}{match['check']}",
         birth_date=birth_date,
@@ -104,15 +108,16 @@ def normalise_phone(text: str) -> str:
     """Return a phone number in E.164 form ('+46701234567'); national numbers are Swedish."""
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidPhoneNumber("Telefonnummer saknas")
+        raise InvalidPhoneNumber(_("Telefonnummer saknas"))
     if not _PHONE_CHARACTERS.fullmatch(cleaned):
-        raise InvalidPhoneNumber(f"Telefonnumret '{cleaned}' får bara innehålla siffror")
+        raise InvalidPhoneNumber(_("Telefonnumret '%(number)s' får bara innehålla siffror",
+                                   number=cleaned))
     try:
         number = phonenumbers.parse(cleaned, _PHONE_REGION)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber(f"'{cleaned}' är inget giltigt telefonnummer")
+        raise InvalidPhoneNumber(_("'%(number)s' är inget giltigt telefonnummer", number=cleaned))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -137,5 +142,5 @@ def check_text(value: str, field_label: str, *, multiline: bool = False) -> str:
         text = text.replace("\r\n", "\n")
     allowed = {"\n"} if multiline else set()
     if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
-        raise InvalidText(f"Fältet {field_label} innehåller otillåtna tecken")
+        raise InvalidText(_("Fältet %(field)s innehåller otillåtna tecken", field=field_label))
     return text

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -29,8 +31,16 @@ from polare.roster.models import (
 from polare.roster.services.queries import ADULT_AGE, count_active
 from polare.roster.services.texts import clean_text
 
-#: Swedish names of the statuses, as they appear in messages.
+#: Names of the statuses as messages use them ("Anmälan är %(status)s"), translated.
 STATUS_NAMES = {
+    EnrolmentStatus.APPLICANT: _l("sökande"),
+    EnrolmentStatus.ACTIVE: _l("aktiv"),
+    EnrolmentStatus.WAITLISTED: _l("på väntelistan"),
+    EnrolmentStatus.DECLINED: _l("avböjd"),
+    EnrolmentStatus.ENDED: _l("avslutad"),
+}
+#: The same names in Swedish, for the audit log (stored data, never translated).
+AUDIT_STATUS_NAMES = {
     EnrolmentStatus.APPLICANT: "sökande",
     EnrolmentStatus.ACTIVE: "aktiv",
     EnrolmentStatus.WAITLISTED: "på väntelistan",
@@ -70,7 +80,7 @@ def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
         .execution_options(populate_existing=True)
     ).first()
     if enrolment is None:
-        raise NotFoundError("Anmälan finns inte.")
+        raise NotFoundError(_("Anmälan finns inte."))
     return enrolment
 
 
@@ -83,24 +93,26 @@ def _move(session: Session, actor: object, enrolment: Enrolment, target: Enrolme
     session.flush()
     record(session, actor, "update", "enrolment", enrolment.id,
            changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
-           note=f"{STATUS_NAMES[EnrolmentStatus(before['status'])]} → {STATUS_NAMES[target]}")
+           note=f"{AUDIT_STATUS_NAMES[EnrolmentStatus(before['status'])]} → "
+                f"{AUDIT_STATUS_NAMES[target]}")
     return enrolment
 
 
 def check_transition(enrolment: Enrolment, target: EnrolmentStatus) -> None:
     """Refuse a move that ENROLMENT_TRANSITIONS does not allow."""
     if target not in ENROLMENT_TRANSITIONS[enrolment.status]:
-        raise EnrolmentTransitionError(
-            f"Anmälan är {STATUS_NAMES[enrolment.status]} och kan inte bli "
-            f"{STATUS_NAMES[target]}."
-        )
+        raise EnrolmentTransitionError(_(
+            "Anmälan är %(old)s och kan inte bli %(new)s.",
+            old=STATUS_NAMES[enrolment.status], new=STATUS_NAMES[target],
+        ))
 
 
 def _check_within_year(year: SchoolYear, day: date, field: str) -> None:
     if not year.contains(day):
         raise DomainError(
-            f"{day.isoformat()} ligger utanför läsåret {year.label} "
-            f"({year.starts_on.isoformat()} – {year.ends_on.isoformat()}).",
+            _("%(day)s ligger utanför läsåret %(year)s (%(start)s – %(end)s).",
+              day=day.isoformat(), year=year.label, start=year.starts_on.isoformat(),
+              end=year.ends_on.isoformat()),
             field=field,
         )
 
@@ -110,10 +122,12 @@ def check_eligible(session: Session, person: Person, on: date) -> None:
     settings = get_settings(session)
     age = age_on(person.birth_date, on)
     if age < settings.min_age:
-        raise NotEligibleError(f"Åldern {age} är under {settings.min_age} den {on.isoformat()}.",
+        raise NotEligibleError(_("Åldern %(age)s är under %(limit)s den %(day)s.",
+                                 age=age, limit=settings.min_age, day=on.isoformat()),
                                field="on")
     if age > settings.max_age:
-        raise NotEligibleError(f"Åldern {age} är över {settings.max_age} den {on.isoformat()}.",
+        raise NotEligibleError(_("Åldern %(age)s är över %(limit)s den %(day)s.",
+                                 age=age, limit=settings.max_age, day=on.isoformat()),
                                field="on")
 
 
@@ -125,15 +139,15 @@ def check_consent(enrolment: Enrolment, on: date) -> None:
         return
     guardian = enrolment.consent_guardian
     if enrolment.consent_date is None or guardian is None or not guardian.phone:
-        raise ConsentMissingError(
-            f"Samtycke från vårdnadshavare saknas: {person.full_name} är {age} år "
-            f"den {on.isoformat()}."
-        )
+        raise ConsentMissingError(_(
+            "Samtycke från vårdnadshavare saknas: %(name)s är %(age)s år den %(day)s.",
+            name=person.full_name, age=age, day=on.isoformat(),
+        ))
     if enrolment.consent_date > on:
-        raise ConsentMissingError(
-            f"Samtycke från vårdnadshavare saknas den {on.isoformat()}: samtycket är daterat "
-            f"{enrolment.consent_date.isoformat()}."
-        )
+        raise ConsentMissingError(_(
+            "Samtycke från vårdnadshavare saknas den %(day)s: samtycket är daterat %(dated)s.",
+            day=on.isoformat(), dated=enrolment.consent_date.isoformat(),
+        ))
 
 
 def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
@@ -146,20 +160,20 @@ def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
         ).options(joinedload(Enrolment.team))
     ).first()
     if other is not None:
-        raise DomainError(
-            f"{enrolment.person.full_name} är redan aktiv i {other.team.name} "
-            f"{enrolment.school_year.label}."
-        )
+        raise DomainError(_(
+            "%(name)s är redan aktiv i %(team)s %(year)s.", name=enrolment.person.full_name,
+            team=other.team.name, year=enrolment.school_year.label,
+        ))
 
 
 def _check_cap(session: Session, enrolment: Enrolment, team_year: TeamYear) -> None:
     cap = session.scalar(select(TeamYear.cap).where(TeamYear.id == team_year.id))
     active = count_active(session, enrolment.team_id, enrolment.school_year_id)
     if active >= cap:
-        raise CapReachedError(
-            f"{enrolment.team.name} har redan {active} aktiva polare "
-            f"{enrolment.school_year.label}."
-        )
+        raise CapReachedError(_(
+            "%(team)s har redan %(n)s aktiva polare %(year)s.", team=enrolment.team.name,
+            n=active, year=enrolment.school_year.label,
+        ))
 
 
 def activate_enrolment(
@@ -170,7 +184,7 @@ def activate_enrolment(
         select(Enrolment.team_id, Enrolment.school_year_id).where(Enrolment.id == enrolment_id)
     ).first()
     if key is None:
-        raise NotFoundError("Anmälan finns inte.")
+        raise NotFoundError(_("Anmälan finns inte."))
     team_year = lock_team_year(session, key.team_id, key.school_year_id)
     enrolment = get_enrolment(session, enrolment_id)
     check_transition(enrolment, EnrolmentStatus.ACTIVE)
@@ -206,14 +220,14 @@ def end_enrolment(
     """End an active enrolment on the day (not active from then on); frees its place."""
     enrolment = get_enrolment(session, enrolment_id)
     check_transition(enrolment, EnrolmentStatus.ENDED)
-    reason = clean_text(reason, "Anledning", field="reason", max_length=200)
+    reason = clean_text(reason, _("Anledning"), field="reason", max_length=200)
     if not reason:
-        raise DomainError("Skriv varför anmälan avslutas.", field="reason")
+        raise DomainError(_("Skriv varför anmälan avslutas."), field="reason")
     _check_within_year(enrolment.school_year, on, "on")
     if enrolment.activated_on is not None and on < enrolment.activated_on:
         raise DomainError(
-            f"Slutdatumet kan inte vara före aktiveringsdatumet "
-            f"{enrolment.activated_on.isoformat()}.",
+            _("Slutdatumet kan inte vara före aktiveringsdatumet %(day)s.",
+              day=enrolment.activated_on.isoformat()),
             field="on",
         )
     before = snapshot(enrolment, ENROLMENT_FIELDS)
@@ -228,21 +242,23 @@ def register_consent(
     """Record a guardian's written consent for the enrolment, and who registered it."""
     enrolment = get_enrolment(session, enrolment_id)
     if enrolment.status in (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED):
-        raise EnrolmentTransitionError(
-            f"Anmälan är {STATUS_NAMES[enrolment.status]}: samtycke kan inte registreras."
-        )
+        raise EnrolmentTransitionError(_(
+            "Anmälan är %(status)s: samtycke kan inte registreras.",
+            status=STATUS_NAMES[enrolment.status],
+        ))
     guardian = session.get(Guardian, guardian_id)
     if guardian is None or guardian.person_id != enrolment.person_id:
-        raise DomainError("Välj en av personens vårdnadshavare.", field="guardian_id")
+        raise DomainError(_("Välj en av personens vårdnadshavare."), field="guardian_id")
     if not guardian.phone:
-        raise DomainError(f"{guardian.name} saknar telefonnummer.", field="guardian_id")
+        raise DomainError(_("%(name)s saknar telefonnummer.", name=guardian.name),
+                          field="guardian_id")
     if consent_date > today:
-        raise DomainError("Samtycket kan inte vara daterat i framtiden.", field="consent_date")
+        raise DomainError(_("Samtycket kan inte vara daterat i framtiden."), field="consent_date")
     if (enrolment.activated_on is not None and consent_date > enrolment.activated_on
             and age_on(enrolment.person.birth_date, enrolment.activated_on) < ADULT_AGE):
         raise DomainError(
-            f"Anmälan är aktiv sedan {enrolment.activated_on.isoformat()}: samtycket måste "
-            "vara daterat senast då.",
+            _("Anmälan är aktiv sedan %(day)s: samtycket måste vara daterat senast då.",
+              day=enrolment.activated_on.isoformat()),
             field="consent_date",
         )
     before = snapshot(enrolment, ENROLMENT_FIELDS)
@@ -265,15 +281,16 @@ def create_enrolment(
     team = session.get(Team, team_id)
     year = session.get(SchoolYear, school_year_id)
     if team is None or not team.active:
-        raise DomainError("Välj ett aktivt team.", field="team_id")
+        raise DomainError(_("Välj ett aktivt team."), field="team_id")
     if year is None:
-        raise DomainError("Välj ett läsår.", field="school_year_id")
+        raise DomainError(_("Välj ett läsår."), field="school_year_id")
     exists = session.scalar(select(Enrolment.id).where(
         Enrolment.person_id == person.id, Enrolment.team_id == team_id,
         Enrolment.school_year_id == school_year_id,
     ))
     if exists is not None:
-        raise DomainError(f"{person.full_name} är redan anmäld till {team.name} {year.label}.",
+        raise DomainError(_("%(name)s är redan anmäld till %(team)s %(year)s.",
+                            name=person.full_name, team=team.name, year=year.label),
                           field="team_id")
     ensure_team_year(session, team_id, school_year_id)
     enrolment = Enrolment(person_id=person.id, team_id=team_id, school_year_id=school_year_id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,8 +37,8 @@ class PersonExistsError(DomainError):
 
     def __init__(self, person: Person) -> None:
         super().__init__(
-            f"Det finns redan en person med personnumret {person.personnummer}: "
-            f"{person.full_name}.",
+            _("Det finns redan en person med personnumret %(number)s: %(name)s.",
+              number=person.personnummer, name=person.full_name),
             field="personnummer",
         )
         self.person = person
@@ -72,7 +73,7 @@ def _phone(text: str, field: str, *, required: bool = False) -> str:
     text = (text or "").strip()
     if not text:
         if required:
-            raise DomainError("Skriv ett telefonnummer.", field=field)
+            raise DomainError(_("Skriv ett telefonnummer."), field=field)
         return ""
     try:
         return normalise_phone(text)
@@ -81,19 +82,20 @@ def _phone(text: str, field: str, *, required: bool = False) -> str:
 
 
 def _email(text: str, field: str) -> str:
-    text = clean_text(text, "E-post", field=field, max_length=200)
+    text = clean_text(text, _("E-post"), field=field, max_length=200)
     if not text:
         return ""
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise DomainError(f"E-postadressen {text} är inte giltig.", field=field) from error
+        raise DomainError(_("E-postadressen %(email)s är inte giltig.", email=text),
+                          field=field) from error
 
 
 def _name(text: str, label: str, field: str, max_length: int) -> str:
     name = clean_text(text, label, field=field, max_length=max_length)
     if not name:
-        raise DomainError(f"Skriv {label.lower()}.", field=field)
+        raise DomainError(_("Skriv %(field)s.", field=label.lower()), field=field)
     return name
 
 
@@ -115,18 +117,18 @@ def _apply(person: Person, data: PersonInput, today: date) -> None:
     """Check every field of the input and write it to the person."""
     number = parse_or_refuse(data.personnummer, today)
     if not 0 <= data.prior_years <= MAX_PRIOR_YEARS:
-        raise DomainError(f"Tidigare år måste vara mellan 0 och {MAX_PRIOR_YEARS}.",
+        raise DomainError(_("Tidigare år måste vara mellan 0 och %(n)s.", n=MAX_PRIOR_YEARS),
                           field="prior_years")
     person.personnummer = number.canonical
     person.birth_date = number.birth_date
-    person.first_name = _name(data.first_name, "Förnamn", "first_name", 80)
-    person.last_name = _name(data.last_name, "Efternamn", "last_name", 80)
+    person.first_name = _name(data.first_name, _("Förnamn"), "first_name", 80)
+    person.last_name = _name(data.last_name, _("Efternamn"), "last_name", 80)
     person.sort_key = swedish_sort_key(person.last_name, person.first_name)
     person.phone = _phone(data.phone, "phone")
     person.email = _email(data.email, "email")
-    person.address = clean_text(data.address, "Adress", field="address", max_length=200)
-    person.school = clean_text(data.school, "Skola", field="school", max_length=120)
-    person.notes = clean_text(data.notes, "Anteckningar", field="notes", max_length=4000,
+    person.address = clean_text(data.address, _("Adress"), field="address", max_length=200)
+    person.school = clean_text(data.school, _("Skola"), field="school", max_length=120)
+    person.notes = clean_text(data.notes, _("Anteckningar"), field="notes", max_length=4000,
                               multiline=True)
     person.prior_years = data.prior_years
 
@@ -149,8 +151,8 @@ def _flush_unique(session: Session, person: Person) -> None:
         session.flush()
     except IntegrityError as error:
         raise DomainError(
-            f"Personnumret {person.personnummer} registrerades nyss av någon annan. "
-            "Sök fram personen i stället.",
+            _("Personnumret %(number)s registrerades nyss av någon annan. "
+              "Sök fram personen i stället.", number=person.personnummer),
             field="personnummer",
         ) from error
 
@@ -183,10 +185,11 @@ def update_person(
 
 
 def _apply_guardian(guardian: Guardian, data: GuardianInput) -> None:
-    guardian.name = _name(data.name, "Namn", "name", 120)
+    guardian.name = _name(data.name, _("Namn"), "name", 120)
     guardian.phone = _phone(data.phone, "phone", required=True)
     guardian.email = _email(data.email, "email")
-    guardian.relation = clean_text(data.relation, "Relation", field="relation", max_length=40)
+    guardian.relation = clean_text(data.relation, _("Relation"), field="relation",
+                                   max_length=40)
 
 
 def add_guardian(
@@ -224,10 +227,10 @@ def remove_guardian(session: Session, actor: object, guardian: Guardian) -> None
         select(Enrolment.id).where(Enrolment.consent_guardian_id == guardian.id).limit(1)
     )
     if consented is not None:
-        raise DomainError(
-            f"{guardian.name} har lämnat samtycke för en anmälan och kan inte tas bort. "
-            "Ändra uppgifterna i stället."
-        )
+        raise DomainError(_(
+            "%(name)s har lämnat samtycke för en anmälan och kan inte tas bort. "
+            "Ändra uppgifterna i stället.", name=guardian.name,
+        ))
     before = snapshot(guardian, GUARDIAN_FIELDS)
     person_id, guardian_id = guardian.person_id, guardian.id
     session.delete(guardian)
