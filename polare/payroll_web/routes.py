@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+import payroll
 from polare.auth.access import roles
 from polare.auth.models import Role, User
 from polare.clock import local_today
 from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
-from polare.payroll_web import bp, services
+from polare.payroll_web import bp, labels, services
 from polare.payroll_web.forms import CloseForm, ExportForm, IndexForm, RateVersionForm
 from polare.roster.models import Person
 from polare.web import show_domain_error
@@ -262,6 +263,20 @@ def rate_index() -> Any:
 def local_time_filter(moment: datetime | None) -> datetime | None:
     """Show a stored UTC time in Swedish local time."""
     return services.local_time(moment) if moment is not None else None
+
+
+@bp.app_template_filter("band_label")
+def band_label_filter(band: payroll.RateBand | str) -> str:
+    """Name a rate band (or a pay line's stored band label) in the user's language."""
+    if isinstance(band, str):
+        return labels.stored_band_label(band)
+    return labels.band_label(band)
+
+
+@bp.app_template_filter("version_title")
+def version_title_filter(title: str) -> str:
+    """Show a version name as a pay line's details give it, in the user's language."""
+    return labels.stored_version_title(title)
 
 
 @bp.app_template_global("payroll_stipends_of")

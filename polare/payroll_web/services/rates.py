@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -14,6 +15,7 @@ import payroll
 from polare.audit.services import record
 from polare.errors import DomainError, NotFoundError
 from polare.org.services import get_settings
+from polare.payroll_web import labels
 from polare.payroll_web.models import PayLine, RateRow, RateVersion
 from polare.payroll_web.services.facts import latest_closed_month, month_span
 
@@ -44,7 +46,10 @@ class IndexationPreview:
 
 
 def version_title(effective_from: date, label: str = "") -> str:
-    """Name a version for users, e.g. 'Exempelvärden (från 2024-08-01)'."""
+    """Name a version in Swedish, e.g. 'Exempelvärden (från 2024-08-01)'.
+
+    This is the name audit notes and the payroll file use; pages show labels.version_title.
+    """
     start = effective_from.isoformat()
     return f"{label} (från {start})" if label else f"Tabell från {start}"
 
@@ -65,7 +70,7 @@ def get_rate_version(session: Session, version_id: int) -> RateVersion:
         .where(RateVersion.id == version_id)
     )
     if version is None:
-        raise NotFoundError("Tabellversionen finns inte.")
+        raise NotFoundError(_("Tabellversionen finns inte."))
     return version
 
 
@@ -89,7 +94,7 @@ def list_rate_versions(session: Session, today: date) -> list[VersionSummary]:
     ).all()
     current = next((v for v in versions if v.effective_from <= today), None)
     return [
-        VersionSummary(version=v, title=version_title(v.effective_from, v.label),
+        VersionSummary(version=v, title=labels.version_title(v.effective_from, v.label),
                        used_by_closed_period=v.id in used, in_force_today=v is current)
         for v in versions
     ]
@@ -108,16 +113,17 @@ def version_in_force_on(session: Session, day: date) -> RateVersion | None:
 def _check_bands(session: Session, bands: Sequence[payroll.RateBand]) -> None:
     """Refuse bands that leave a gap, overlap, or do not fit the database."""
     if not bands:
-        raise DomainError("Lägg in minst en rad i tabellen.", field="rows")
+        raise DomainError(_("Lägg in minst en rad i tabellen."), field="rows")
     for band in bands:
         if band.age_from < 0:
-            raise DomainError(f"Raden {band.short_label}: åldern kan inte vara negativ.",
-                              field="rows")
+            raise DomainError(_("Raden %(band)s: åldern kan inte vara negativ.",
+                                band=labels.band_short_label(band)), field="rows")
         if band.years_from < 1:
-            raise DomainError(f"Raden {band.short_label}: år i verksamheten börjar på 1.",
-                              field="rows")
+            raise DomainError(_("Raden %(band)s: år i verksamheten börjar på 1.",
+                                band=labels.band_short_label(band)), field="rows")
         if band.amount > MAX_AMOUNT:
-            raise DomainError(f"Beloppet för {band.short_label} är för stort.", field="rows")
+            raise DomainError(_("Beloppet för %(band)s är för stort.",
+                                band=labels.band_short_label(band)), field="rows")
     settings = get_settings(session)
     try:
         payroll.validate_bands(bands, settings.min_age, settings.max_age)
@@ -133,7 +139,8 @@ def _check_effective_from(session: Session, effective_from: date,
     )
     if clash is not None and clash != version_id:
         raise DomainError(
-            f"Det finns redan en tabellversion som gäller från {effective_from.isoformat()}.",
+            _("Det finns redan en tabellversion som gäller från %(day)s.",
+              day=effective_from.isoformat()),
             field="effective_from",
         )
 
@@ -157,10 +164,10 @@ def save_rate_version(
     label, note = label.strip(), note.strip()
     version = get_rate_version(session, version_id) if version_id is not None else None
     if version is not None and is_used_by_closed_period(session, version.id):
-        raise DomainError(
+        raise DomainError(_(
             "Versionen har använts i en stängd period och kan inte ändras: "
-            "en rättelse görs som en ny version från ett senare datum.",
-        )
+            "en rättelse görs som en ny version från ett senare datum."
+        ))
     _check_effective_from(session, effective_from, version_id)
     _check_bands(session, bands)
     before = _describe(version) if version is not None else {}
@@ -188,8 +195,8 @@ def preview_indexation(
     source = get_rate_version(session, from_version_id)
     if effective_from <= source.effective_from:
         raise DomainError(
-            f"Den nya versionen måste gälla från ett senare datum än "
-            f"{source.effective_from.isoformat()}.", field="effective_from",
+            _("Den nya versionen måste gälla från ett senare datum än %(day)s.",
+              day=source.effective_from.isoformat()), field="effective_from",
         )
     try:
         indexed = payroll.index_version(
@@ -238,8 +245,8 @@ def source_for_indexation(session: Session, effective_from: date) -> RateVersion
     source = version_in_force_on(session, effective_from - timedelta(days=1))
     if source is None:
         raise DomainError(
-            f"Ingen tabellversion gäller {effective_from - timedelta(days=1)}: "
-            "det finns inget att räkna upp.", field="effective_from",
+            _("Ingen tabellversion gäller %(day)s: det finns inget att räkna upp.",
+              day=(effective_from - timedelta(days=1)).isoformat()), field="effective_from",
         )
     return source
 
