@@ -10,7 +10,10 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -18,8 +21,16 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
+from payroll import RateBand
 from polare.auth.models import Role
+from polare.errors import DomainError
+from polare.payroll_web import labels
+from polare.payroll_web.services import version_title
+from polare.walks.models import WalkStatus
+from polare.walks.services import move
+from tests.conftest import TODAY, valid_personnummer
 
 ROOT = Path(__file__).resolve().parents[1]
 PO_FILE = ROOT / "polare" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -163,3 +174,66 @@ def test_walk_list_is_english(client, compiled_catalog, login_as):
 def test_error_page_is_english(english):
     page = english.get("/no-such-page").get_data(as_text=True)
     assert "Error code 404." in page
+
+
+# ---------------------------------------------------------------- messages from services
+
+
+def test_login_refusal_is_english(english):
+    response = english.post("/login", data={"username": "nobody-here", "password": "wrong-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "Wrong username or password." in page
+    assert "Fel användarnamn" not in page
+
+
+def test_a_roster_service_refusal_is_english(client, compiled_catalog, login_as, teams,
+                                             school_year, monkeypatch):
+    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+    valid = valid_personnummer(date(2009, 6, 1), 456)
+    wrong_check_digit = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    login_as(Role.COORDINATOR)
+    response = choose_english(client).post("/roster/persons/new", data={
+        "personnummer": wrong_check_digit, "first_name": "Maja", "last_name": "Åkesson",
+        "prior_years": "0", "team_id": teams["Ryd"].id, "school_year_id": school_year.id,
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The check digit is wrong (it should be " in page
+    assert "Kontrollsiffran" not in page
+
+
+def test_service_messages_are_swedish_by_default_and_english_when_chosen(app, compiled_catalog):
+    """Services also run from the command line: in an app context without a request (Swedish)."""
+    walk = SimpleNamespace(status=WalkStatus.COMPLETED)
+    with app.app_context():
+        with pytest.raises(DomainError, match="^En genomförd nattvandring kan inte bli planerad"):
+            move(walk, WalkStatus.PLANNED)
+        with force_locale("en"), pytest.raises(DomainError) as refused:
+            move(walk, WalkStatus.PLANNED)
+    assert refused.value.message == "A night walk that is completed cannot become planned."
+
+
+def test_privacy_page_links_the_settings_inside_one_english_sentence(client, compiled_catalog,
+                                                                     login_as):
+    login_as(Role.ADMIN)
+    page = choose_english(client).get("/admin/privacy/").get_data(as_text=True)
+    assert 'has been filled in under <a href="/admin/settings">Settings</a>.' in page
+
+
+def test_rate_band_labels_are_the_pay_rules_own_in_swedish_and_translated_in_english(
+        app, compiled_catalog):
+    band = RateBand(15, 17, 2, None, Decimal("250"))
+    with app.app_context():
+        assert labels.band_label(band) == band.label == "15–17 år, 2+ år i verksamheten"
+        assert labels.band_short_label(band) == band.short_label
+        assert labels.stored_band_label(band.label) == band.label
+        with force_locale("en"):
+            assert labels.band_label(band) == "ages 15–17, years in the programme: 2+"
+            assert labels.stored_band_label("18 år, 1 år i verksamheten") == (
+                "ages 18, years in the programme: 1")
+            assert labels.stored_band_label("något annat") == "något annat"
+            assert labels.stored_version_title(version_title(date(2024, 8, 1), "Exempel")) == (
+                "Exempel (from 2024-08-01)")
+            assert labels.stored_version_title(version_title(date(2024, 8, 1))) == (
+                "Stipend table from 2024-08-01")

@@ -23,12 +23,12 @@ from polare.auth.models import User
 from polare.clock import LOCAL_TZ
 from polare.imports.roster_rows import HEADERS as POLARE_HEADERS
 from polare.imports.walk_rows import HEADERS as WALK_ROW_HEADERS
+from polare.imports.walk_rows import STATUS_WORDS
 from polare.org.models import SchoolYear, Team
 from polare.roster.identity import format_phone_se, mask_personnummer
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.services import reference_day, years_in_programme_by_person
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkIncident
-from polare.walks.services import STATUS_LABELS
 
 #: The roster has the import template's columns first, so a list can go back in.
 ROSTER_HEADERS = (*POLARE_HEADERS, "Slutdatum", "Slutorsak", "År i verksamheten")
@@ -175,7 +175,7 @@ def _walk_row(walk: Walk) -> list[Any]:
         walk.walk_date, walk.team.name, walk.district.name,
         "Ja" if walk.outside_own_area else "Nej", walk.start_time, walk.end_time,
         _hours(walk), walk.meeting_point,
-        ", ".join(user.username for user in walk.staff), STATUS_LABELS[walk.status],
+        ", ".join(user.username for user in walk.staff), STATUS_WORDS[walk.status],
         walk.youths_met, walk.youths_talked, attended, absent, incidents, walk.note,
         walk.approved_by.display_name if walk.approved_by else "", _local(walk.approved_at),
     ]
@@ -189,6 +189,6 @@ def _participant_rows(walks: list[Walk], full: set[int]) -> Iterator[list[Any]]:
             yield [
                 walk.walk_date, walk.team.name, walk.district.name, walk.start_time,
                 walk.end_time, staff, walk.youths_met, walk.youths_talked,
-                STATUS_LABELS[walk.status], _personnummer(person, person.id in full),
+                STATUS_WORDS[walk.status], _personnummer(person, person.id in full),
                 ATTENDANCE_WORDS[participation.status], person.full_name,
             ]

@@ -39,7 +39,6 @@ from polare.roster.models import Person
 from polare.walks import rules
 from polare.walks.models import ParticipationStatus, Walk, WalkStatus
 from polare.walks.planning import WalkPlan, plan_walk
-from polare.walks.services import STATUS_LABELS
 from polare.walks.workflow import WalkLog, approve_walk, complete_walk, log_walk, training_gaps
 
 COLUMNS = (
@@ -57,7 +56,14 @@ COLUMNS = (
 )
 HEADERS = tuple(column.name for column in COLUMNS)
 
-STATUSES = {"genomförd": WalkStatus.COMPLETED, "godkänd": WalkStatus.APPROVED}
+#: The statuses as spreadsheets write them: Swedish in every language, so a file goes back in.
+STATUS_WORDS = {
+    WalkStatus.PLANNED: "planerad",
+    WalkStatus.COMPLETED: "genomförd",
+    WalkStatus.APPROVED: "godkänd",
+    WalkStatus.CANCELLED: "inställd",
+}
+STATUSES = {STATUS_WORDS[status]: status for status in (WalkStatus.COMPLETED, WalkStatus.APPROVED)}
 ATTENDANCE = {"närvarande": ParticipationStatus.ATTENDED,
               "frånvarande": ParticipationStatus.ABSENT}
 #: The walk's own columns, which every row of one walk must agree on.
@@ -104,7 +110,7 @@ class WalkRow:
         if column == "Ansvarig":
             return ", ".join(user.username for user in self.staff)
         if column == "Status":
-            return STATUS_LABELS[self.status]
+            return STATUS_WORDS[self.status]
         return str(self.walk_values()[column])
 
 

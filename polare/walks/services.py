@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,12 +16,16 @@ from polare.clock import utcnow
 from polare.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from polare.walks.models import WALK_TRANSITIONS, Participation, Walk, WalkStatus
 
+#: The statuses as messages name them ("En %(old)s nattvandring"), translated when shown.
+#: Spreadsheets write them in Swedish: see polare.imports.walk_rows.STATUS_WORDS.
 STATUS_LABELS = {
-    WalkStatus.PLANNED: "planerad",
-    WalkStatus.COMPLETED: "genomförd",
-    WalkStatus.APPROVED: "godkänd",
-    WalkStatus.CANCELLED: "inställd",
+    WalkStatus.PLANNED: _l("planerad"),
+    WalkStatus.COMPLETED: _l("genomförd"),
+    WalkStatus.APPROVED: _l("godkänd"),
+    WalkStatus.CANCELLED: _l("inställd"),
 }
+#: Why a walk went back to completed, as the audit log says it (stored data: Swedish).
+SENT_BACK_NOTE = "Godkänd nattvandring ändrades och skickades tillbaka till genomförd."
 
 #: Walk columns written to the audit log with old and new values.
 WALK_FIELDS = (
@@ -72,7 +77,7 @@ def move(walk: Walk, status: WalkStatus) -> None:
     if status not in WALK_TRANSITIONS[walk.status]:
         raise DomainError(_(
             "En %(old)s nattvandring kan inte bli %(new)s.",
-            old=_(STATUS_LABELS[walk.status]), new=_(STATUS_LABELS[status])))
+            old=str(STATUS_LABELS[walk.status]), new=str(STATUS_LABELS[status])))
     walk.status = status
 
 
@@ -122,8 +127,7 @@ def save_changes(
     if walk.status == WalkStatus.APPROVED:
         move(walk, WalkStatus.COMPLETED)
         clear_approval(walk)
-        note = " ".join(filter(None, [note, _(
-            "Godkänd nattvandring ändrades och skickades tillbaka till genomförd.")]))
+        note = " ".join(filter(None, [note, SENT_BACK_NOTE]))
     walk.updated_at = utcnow()
     flush(session)
     record(session, actor, action, "walk", walk.id,
