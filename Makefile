@@ -35,7 +35,7 @@ translations-update: $(VENV)/.installed
 	@pot=$$(mktemp) && \
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
 		--add-location=file --project=Polare -o $$pot . && \
-	$(BIN)/pybabel -q update -i $$pot -d $(TRANSLATIONS) -l en --init-missing --ignore-obsolete; \
+	$(BIN)/pybabel -q update -w 100 -i $$pot -d $(TRANSLATIONS) -l en --init-missing --ignore-obsolete; \
 	status=$$?; rm -f $$pot; exit $$status
 	@$(BIN)/python -c "$$TRANSLATION_STATUS" $(TRANSLATIONS)/en/LC_MESSAGES/messages.po
 	@$(BIN)/pybabel -q compile -d $(TRANSLATIONS)

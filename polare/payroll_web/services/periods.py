@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -109,7 +110,7 @@ def _computed(session: Session, month: str, persons: Collection[int] | None
 
 def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[LineDetail, ...]:
     """Return the frozen lines matching the conditions, with their details."""
-    rows = stored_lines(session, *conditions).all()
+    rows = stored_lines(session, *conditions)
     corrected = (
         select(PayLine.participation_id).join(PayPeriod, PayLine.period_id == PayPeriod.id)
         .where(*conditions, PayLine.kind == LineKind.CORRECTION)
@@ -232,15 +233,15 @@ def close_period(session: Session, actor: User | None, month: str, *,
     check_month(month)
     period = lock_period(session, month)
     if period.status == PeriodStatus.CLOSED:
-        raise DomainError(f"Perioden {month} är redan stängd.")
+        raise DomainError(_("Perioden %(month)s är redan stängd.", month=month))
     facts, result, lines = _computed(session, month, None)
     refusal = _close_refusal(month, result, facts.latest_closed)
     if refusal is not None:
         raise DomainError(refusal)
     if expected_digest is not None and expected_digest != lines_digest(lines):
-        raise ConflictError(
+        raise ConflictError(_(
             "Underlaget har ändrats sedan du granskade det. Granska perioden igen och stäng sedan."
-        )
+        ))
     if lines:
         session.execute(insert(PayLine), [_stored_row(period, d) for d in lines])
     total = payroll.grand_total(d.line for d in lines)
