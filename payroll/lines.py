@@ -30,7 +30,7 @@ _KIND_ORDER = {kind: position for position, kind in enumerate(LineKind)}
 PAYMENT_KINDS = frozenset({LineKind.ORDINARY, LineKind.LATE})
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PayLine:
     """One line of a pay period: a payment, a late payment or a correction."""
 
@@ -71,7 +71,7 @@ class PayLine:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class FrozenLine(PayLine):
     """A line of a closed period, as stored; never changed, only corrected."""
 

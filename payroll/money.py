@@ -11,12 +11,15 @@ NBSP = "\u00a0"
 
 def _to_decimal(value: Decimal | int | str) -> Decimal:
     """Convert an exact value to Decimal, refusing floats and non-finite numbers."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+    if type(value) is Decimal:
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise TypeError(f"money must be Decimal, int or str, not {type(value).__name__}")
-    try:
-        number = Decimal(value)
-    except ArithmeticError as exc:
-        raise ValueError(f"not an amount: {value!r}") from exc
+    else:
+        try:
+            number = Decimal(value)
+        except ArithmeticError as exc:
+            raise ValueError(f"not an amount: {value!r}") from exc
     if not number.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
     return number

@@ -11,7 +11,7 @@ from payroll.money import to_money
 from payroll.rates import RateVersion, find_band, version_in_force
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Participation:
     """One polare on one walk, as the pay rules need it."""
 

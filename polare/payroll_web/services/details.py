@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ def swedish_key(text: str) -> str:
     return text.casefold().translate(_SWEDISH_ORDER)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineDetail:
     """A pay line with what a page or the payroll file shows besides the rules' fields."""
 
@@ -167,29 +166,48 @@ def in_person_order(details: Iterable[LineDetail]) -> tuple[LineDetail, ...]:
 
 def summarise(details: Sequence[LineDetail]) -> Summary:
     """Return per-person and per-team sums; the lines must be in LineDetail order."""
-    by_person: dict[int, list[LineDetail]] = defaultdict(list)
-    by_team: dict[str, list[LineDetail]] = defaultdict(list)
+    by_person: dict[int, _Sums] = {}
+    by_team: dict[str, _Sums] = {}
+    total = _Sums()
     for detail in details:
-        by_person[detail.line.person_id].append(detail)
-        by_team[detail.line.team].append(detail)
+        line = detail.line
+        person = by_person.get(line.person_id)
+        if person is None:
+            person = by_person[line.person_id] = _Sums()
+        team = by_team.get(line.team)
+        if team is None:
+            team = by_team[line.team] = _Sums()
+        for sums in (person, team, total):
+            sums.add(detail)
     persons = tuple(
         PersonSummary(
-            person_id=person_id, name=lines[0].name, personnummer=lines[0].personnummer,
-            lines=tuple(lines), occasions=sum(d.occasions for d in lines),
-            total=_sum(lines),
+            person_id=person_id, name=sums.lines[0].name,
+            personnummer=sums.lines[0].personnummer, lines=tuple(sums.lines),
+            occasions=sums.occasions, total=sums.amount,
         )
-        for person_id, lines in by_person.items()
+        for person_id, sums in by_person.items()
     )
-    teams = tuple(_team_row(team, by_team[team]) for team in sorted(by_team, key=swedish_key))
-    return Summary(persons=persons, teams=teams, total=_team_row(TOTAL_LABEL, details))
+    teams = tuple(by_team[team].row(team) for team in sorted(by_team, key=swedish_key))
+    return Summary(persons=persons, teams=teams, total=total.row(TOTAL_LABEL))
 
 
-def _sum(details: Iterable[LineDetail]) -> Decimal:
-    return sum((d.line.amount for d in details), ZERO)
+class _Sums:
+    """Lines, distinct persons, net paid walks and amount, added up in one pass."""
 
+    __slots__ = ("lines", "persons", "occasions", "amount")
 
-def _team_row(team: str, details: Sequence[LineDetail]) -> TeamRow:
-    return TeamRow(
-        team=team, persons=len({d.line.person_id for d in details}),
-        occasions=sum(d.occasions for d in details), amount=_sum(details),
-    )
+    def __init__(self) -> None:
+        self.lines: list[LineDetail] = []
+        self.persons: set[int] = set()
+        self.occasions = 0
+        self.amount = ZERO
+
+    def add(self, detail: LineDetail) -> None:
+        self.lines.append(detail)
+        self.persons.add(detail.line.person_id)
+        self.occasions += detail.occasions
+        self.amount += detail.line.amount
+
+    def row(self, team: str) -> TeamRow:
+        return TeamRow(team=team, persons=len(self.persons), occasions=self.occasions,
+                       amount=self.amount)

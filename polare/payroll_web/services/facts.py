@@ -26,11 +26,11 @@ import bisect
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Result, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 import payroll
@@ -339,27 +339,56 @@ class _Loader:
         return lines
 
 
-def stored_lines(session: Session, *conditions: ColumnElement[bool]) -> Result[Any]:
-    """Return the stored lines matching the conditions as plain rows, with their month."""
-    return session.execute(
-        select(
-            PayLine.id, PayLine.kind, PayLine.participation_id, PayLine.person_id,
-            PayLine.walk_id, PayLine.walk_date, PayLine.start_time, PayLine.end_time,
-            PayLine.team_name, PayLine.cost_centre, PayLine.district_name, PayLine.personnummer,
-            PayLine.first_name, PayLine.last_name, PayLine.age, PayLine.years,
-            PayLine.rate_version_id, PayLine.band_label, PayLine.amount, PayLine.refers_to_id,
-            PayLine.reason, PayPeriod.month,
-        )
+class StoredRow(NamedTuple):
+    """A stored pay line with its period's month, as `stored_lines` reads it.
+
+    A plain named tuple: reading a field of it costs a tenth of reading one from a SQLAlchemy
+    row, which counts when a closed month of 60,000 lines is exported.
+    """
+
+    id: int
+    kind: LineKind
+    participation_id: int
+    person_id: int
+    walk_id: int
+    walk_date: date
+    start_time: time | None
+    end_time: time | None
+    team_name: str
+    cost_centre: str
+    district_name: str
+    personnummer: str | None
+    first_name: str
+    last_name: str
+    age: int
+    years: int
+    rate_version_id: int | None
+    band_label: str
+    amount: Decimal
+    refers_to_id: int | None
+    reason: str
+    month: str
+
+
+def stored_lines(session: Session, *conditions: ColumnElement[bool]) -> list[StoredRow]:
+    """Return the stored lines matching the conditions, with their month, in id order."""
+    result = session.execute(
+        select(*(getattr(PayLine, name) for name in StoredRow._fields[:-1]), PayPeriod.month)
         .join(PayPeriod, PayLine.period_id == PayPeriod.id)
         .where(*conditions)
         .order_by(PayLine.id)
     )
+    return [StoredRow._make(row) for row in result]
 
 
-def frozen_line(row: Any) -> payroll.FrozenLine:
+#: The stored line kinds as the pay rules name them.
+_RULES_KIND = {kind: payroll.LineKind(kind.value) for kind in LineKind}
+
+
+def frozen_line(row: StoredRow) -> payroll.FrozenLine:
     """Return a row of `stored_lines` as the pay rules' FrozenLine."""
     return payroll.FrozenLine(
-        line_id=row.id, period=row.month, kind=payroll.LineKind(row.kind.value),
+        line_id=row.id, period=row.month, kind=_RULES_KIND[row.kind],
         participation_id=row.participation_id, person_id=row.person_id,
         walk_id=row.walk_id, walk_date=row.walk_date, age=row.age, years=row.years,
         version_id=row.rate_version_id or 0, band_label=row.band_label,
