@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from exports.formulas import looks_like_formula
+from exports.formulas import FORMULA_PREFIXES, looks_like_formula
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -130,8 +130,14 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
             raise ValueError(
                 f"Row {count} of sheet {sheet.title!r} has {len(row)} values, expected {columns}"
             )
-        ws.append([cells.make(value, column_format)
-                   for value, column_format in zip(row, column_formats, strict=True)])
+        # Plain printable text, the most common value, is checked inline: a function call per
+        # cell would cost more than the check.
+        ws.append([
+            value if type(value) is str and value.isprintable()
+            and not value.startswith(FORMULA_PREFIXES) and value not in _ERROR_VALUES
+            else cells.make(value, column_format)
+            for value, column_format in zip(row, column_formats, strict=True)
+        ])
     if sheet.autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{count + 1}"
     return count
