@@ -155,3 +155,15 @@ def test_correction_candidates_fetched_in_small_batches_give_the_same_lines(
     monkeypatch.setattr("polare.payroll_web.services.facts.ID_BATCH", 2)
     assert load_facts(db, "2026-12").compute().lines == whole
     assert len(whole) == 6
+
+
+def test_loading_takes_as_many_queries_with_or_without_corrections_to_make(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    with counted_queries(db) as unchanged:
+        assert load_facts(db, "2026-12").frozen == []
+    set_attendance(db, walk, polare, ABSENT)
+    with counted_queries(db) as corrected:
+        assert len(load_facts(db, "2026-12").frozen) == 1
+    assert len(unchanged) == len(corrected)
