@@ -53,3 +53,28 @@ def test_a_commit_that_changes_data_without_an_audit_entry_is_refused(db):
     with pytest.raises(UnauditedWriteError):
         db.commit()
     db.rollback()
+
+
+def test_cycle_collection_is_paused_during_a_batch():
+    import gc
+
+    from polare.batch import cycle_collection_paused
+
+    with cycle_collection_paused():
+        paused = not gc.isenabled()
+    assert paused
+    assert gc.isenabled()
+
+
+def test_cycle_collection_resumes_after_a_batch_that_fails():
+    import gc
+
+    from polare.batch import cycle_collection_paused
+
+    def failing_batch() -> None:
+        with cycle_collection_paused():
+            raise RuntimeError("the batch failed")
+
+    with pytest.raises(RuntimeError):
+        failing_batch()
+    assert gc.isenabled()
