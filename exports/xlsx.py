@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TIME_FORMATS, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -42,6 +42,9 @@ _MIN_WIDTH = 10
 #: Formats under which General shows a whole number the same way.
 _WHOLE_NUMBER_FORMATS = frozenset({"0", "General"})
 _ERROR_VALUES = frozenset(ERROR_CODES)
+#: The formats openpyxl gives dates and times itself: a value whose format is its type's own
+#: needs no cell of ours.
+_OPENPYXL_FORMATS: Mapping[type, str] = TIME_FORMATS
 #: One shared style object for every header cell (openpyxl indexes it once per workbook).
 _HEADER_FONT = Font(bold=True)
 
@@ -123,24 +126,38 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     ws.append([_header_cell(ws, header) for header in sheet.headers])
     columns = len(sheet.headers)
     column_formats = [formats.get(index) for index in range(columns)]
-    cells = _CellMaker(ws)
+    as_they_are = [_types_written_as_they_are(column_format) for column_format in column_formats]
+    make = _CellMaker(ws).make
+    prefixes, error_values = FORMULA_PREFIXES, _ERROR_VALUES
     count = 0
     for count, row in enumerate(sheet.rows, start=1):
         if len(row) != columns:
             raise ValueError(
                 f"Row {count} of sheet {sheet.title!r} has {len(row)} values, expected {columns}"
             )
-        # Plain printable text, the most common value, is checked inline: a function call per
-        # cell would cost more than the check.
+        # The common values (printable text, and numbers and dates openpyxl formats as the
+        # column wants) are checked inline: a call per cell would cost more than the check.
         ws.append([
-            value if type(value) is str and value.isprintable()
-            and not value.startswith(FORMULA_PREFIXES) and value not in _ERROR_VALUES
-            else cells.make(value, column_format)
-            for value, column_format in zip(row, column_formats, strict=True)
+            value if (kind := type(value)) is str and value.isprintable()
+            and not value.startswith(prefixes) and value not in error_values
+            or kind in passing else make(value, column_format)
+            for value, column_format, passing in zip(row, column_formats, as_they_are, strict=True)
         ])
     if sheet.autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{count + 1}"
     return count
+
+
+def _types_written_as_they_are(column_format: str | None) -> frozenset[type]:
+    """Return the value types that need no cell of ours in a column with this format."""
+    types = {type(None)}
+    if column_format is None:
+        types |= {int, float, date}
+    elif column_format in _WHOLE_NUMBER_FORMATS:
+        types.add(int)
+    elif column_format == _OPENPYXL_FORMATS[date]:
+        types.add(date)
+    return frozenset(types)
 
 
 def _set_columns(ws: WriteOnlyWorksheet, sheet: Sheet, formats: Mapping[int, str]) -> None:
@@ -188,7 +205,7 @@ class _CellMaker:
         if isinstance(value, int) and column_format in _WHOLE_NUMBER_FORMATS:
             return value
         number_format = column_format or _default_format(value)
-        if number_format is None:
+        if number_format is None or number_format == _OPENPYXL_FORMATS.get(type(value)):
             return value
         return Cell(self.ws, row=1, column=1, value=value,
                     style_array=self._style(number_format))

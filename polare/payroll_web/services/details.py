@@ -177,8 +177,9 @@ def summarise(details: Sequence[LineDetail]) -> Summary:
         team = by_team.get(line.team)
         if team is None:
             team = by_team[line.team] = _Sums()
-        for sums in (person, team, total):
-            sums.add(detail)
+        person.add(detail)
+        team.add(detail)
+        total.add(detail)
     persons = tuple(
         PersonSummary(
             person_id=person_id, name=sums.lines[0].name,

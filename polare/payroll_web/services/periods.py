@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -55,8 +56,6 @@ class PeriodPreview:
     lines: tuple[LineDetail, ...]
     errors: tuple[str, ...]
     summary: Summary
-    #: Fingerprint of the lines: closing is refused if they changed since the review.
-    digest: str
     latest_closed: str | None
     #: Why the period cannot be closed now; None when it can.
     close_refusal: str | None
@@ -65,6 +64,11 @@ class PeriodPreview:
     def is_open(self) -> bool:
         """Tell whether the period is open (its lines are preliminary)."""
         return self.status == PeriodStatus.OPEN
+
+    @cached_property
+    def digest(self) -> str:
+        """Return the lines' fingerprint: closing is refused if they changed since the review."""
+        return lines_digest(self.lines)
 
 
 @dataclass(frozen=True)
@@ -176,13 +180,13 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
         lines = stored_details(session, *conditions)
         return PeriodPreview(
             month=month, status=PeriodStatus.CLOSED, period=period, lines=lines, errors=(),
-            summary=summarise(lines), digest=lines_digest(lines), latest_closed=latest,
+            summary=summarise(lines), latest_closed=latest,
             close_refusal=_close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
         )
     _facts, result, lines = _computed(session, month, persons)
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
-        errors=result.errors, summary=summarise(lines), digest=lines_digest(lines),
+        errors=result.errors, summary=summarise(lines),
         latest_closed=latest, close_refusal=_close_refusal(month, result, latest),
     )
 
