@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from polare.org.models import District, SchoolYear, Team
@@ -37,12 +37,13 @@ def compute_report(
     session: Session, scope: ReportScope, *, today: date, with_cost: bool = True
 ) -> Report:
     """Compute every figure of the scope; the number of queries does not depend on the data."""
-    teams = list(session.scalars(select(Team).order_by(Team.name)))
-    districts = list(session.scalars(select(District).order_by(District.name)))
+    teams = list(session.scalars(
+        select(Team).where(scope.teams(Team.id)).order_by(Team.name)))
     cells = walk_cells(session, scope)
     costs = stipend_costs(session, scope, today) if with_cost else CostBreakdown()
     for key, cost in costs.cells.items():
         cells.setdefault(key, Figures()).cost = cost
+    districts = _districts_shown(session, scope, {district for _t, district, _m in cells})
     people = distinct_polare(session, scope)
     team_rows, district_rows, month_rows, total = _breakdowns(scope, cells, people, teams,
                                                              districts)
@@ -73,7 +74,7 @@ def compute_report(
         with_cost=with_cost,
         team_names=[team.name for team in teams if scope.team_ids is not None
                     and team.id in scope.team_ids],
-        district_names=[d.name for d in districts if d.id in scope.district_ids],
+        district_names=[d.name for d, _team in districts if d.id in scope.district_ids],
     )
     if with_cost:
         report.cost_months, report.budgets = _cost_by_month(month_rows, years)
@@ -81,9 +82,20 @@ def compute_report(
     return report
 
 
+def _districts_shown(session: Session, scope: ReportScope,
+                     walked_in: set[int]) -> list[tuple[District, str]]:
+    """Return the districts a report can show, with their team's name: those of the scope's
+    teams, those walked in and those asked for (not every district of the country)."""
+    query = select(District, Team.name).join(Team, Team.id == District.team_id)
+    if scope.team_ids is not None:
+        query = query.where(or_(District.team_id.in_(scope.team_ids),
+                                District.id.in_(walked_in | scope.district_ids)))
+    return [(district, team) for district, team in session.execute(query.order_by(District.name))]
+
+
 def _breakdowns(
     scope: ReportScope, cells: dict[Cell, Figures], people: dict[tuple[str, str], int],
-    teams: list[Team], districts: list[District],
+    teams: list[Team], districts: list[tuple[District, str]],
 ) -> tuple[list[Row], list[Row], list[Row], Figures]:
     """Sum the cells into the team, district and month tables and the total."""
     by_team: dict[int, Figures] = defaultdict(Figures)
@@ -94,16 +106,15 @@ def _breakdowns(
         for group in (by_team[team_id], by_district[district_id], by_month[month], total):
             group.add(figures)
     total.polare = people.get(("total", ""), 0)
-    team_names = {team.id: team.name for team in teams}
     team_rows = [
         _row(team.id, team.name, by_team, people, "team")
         for team in teams
         if scope.has_team(team.id) and (team.active or team.id in by_team)
     ]
     district_rows = [
-        _row(d.id, d.name, by_district, people, "district", team_names.get(d.team_id, ""))
-        for d in sorted(districts, key=lambda d: (team_names.get(d.team_id, ""),
-                                                  not d.is_home, d.name))
+        _row(d.id, d.name, by_district, people, "district", team)
+        for d, team in sorted(districts, key=lambda pair: (pair[1], not pair[0].is_home,
+                                                           pair[0].name))
         if scope.has_district(d.id) and (scope.has_team(d.team_id) or d.id in by_district)
     ]
     month_rows = [

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
@@ -25,6 +25,7 @@ from polare.reports.report import compute_report
 from polare.reports.scope import scope_for, sees_cost
 from polare.reports.tables import cell_text, is_number, report_tables
 from polare.reports.workbook import report_workbook
+from polare.walks.models import Walk
 from polare.web import show_domain_error
 
 REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
@@ -34,13 +35,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterForm:
     """Return the filter form read from the query string, with choices the user may pick."""
     allowed = team_ids_for(current_user)
-    teams = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))
-             if allowed is None or t.id in allowed]
-    districts = [
-        (d.id, f"{d.name} ({team})") for d, team in db.session.execute(
-            select(District, Team.name).join(Team, Team.id == District.team_id)
-            .order_by(Team.name, District.is_home.desc(), District.name))
-    ]
+    team_query = select(Team.id, Team.name).order_by(Team.name)
+    district_query = (select(District.id, District.name, Team.name)
+                      .join(Team, Team.id == District.team_id)
+                      .order_by(Team.name, District.is_home.desc(), District.name))
+    if allowed is not None:
+        # The user's teams, and the districts they own or have walked in (a team may walk
+        # outside its own area); not every district of the country.
+        team_query = team_query.where(Team.id.in_(allowed))
+        walked_in = select(Walk.district_id).where(Walk.team_id.in_(allowed))
+        district_query = district_query.where(
+            or_(District.team_id.in_(allowed), District.id.in_(walked_in)))
+    teams = [(team_id, name) for team_id, name in db.session.execute(team_query)]
+    districts = [(district_id, f"{name} ({team})")
+                 for district_id, name, team in db.session.execute(district_query)]
     form = ReportFilterForm(request.args)
     form.set_choices(school_years, teams, districts)
     if not request.args:

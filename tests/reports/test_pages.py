@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+
 from polare.auth.models import Role
+from polare.walks.models import WalkStatus
 from tests.reports.conftest import page_table
 
 AUTUMN_RYD = "/reports/?period=tertial&tertial=2026-3"
@@ -115,3 +118,14 @@ def test_user_without_teams_gets_an_empty_report(client, login_as, data, frozen_
     login_as(Role.SUPERVISOR, teams=())
     summary = _summary(client.get(AUTUMN_RYD).get_data(as_text=True))
     assert (summary["Team"], summary["Nattvandringar"]) == ("Inga team", "0")
+
+
+def test_coordinators_district_choices_are_their_teams_and_where_they_walked(
+        client, login_as, frozen_today, make_walk):
+    make_walk("Ryd", "City", date(2026, 10, 2), time(18), time(22), WalkStatus.APPROVED)
+    login_as(Role.COORDINATOR, teams=("Ryd",))
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "Lambohov (Ryd)" in html
+    assert "City (Berga)" in html
+    assert "Ekholmen (Berga)" not in html
+    assert "Ljungsbro (Skäggetorp)" not in html
