@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = Path(sys.executable).with_name("flask")
@@ -59,11 +60,16 @@ def run_export(database_url: str, instance_dir: str, month: str, out: Path, *,
     return ExportRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def read_cells(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """Return every sheet's title and rows (header included) as Python values."""
+#: A cell as read back: its value and number format.
+CellValue = tuple[Any, str]
+
+
+def read_cells(path: Path) -> list[tuple[str, list[tuple[CellValue, ...]]]]:
+    """Return every sheet's title and rows (header included): each cell's value and format."""
     workbook = load_workbook(path, read_only=True)
     try:
-        return [(sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)])
+        return [(sheet.title, [tuple((cell.value, cell.number_format) for cell in row)
+                               for row in sheet.iter_rows()])
                 for sheet in workbook.worksheets]
     finally:
         workbook.close()
@@ -78,17 +84,28 @@ class PlainWrite:
     cells: int
 
 
-def plain_openpyxl(sheets: list[tuple[str, list[tuple[Any, ...]]]], out: Path) -> PlainWrite:
-    """Write the same rows, values and types with openpyxl's write-only mode, nothing more."""
+def plain_openpyxl(sheets: list[tuple[str, list[tuple[CellValue, ...]]]],
+                   out: Path) -> PlainWrite:
+    """Write the same cells with openpyxl's write-only mode as its documentation shows: each
+    value as it is, and a WriteOnlyCell with its number format where the cell has one."""
     started, cpu_started = time.perf_counter(), time.process_time()
     workbook = Workbook(write_only=True)
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_plain_cell(sheet, value, number_format)
+                          for value, number_format in row])
     workbook.save(out)
     cells = sum(len(row) for _title, rows in sheets for row in rows)
     return PlainWrite(time.perf_counter() - started, time.process_time() - cpu_started, cells)
+
+
+def _plain_cell(sheet: Any, value: Any, number_format: str) -> Any:
+    if value is None or number_format == "General":
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
+    return cell
 
 
 @dataclass(frozen=True)

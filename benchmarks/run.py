@@ -8,8 +8,8 @@ afterwards. The load (4) always runs on PostgreSQL (--postgres-url, default the 
 server). --quick runs everything at a tenth of the scale. See BENCHMARKS.md.
 
 1. export_ratio: wall time of `flask --app app payroll export MONTH --out FILE` at 1,000
-   teams (about 60,000 lines) / time of writing the same cells with plain openpyxl
-   (write-only), for the final export of the closed month, the file the payroll office
+   teams (about 60,000 lines) / time of writing the same cells (values and number formats,
+   read back from the file) with plain openpyxl (write-only), for the final export of the closed month, the file the payroll office
    imports. The preliminary export of the open month, which also computes the month, is
    printed beside it for information. export_peak_mb: peak resident memory of either export
    process.
