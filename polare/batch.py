@@ -1,4 +1,5 @@
-"""Help for batch commands that build a month's worth of objects at once."""
+"""Help for work that builds a month's worth of objects at once (previews, closings, exports),
+in a request or a CLI command."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from contextlib import contextmanager
 
 @contextmanager
 def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch job runs.
+    """Pause Python's cyclic garbage collector while a batch job runs (a `with` block, or a
+    decorator of the function that does it).
 
     Reading or computing a 60,000-line month makes a few hundred thousand small objects that
     live until the file is written. The collector's full passes over that growing heap took a

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from payroll import format_sek
 from polare.auth.models import Role, User
-from polare.batch import cycle_collection_paused
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.payroll_web import bp, services
@@ -72,8 +71,7 @@ def _print_preview(preview: services.PeriodPreview) -> None:
 def preview_command(month: str) -> None:
     """Print the lines of MONTH (YYYY-MM) per person, and the totals."""
     try:
-        with cycle_collection_paused():
-            preview = services.preview_period(db.session, month)
+        preview = services.preview_period(db.session, month)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     _print_preview(preview)
@@ -88,14 +86,12 @@ def close_command(month: str, username: str | None, yes: bool) -> None:
     """Close MONTH (YYYY-MM) for good: its lines are frozen."""
     actor = _actor(username)
     try:
-        with cycle_collection_paused():
-            preview = services.preview_period(db.session, month)
+        preview = services.preview_period(db.session, month)
         click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
                    f"totalt {_money(preview.summary.total.amount)}.")
         if preview.is_open and preview.close_refusal is None and not yes:
             click.confirm("Stängningen är slutgiltig. Stäng perioden?", abort=True)
-        with cycle_collection_paused():
-            services.close_period(db.session, actor, month, expected_digest=preview.digest)
+        services.close_period(db.session, actor, month, expected_digest=preview.digest)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
@@ -115,7 +111,7 @@ def export_command(month: str, out_path: str, username: str | None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".arvoden-", suffix=".xlsx",
                                          dir=target.parent.resolve())
     try:
-        with os.fdopen(handle, "w+b") as out, cycle_collection_paused():
+        with os.fdopen(handle, "w+b") as out:
             written = services.export_workbook(db.session, actor, month, out)
         os.replace(temporary, target)
     except DomainError as error:

@@ -16,6 +16,7 @@ from exports import Sheet, write_workbook
 from exports.xlsx import AMOUNT_FORMAT, TEXT_FORMAT
 from polare.audit.services import record
 from polare.auth.models import User
+from polare.batch import cycle_collection_paused
 from polare.clock import utcnow
 from polare.org.services import get_settings
 from polare.payroll_web.models import PayrollExport, PeriodStatus
@@ -114,6 +115,7 @@ class WorkbookExport:
     record: PayrollExport
 
 
+@cycle_collection_paused()
 def export_workbook(session: Session, actor: User | None, month: str,
                     out: BinaryIO) -> WorkbookExport:
     """Write a period's payroll workbook to out (seekable) and record who, when and its hash."""
