@@ -24,13 +24,25 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Result, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Result,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 import payroll
@@ -233,8 +245,9 @@ class _Loader:
     def load(self) -> Facts:
         participations = self._payable_unpaid()
         frozen: list[payroll.FrozenLine] = []
+        versions = load_versions(self.session)
         if self.takes_arrears:
-            frozen = self._frozen_lines(self._correction_candidates())
+            frozen = self._frozen_lines(self._correction_candidates(versions))
             # The candidates query reads all of history: run it once, then fetch the
             # participations of the lines it found by their ids (one query even for none, so
             # a page sends as many statements whatever the data).
@@ -246,7 +259,7 @@ class _Loader:
         cost_centres = dict(self.session.execute(select(Team.name, Team.cost_centre)).all())
         return Facts(
             month=self.month or "", latest_closed=self.latest_closed,
-            versions=load_versions(self.session), participations=participations,
+            versions=versions, participations=participations,
             frozen=frozen, names=self.names, cost_centres=cost_centres,
         )
 
@@ -258,13 +271,17 @@ class _Loader:
             wanted = and_(Walk.walk_date >= first, Walk.walk_date <= last)
         else:
             wanted = Walk.walk_date > closed_end if closed_end else true()
+        # Late entries are a query of their own: with the payment check as a top-level
+        # condition, PostgreSQL answers it with one anti-join instead of a lookup per row.
+        queries = [wanted]
         if self.takes_arrears:
-            late = and_(Walk.walk_date <= closed_end, ~_payment_exists(Participation.id))
-            wanted = or_(wanted, late)
-        query = _participation_select().where(
-            _PAYABLE, wanted, self._for_person(Participation.person_id)
-        )
-        return [self._participation(row) for row in plain_rows(self.session, query)]
+            queries.append(and_(Walk.walk_date <= closed_end, ~_payment_exists(Participation.id)))
+        return [
+            self._participation(row)
+            for condition in queries
+            for row in plain_rows(self.session, _participation_select().where(
+                _PAYABLE, condition, self._for_person(Participation.person_id)))
+        ]
 
     def _participation(self, row: Any) -> payroll.Participation:
         (pid, person_id, walk_id, walk_date, birth_date, prior_years, payable,
@@ -279,19 +296,19 @@ class _Loader:
             person_name=person_name(first_name, last_name), personnummer=personnummer or "",
         )
 
-    def _correction_candidates(self) -> Select[Any]:
+    def _correction_candidates(self, versions: Sequence[payroll.RateVersion]) -> Select[Any]:
         """Return a query of the participation ids whose frozen pay may differ from today's."""
         if self.all_history:
             return select(PayLine.participation_id).where(self._for_person(PayLine.person_id))
         corrected = aliased(PayLine)
-        version_now = (
-            select(RateVersionRow.id)
-            .where(RateVersionRow.effective_from <= PayLine.walk_date)
-            .order_by(RateVersionRow.effective_from.desc(), RateVersionRow.id.desc())
-            .limit(1)
-            .correlate(PayLine)
-            .scalar_subquery()
-        )
+        # The version in force on each line's date, as a CASE over the few versions (latest
+        # start first) rather than a subquery per line.
+        latest_first = sorted(versions, key=lambda v: (v.effective_from, v.id), reverse=True)
+        version_now = case(
+            *((PayLine.walk_date >= version.effective_from, version.id)
+              for version in latest_first),
+            else_=None,
+        ) if latest_first else null()
         drifted = self._drifted_persons()
         drift = true() if drifted is None else PayLine.person_id.in_(drifted)
         return (
