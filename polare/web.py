@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash
+from collections.abc import Callable
+
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from polare.errors import DomainError
+from polare.extensions import db
 
 
 def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
@@ -16,3 +20,21 @@ def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
             field.errors = list(field.errors)
         field.errors.append(error.message)
     flash(error.message, "danger")
+
+
+def commit_or_show(form: FlaskForm, action: Callable[[], object], message: str, target: str,
+                   category: str = "success") -> Response | None:
+    """Run a service call, then commit, flash `message` and redirect to `target`.
+
+    If the service refuses (DomainError), roll back, show the refusal on the form and return
+    None, so the view renders the form again with the user's input.
+    """
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None
+    db.session.commit()
+    flash(message, category)
+    return redirect(target)
