@@ -28,7 +28,7 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.org import services as org
 from polare.org.models import District, SchoolYear, Team
-from polare.web import show_domain_error
+from polare.web import commit_or_show
 
 ADMIN = Role.ADMIN
 
@@ -63,21 +63,18 @@ def user_create():
     form = UserForm()
     form.teams.choices = _team_choices()
     if form.validate_on_submit():
-        try:
-            teams = [db.session.get(Team, tid) for tid in form.teams.data]
-            users.create_user(
+        done = commit_or_show(
+            form, lambda: users.create_user(
                 db.session, current_user, username=form.username.data,
-                password=form.password.data or "", role=Role(form.role.data), teams=teams,
+                password=form.password.data or "", role=Role(form.role.data),
+                teams=[db.session.get(Team, tid) for tid in form.teams.data],
                 full_name=form.full_name.data or "", email=form.email.data or "",
                 must_change_password=True,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Användaren %(name)s är skapad.", name=form.username.data), "success")
-            return redirect(url_for("admin.user_list"))
+            ),
+            _("Användaren %(name)s är skapad.", name=form.username.data),
+            url_for("admin.user_list"))
+        if done is not None:
+            return done
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -90,20 +87,16 @@ def user_edit(user_id: int):
     form.teams.choices = _team_choices()
     del form.password
     if form.validate_on_submit():
-        try:
-            users.update_user(
+        done = commit_or_show(
+            form, lambda: users.update_user(
                 db.session, current_user, user, full_name=form.full_name.data or "",
                 email=form.email.data or "", role=Role(form.role.data),
                 teams=[db.session.get(Team, tid) for tid in form.teams.data],
                 active=form.active.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("admin.user_list"))
+            ),
+            _("Ändringarna är sparade."), url_for("admin.user_list"))
+        if done is not None:
+            return done
     return render_template("admin/user_form.html", form=form, user=user,
                            reset_form=ResetPasswordForm(formdata=None))
 
@@ -142,16 +135,13 @@ def team_edit(team_id: int | None):
     team = _get_or_404(Team, team_id) if team_id else None
     form = TeamForm(obj=team)
     if form.validate_on_submit():
-        try:
-            org.save_team(db.session, current_user, team, name=form.name.data,
-                          cost_centre=form.cost_centre.data, active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Teamet är sparat."), "success")
-            return redirect(url_for("admin.team_list"))
+        done = commit_or_show(
+            form, lambda: org.save_team(db.session, current_user, team, name=form.name.data,
+                                        cost_centre=form.cost_centre.data,
+                                        active=form.active.data),
+            _("Teamet är sparat."), url_for("admin.team_list"))
+        if done is not None:
+            return done
     return render_template("admin/simple_form.html", form=form,
                            title=_("Team") if team is None else team.name,
                            back=url_for("admin.team_list"))
@@ -175,16 +165,13 @@ def district_edit(district_id: int | None):
     form = DistrictForm(obj=district)
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        try:
-            org.save_district(db.session, current_user, district, name=form.name.data,
-                              team_id=form.team_id.data, is_home=form.is_home.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Stadsdelen är sparad."), "success")
-            return redirect(url_for("admin.district_list"))
+        done = commit_or_show(
+            form, lambda: org.save_district(db.session, current_user, district,
+                                            name=form.name.data, team_id=form.team_id.data,
+                                            is_home=form.is_home.data),
+            _("Stadsdelen är sparad."), url_for("admin.district_list"))
+        if done is not None:
+            return done
     return render_template("admin/simple_form.html", form=form, title=_("Stadsdel"),
                            back=url_for("admin.district_list"))
 
@@ -203,16 +190,14 @@ def school_year_edit(year_id: int | None):
     year = _get_or_404(SchoolYear, year_id) if year_id else None
     form = SchoolYearForm(obj=year)
     if form.validate_on_submit():
-        try:
-            org.save_school_year(db.session, current_user, year, label=form.label.data,
-                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Läsåret är sparat."), "success")
-            return redirect(url_for("admin.school_year_list"))
+        done = commit_or_show(
+            form, lambda: org.save_school_year(db.session, current_user, year,
+                                               label=form.label.data,
+                                               starts_on=form.starts_on.data,
+                                               ends_on=form.ends_on.data),
+            _("Läsåret är sparat."), url_for("admin.school_year_list"))
+        if done is not None:
+            return done
     return render_template("admin/simple_form.html", form=form, title=_("Läsår"),
                            back=url_for("admin.school_year_list"))
 
@@ -225,15 +210,11 @@ def settings():
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in org.SETTINGS_FIELDS}
         values["deletion_decision_ref"] = values["deletion_decision_ref"] or ""
-        try:
-            org.update_settings(db.session, current_user, **values)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Inställningarna är sparade."), "success")
-            return redirect(url_for("admin.settings"))
+        done = commit_or_show(
+            form, lambda: org.update_settings(db.session, current_user, **values),
+            _("Inställningarna är sparade."), url_for("admin.settings"))
+        if done is not None:
+            return done
     return render_template("admin/simple_form.html", form=form, title=_("Inställningar"),
                            back=url_for("admin.index"))
 
