@@ -29,7 +29,7 @@ from polare.events.training import required_training_summary
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.web import show_domain_error
+from polare.web import commit_or_show, show_domain_error
 
 STAFF = (Role.COORDINATOR, Role.SUPERVISOR)
 PAST_PER_PAGE = 20
@@ -162,15 +162,12 @@ def edit(event_id: int):
         "team_id": str(event.team_id) if event.team_id else ""})
     _fill_choices(form, event)
     if form.validate_on_submit():
-        try:
-            events.update_event(db.session, current_user, event, **_event_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
+        done = commit_or_show(
+            form, lambda: events.update_event(db.session, current_user, event,
+                                              **_event_values(form)),
+            _("Ändringarna är sparade."), url_for("events.detail", event_id=event.id))
+        if done is not None:
+            return done
     return render_template("events/form.html", form=form, event=event), (
         422 if request.method == "POST" else 200)
 
@@ -342,18 +339,14 @@ def type_edit(type_id: int | None):
         abort(404)
     form = EventTypeForm(obj=event_type)
     if form.validate_on_submit():
-        try:
-            events.save_event_type(
+        done = commit_or_show(
+            form, lambda: events.save_event_type(
                 db.session, current_user, event_type, name=form.name.data,
                 required=form.required.data, active=form.active.data,
                 sort_order=form.sort_order.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Aktivitetstypen är sparad."), "success")
-            return redirect(url_for("events.types"))
+            ),
+            _("Aktivitetstypen är sparad."), url_for("events.types"))
+        if done is not None:
+            return done
     return render_template("events/type_form.html", form=form, event_type=event_type), (
         422 if request.method == "POST" else 200)

@@ -61,7 +61,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
-from polare.web import show_domain_error
+from polare.web import commit_or_show, show_domain_error
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -283,16 +283,13 @@ def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
     form = GuardianForm()
     if form.validate_on_submit():
-        try:
-            add_guardian(db.session, current_user, person, _guardian_input(
-                form.name.data, form.phone.data, form.email.data, form.relation.data))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Vårdnadshavaren är tillagd."), "success")
-            return redirect(url_for("roster.person_view", person_id=person.id))
+        done = commit_or_show(
+            form, lambda: add_guardian(db.session, current_user, person, _guardian_input(
+                form.name.data, form.phone.data, form.email.data, form.relation.data)),
+            _("Vårdnadshavaren är tillagd."),
+            url_for("roster.person_view", person_id=person.id))
+        if done is not None:
+            return done
     return _guardian_form_page(form, person, None,
                                422 if request.method == "POST" else 200)
 
@@ -305,16 +302,13 @@ def guardian_edit(guardian_id: int):
     if request.method == "GET" and guardian.phone:
         form.phone.data = format_phone_se(guardian.phone)
     if form.validate_on_submit():
-        try:
-            update_guardian(db.session, current_user, guardian, _guardian_input(
-                form.name.data, form.phone.data, form.email.data, form.relation.data))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("roster.person_view", person_id=guardian.person_id))
+        done = commit_or_show(
+            form, lambda: update_guardian(db.session, current_user, guardian, _guardian_input(
+                form.name.data, form.phone.data, form.email.data, form.relation.data)),
+            _("Ändringarna är sparade."),
+            url_for("roster.person_view", person_id=guardian.person_id))
+        if done is not None:
+            return done
     return _guardian_form_page(form, guardian.person, guardian,
                                422 if request.method == "POST" else 200)
 
