@@ -30,4 +30,14 @@ class PeriodClosedError(PayrollError):
 
 
 class ClosePeriodError(PayrollError):
-    """A pay period cannot be closed now."""
+    """A pay period cannot be closed now.
+
+    `reason` says why, so a caller can word it in the user's language: "closed" (it already
+    is), "out_of_turn" (`expected` is the month to close first) or "errors" (lines that
+    cannot be computed).
+    """
+
+    def __init__(self, message: str, *, reason: str, expected: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.expected = expected

@@ -89,12 +89,14 @@ def check_close(month: str, result: PeriodResult, latest_closed: str | None) -> 
     try:
         check_transition(status_of(month, latest_closed), PeriodStatus.CLOSED)
     except IllegalTransitionError as exc:
-        raise ClosePeriodError(f"{exc} ({month})") from exc
+        raise ClosePeriodError(f"{exc} ({month})", reason="closed") from exc
     expected = earliest_open(latest_closed)
     if expected is not None and month != expected:
         raise ClosePeriodError(
             f"Perioden {month} kan inte stängas före {expected}: "
-            "perioderna stängs i tur och ordning"
+            "perioderna stängs i tur och ordning",
+            reason="out_of_turn", expected=expected,
         )
     if result.errors:
-        raise ClosePeriodError("Perioden kan inte stängas: " + "; ".join(result.errors))
+        raise ClosePeriodError("Perioden kan inte stängas: " + "; ".join(result.errors),
+                               reason="errors")

@@ -23,11 +23,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from payroll import RateBand
+from payroll import PeriodResult, RateBand
 from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.payroll_web import labels
 from polare.payroll_web.services import version_title
+from polare.payroll_web.services.periods import check_month, close_refusal
 from polare.walks.models import WalkStatus
 from polare.walks.services import move
 from tests.conftest import TODAY, valid_personnummer
@@ -237,3 +238,18 @@ def test_rate_band_labels_are_the_pay_rules_own_in_swedish_and_translated_in_eng
                 "Exempel (from 2024-08-01)")
             assert labels.stored_version_title(version_title(date(2024, 8, 1))) == (
                 "Stipend table from 2024-08-01")
+
+
+def test_a_month_out_of_turn_is_refused_in_english(app, compiled_catalog):
+    result = PeriodResult(period="2026-12", lines=(), errors=())
+    with app.app_context(), force_locale("en"):
+        refusal = close_refusal("2026-12", result, "2026-10")
+    assert refusal == ("The period 2026-12 cannot be closed before 2026-11: periods are closed "
+                       "in order.")
+
+
+def test_a_malformed_month_is_refused_in_english(app, compiled_catalog):
+    with app.app_context(), force_locale("en"), pytest.raises(DomainError) as refused:
+        check_month("2026-13")
+    assert refused.value.message == (
+        "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")

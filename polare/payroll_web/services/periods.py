@@ -91,7 +91,8 @@ def check_month(month: str) -> str:
     try:
         payroll.parse_month(month)
     except payroll.InvalidMonthError as error:
-        raise DomainError(str(error), field="month") from error
+        raise DomainError(_("Perioden %(month)s är ingen månad: skriv år-månad, t.ex. 2026-11.",
+                            month=month), field="month") from error
     return month
 
 
@@ -150,11 +151,17 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 
 
-def _close_refusal(month: str, result: payroll.PeriodResult, latest: str | None) -> str | None:
+def close_refusal(month: str, result: payroll.PeriodResult, latest: str | None) -> str | None:
+    """Say in the user's language why the month cannot be closed now; None when it can."""
     try:
         payroll.check_close(month, result, latest)
     except payroll.ClosePeriodError as error:
-        return str(error)
+        if error.reason == "closed":
+            return _("Perioden %(month)s är redan stängd.", month=month)
+        if error.reason == "out_of_turn":
+            return _("Perioden %(month)s kan inte stängas före %(expected)s: perioderna stängs "
+                     "i tur och ordning.", month=month, expected=error.expected)
+        return _("Perioden kan inte stängas: %(errors)s", errors="; ".join(result.errors))
     return None
 
 
@@ -183,13 +190,13 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
         return PeriodPreview(
             month=month, status=PeriodStatus.CLOSED, period=period, lines=lines, errors=(),
             summary=summarise(lines), latest_closed=latest,
-            close_refusal=_close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
+            close_refusal=close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
         )
     _facts, result, lines = _computed(session, month, persons)
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
         errors=result.errors, summary=summarise(lines),
-        latest_closed=latest, close_refusal=_close_refusal(month, result, latest),
+        latest_closed=latest, close_refusal=close_refusal(month, result, latest),
     )
 
 
@@ -242,7 +249,7 @@ def close_period(session: Session, actor: User | None, month: str, *,
     if period.status == PeriodStatus.CLOSED:
         raise DomainError(_("Perioden %(month)s är redan stängd.", month=month))
     facts, result, lines = _computed(session, month, None)
-    refusal = _close_refusal(month, result, facts.latest_closed)
+    refusal = close_refusal(month, result, facts.latest_closed)
     if refusal is not None:
         raise DomainError(refusal)
     if expected_digest is not None and expected_digest != lines_digest(lines):
