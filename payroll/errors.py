@@ -6,7 +6,20 @@ class PayrollError(Exception):
 
 
 class BandError(PayrollError):
-    """A rate table version has a bad row, an overlap or a gap."""
+    """A rate table version has a bad row, an overlap or a gap.
+
+    `problem` names it, so a caller can word it in the user's language: "negative",
+    "decimals", "ages_reversed", "years_reversed" (of `bands[0]`), "overlap" (of `bands[0]`
+    and `bands[1]` at `age` and `years`), "gap" (at `age` and `years`) or "index_too_low".
+    """
+
+    def __init__(self, message: str, *, problem: str, bands: tuple = (),
+                 age: int | None = None, years: int | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.bands = bands
+        self.age = age
+        self.years = years
 
 
 class NoBandError(PayrollError):

@@ -81,13 +81,17 @@ class RateVersion:
 def _check_band(band: RateBand) -> None:
     """Refuse a band with a bad amount or a range whose start is after its end."""
     if band.amount < 0:
-        raise BandError(f"Beloppet för {band.short_label} får inte vara negativt")
+        raise BandError(f"Beloppet för {band.short_label} får inte vara negativt",
+                        problem="negative", bands=(band,))
     if band.amount != band.amount.quantize(ORE):
-        raise BandError(f"Beloppet för {band.short_label} får ha högst två decimaler")
+        raise BandError(f"Beloppet för {band.short_label} får ha högst två decimaler",
+                        problem="decimals", bands=(band,))
     if band.age_to is not None and band.age_from > band.age_to:
-        raise BandError(f"Raden {band.short_label}: åldern börjar efter att den slutar")
+        raise BandError(f"Raden {band.short_label}: åldern börjar efter att den slutar",
+                        problem="ages_reversed", bands=(band,))
     if band.years_to is not None and band.years_from > band.years_to:
-        raise BandError(f"Raden {band.short_label}: åren börjar efter att de slutar")
+        raise BandError(f"Raden {band.short_label}: åren börjar efter att de slutar",
+                        problem="years_reversed", bands=(band,))
 
 
 def _check_overlaps(bands: Sequence[RateBand]) -> None:
@@ -98,7 +102,8 @@ def _check_overlaps(bands: Sequence[RateBand]) -> None:
         if age is not None and years is not None:
             raise BandError(
                 f"Raderna {first.short_label} och {second.short_label} överlappar "
-                f"(ålder {age}, år {years})"
+                f"(ålder {age}, år {years})",
+                problem="overlap", bands=(first, second), age=age, years=years,
             )
 
 
@@ -113,7 +118,8 @@ def _check_coverage(bands: Sequence[RateBand], min_age: int, max_age: int) -> No
     for age in range(min_age, max_age + 1):
         for years in range(1, top_years + 1):
             if not any(band.contains(age, years) for band in bands):
-                raise BandError(f"Ingen rad täcker ålder {age} med {years} år i verksamheten")
+                raise BandError(f"Ingen rad täcker ålder {age} med {years} år i verksamheten",
+                                problem="gap", age=age, years=years)
 
 
 def validate_bands(bands: Iterable[RateBand], min_age: int, max_age: int) -> None:
@@ -157,7 +163,7 @@ def index_version(
         raise TypeError("percent must be a Decimal")
     factor = 1 + percent / 100
     if factor < 0:
-        raise BandError("Uppräkningen får inte vara lägre än -100 %")
+        raise BandError("Uppräkningen får inte vara lägre än -100 %", problem="index_too_low")
     bands = tuple(
         replace(band, amount=round_to_krona(band.amount * factor)) for band in version.bands
     )

@@ -23,7 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from payroll import PeriodResult, RateBand
+from payroll import BandError, PeriodResult, RateBand, validate_bands
 from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.payroll_web import labels
@@ -253,3 +253,30 @@ def test_a_malformed_month_is_refused_in_english(app, compiled_catalog):
         check_month("2026-13")
     assert refused.value.message == (
         "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")
+
+
+REFUSED_TABLES = [
+    [RateBand(15, 17, 1, None, Decimal("-1"))],
+    [RateBand(15, 17, 1, None, Decimal("1.005"))],
+    [RateBand(17, 15, 1, None, Decimal(500))],
+    [RateBand(15, None, 3, 2, Decimal(500))],
+    [RateBand(15, 17, 1, None, Decimal(500)), RateBand(17, 20, 1, None, Decimal(600))],
+    [RateBand(15, 17, 1, None, Decimal(500))],
+]
+
+
+@pytest.mark.parametrize("bands", REFUSED_TABLES)
+def test_a_refused_rate_table_reads_as_the_pay_rules_say_it_in_swedish(app, compiled_catalog,
+                                                                      bands):
+    with pytest.raises(BandError) as refused:
+        validate_bands(bands, 15, 20)
+    with app.app_context():
+        assert labels.band_error_text(refused.value) == f"{refused.value}."
+
+
+def test_a_refused_rate_table_is_worded_in_english(app, compiled_catalog):
+    with pytest.raises(BandError) as refused:
+        validate_bands([RateBand(15, 17, 1, None, Decimal(500))], 15, 20)
+    with app.app_context(), force_locale("en"):
+        text = labels.band_error_text(refused.value)
+    assert text == "No row covers age 18 in year 1 of the programme."

@@ -128,7 +128,7 @@ def _check_bands(session: Session, bands: Sequence[payroll.RateBand]) -> None:
     try:
         payroll.validate_bands(bands, settings.min_age, settings.max_age)
     except payroll.BandError as error:
-        raise DomainError(f"{error}.", field="rows") from error
+        raise DomainError(labels.band_error_text(error), field="rows") from error
 
 
 def _check_effective_from(session: Session, effective_from: date,
@@ -204,7 +204,7 @@ def preview_indexation(
             percent, effective_from,
         )
     except payroll.BandError as error:
-        raise DomainError(f"{error}.", field="percent") from error
+        raise DomainError(labels.band_error_text(error), field="percent") from error
     _check_effective_from(session, effective_from, None)
     _check_bands(session, indexed.bands)
     label = label.strip() or (
