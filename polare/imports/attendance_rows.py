@@ -84,10 +84,7 @@ def _parse_all(ctx: ImportContext, rows: Sequence[Row]) -> list[AttendanceRow]:
             if earlier != row.number:
                 cells.refuse("Personnummer", _("Samma person och aktivitet finns redan på rad "
                                                "%(row)s.", row=earlier))
-        try:
-            cells.check()
-        except RowProblem as problem:
-            ctx.result.add_problem([row.number], problem)
+        if not ctx.accepts(cells):
             continue
         assert parsed is not None  # noqa: S101 (no problems means every cell parsed)
         good.append(parsed)

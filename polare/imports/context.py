@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from polare.auth.models import User
-from polare.imports.cells import Lookups
+from polare.imports.cells import Cells, Lookups
 from polare.imports.report import ImportResult, RowProblem
 from polare.imports.text import _
 
@@ -49,6 +49,15 @@ class ImportContext:
     now: datetime
     result: ImportResult
     lookups: Lookups
+
+    def accepts(self, cells: Cells) -> bool:
+        """Tell whether a row's cells are all good; record what is wrong with them if not."""
+        try:
+            cells.check()
+        except RowProblem as problem:
+            self.result.add_problem([cells.number], problem)
+            return False
+        return True
 
     def attempt(self, row_numbers: Sequence[int], action: Callable[[], Tally]) -> Tally | None:
         """Run `action` in a savepoint; on a RowProblem undo it and blame the rows."""

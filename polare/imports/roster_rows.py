@@ -122,10 +122,7 @@ def _parse_all(ctx: ImportContext, rows: Sequence[Row]) -> list[PolareRow]:
         parsed = _parse(ctx, cells)
         if parsed is not None:
             _check_agreement(cells, parsed, persons, enrolments)
-        try:
-            cells.check()
-        except RowProblem as problem:
-            ctx.result.add_problem([row.number], problem)
+        if not ctx.accepts(cells):
             continue
         assert parsed is not None  # noqa: S101 (no problems means every cell parsed)
         good.append(parsed)

@@ -146,10 +146,7 @@ def _parse(ctx: ImportContext, row: Row) -> WalkRow | None:
     team = values["team"]
     if isinstance(team, Team) and not can_access_team(ctx.actor, team.id):
         cells.refuse("Team", _("Du kan bara importera till dina egna team."))
-    try:
-        cells.check()
-    except RowProblem as problem:
-        ctx.result.add_problem([row.number], problem)
+    if not ctx.accepts(cells):
         return None
     return WalkRow(number=row.number, **values)  # type: ignore[arg-type]
 
