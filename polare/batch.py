@@ -4,6 +4,7 @@ in a request or a CLI command."""
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,10 +34,6 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+@functools.cache
 def _freeze_heap_at_exit() -> None:
-    if not _freeze_registered:
-        atexit.register(gc.freeze)
-        _freeze_registered.append(True)
-
-
-_freeze_registered: list[bool] = []
+    atexit.register(gc.freeze)
