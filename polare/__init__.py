@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app; does no work beyond wiring (no schema, no network)."""
     app = Flask(__name__, instance_path=load_config(config)["INSTANCE_DIR"])
     app.config.update(load_config(config))
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -31,6 +32,19 @@ def _select_locale() -> str:
     if lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the headers of POLARE_PROXIES trusted proxies.
+
+    Without the setting, X-Forwarded-* headers are ignored: anyone could send them.
+    """
+    count = app.config["POLARE_PROXIES"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count, x_prefix=count)
 
 
 def register_extensions(app: Flask) -> None:

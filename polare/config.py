@@ -45,6 +45,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "INSTANCE_DIR": str(instance_dir),
         "POLARE_HTTPS": secure,
+        #: How many reverse proxies in front of the app to trust for X-Forwarded-* (0: none).
+        "POLARE_PROXIES": int(os.environ.get("POLARE_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

@@ -309,6 +309,16 @@ def postgres_only() -> str:
     return url
 
 
+@pytest.fixture
+def redis_only() -> str:
+    """Return the Redis URL of the tests, or skip (fail under POLARE_REQUIRE_REDIS in CI)."""
+    url = os.environ.get("POLARE_TEST_REDIS_URL")
+    if not url:
+        skip_or_fail("needs Redis: set POLARE_TEST_REDIS_URL=redis://127.0.0.1:6379/15",
+                     "POLARE_REQUIRE_REDIS")
+    return url
+
+
 _skipped: list[str] = []
 
 

@@ -1,0 +1,38 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
+
+Everything is read from the environment, so one file serves every server:
+
+- POLARE_BIND (default 127.0.0.1:8000): where the reverse proxy reaches the app;
+- POLARE_WORKERS (default 2): worker processes; more than one needs REDIS_URL, so that every
+  worker counts login attempts in the same store;
+- POLARE_TIMEOUT (default 120 s): a payroll export of a large month takes seconds, not minutes;
+- POLARE_PROXIES (read by the app): how many proxies' X-Forwarded-* headers to trust.
+"""
+
+import os
+import sys
+
+bind = os.environ.get("POLARE_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("POLARE_WORKERS", "2"))
+timeout = int(os.environ.get("POLARE_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# The app applies ProxyFix itself (POLARE_PROXIES); gunicorn trusts forwarded headers only from
+# a proxy on this machine.
+forwarded_allow_ips = os.environ.get("POLARE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# Restart workers now and then, so a slow leak never grows into an outage.
+max_requests = 2000
+max_requests_jitter = 200
+
+
+def on_starting(server: object) -> None:
+    """Refuse several workers without Redis: each would count login failures alone."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    if workers > 1 and not redis_url.startswith(("redis://", "rediss://")):
+        sys.exit(
+            f"Polare: {workers} workers need REDIS_URL, so that every worker shares the login "
+            "limits (otherwise each counts alone and an attacker gets workers × the limit). "
+            "Set REDIS_URL=redis://host:6379/0, or POLARE_WORKERS=1."
+        )
