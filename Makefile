@@ -8,15 +8,29 @@ FLASK := $(BIN)/flask --app app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs take exactly the versions and files in the lock files (hashes checked), then Polare
+# itself from this folder. `make lock` updates the lock files from pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+
+.PHONY: lock
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --upgrade -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra dev -o $(DEV_LOCK) pyproject.toml
 
 # The msgids are the Swedish texts; polare/translations/<lang>/LC_MESSAGES/messages.po holds the
 # translations and the compiled .mo files are not committed. Fuzzy (unreviewed) entries are left
@@ -63,11 +77,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 # Bandit: any medium or high finding fails (accepted ones carry `# nosec BXXX  # reason`).
-# pip-audit: a known vulnerability fails; an unreachable vulnerability index is reported, not
+# pip-audit: audits the locked versions (requirements-dev.lock); a known vulnerability fails; an unreachable vulnerability index is reported, not
 # fatal (tools/audit_dependencies.py tells the two apart).
 security: $(VENV)/.installed-dev
 	$(BIN)/bandit --quiet --recursive --severity-level medium polare payroll exports tools migrations app.py
-	$(BIN)/python -m tools.audit_dependencies $(BIN)/pip-audit
+	$(BIN)/python -m tools.audit_dependencies $(BIN)/pip-audit --disable-pip -r $(DEV_LOCK)
 
 test: $(VENV)/.installed-dev translations lint security
 	$(BIN)/pytest $(PYTEST_ARGS)
