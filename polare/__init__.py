@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
@@ -15,8 +16,11 @@ from polare.config import load_config
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app; does no work beyond wiring (no schema, no network)."""
-    app = Flask(__name__, instance_path=load_config(config)["INSTANCE_DIR"])
-    app.config.update(load_config(config))
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    app.config.update(settings)
+    # As flaskr does: the instance folder holds the SQLite file, readable by its owner only.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)

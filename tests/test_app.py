@@ -8,6 +8,7 @@ from sqlalchemy import select
 from polare.audit.guard import UnauditedWriteError
 from polare.auth.models import Role
 from polare.org.models import Team
+from tests.conftest import make_test_app
 
 
 def test_health_check_reports_the_database(client):
@@ -78,3 +79,10 @@ def test_cycle_collection_resumes_after_a_batch_that_fails():
     with pytest.raises(RuntimeError):
         failing_batch()
     assert gc.isenabled()
+
+
+def test_app_creates_a_missing_instance_folder_readable_by_its_owner_only(tmp_path):
+    instance = tmp_path / "new" / "instance"
+    make_test_app(f"sqlite:///{instance / 'polare.sqlite3'}", str(instance))
+    assert instance.is_dir()
+    assert instance.stat().st_mode & 0o777 == 0o700

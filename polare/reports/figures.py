@@ -176,6 +176,8 @@ class Report:
     team_names: list[str]
     district_names: list[str]
     notes: list[str] = field(default_factory=list)
+    #: The month ('YYYY-MM') of the report that has not ended yet, if any: its figures grow.
+    running_month: str | None = None
 
     @property
     def incidents_total(self) -> int:

@@ -52,15 +52,24 @@ class ReportFilterForm(FlaskForm):
     districts = SelectMultipleField(_l("Stadsdelar"), coerce=int, validators=[Optional()])
 
     def set_choices(self, school_years: list[SchoolYear], teams: list[tuple[int, str]],
-                    districts: list[tuple[int, str]]) -> None:
-        """Fill the choices: tertials and school years that exist, teams the user may see."""
+                    districts: list[tuple[int, str, str]]) -> None:
+        """Fill the choices: tertials and school years that exist, teams the user may see.
+
+        `districts` holds (id, name, team name) in display order; the page shows them as
+        checkboxes grouped under their team (`district_groups`).
+        """
         years = sorted({y.starts_on.year for y in school_years} |
                        {y.ends_on.year for y in school_years}, reverse=True)
         self.tertial.choices = [(f"{year}-{t}", tertial_label(year, t))
                                 for year in years for t in (3, 2, 1)]
         self.school_year.choices = [(y.id, y.label) for y in school_years]
         self.teams.choices = teams
-        self.districts.choices = districts
+        self.districts.choices = [(district_id, f"{name} ({team})")
+                                  for district_id, name, team in districts]
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for district_id, name, team in districts:
+            groups.setdefault(team, []).append((district_id, name))
+        self.district_groups = list(groups.items())
 
     def span(self, school_years: list[SchoolYear]) -> tuple[date, date] | None:
         """Return the dates the chosen period covers, or None with an error on the field."""

@@ -29,7 +29,7 @@ from polare.reports.figures import (
     school_years_with_budgets,
     walk_cells,
 )
-from polare.reports.periods import months_between
+from polare.reports.periods import month_key, months_between
 from polare.reports.scope import ReportScope
 
 
@@ -79,6 +79,8 @@ def compute_report(
     if with_cost:
         report.cost_months, report.budgets = _cost_by_month(month_rows, years)
     report.notes = _notes(scope, costs, with_cost)
+    if scope.date_from <= today <= scope.date_to:
+        report.running_month = month_key(today)
     return report
 
 

@@ -47,7 +47,7 @@ def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterFor
         district_query = district_query.where(
             or_(District.team_id.in_(allowed), District.id.in_(walked_in)))
     teams = [(team_id, name) for team_id, name in db.session.execute(team_query)]
-    districts = [(district_id, f"{name} ({team})")
+    districts = [(district_id, name, team)
                  for district_id, name, team in db.session.execute(district_query)]
     form = ReportFilterForm(request.args)
     form.set_choices(school_years, teams, districts)

@@ -1,7 +1,8 @@
 """The tables of a report, shared by the page and the workbook so both show the same numbers.
 
-A cell's type says how it is shown: `int` as a count, `Hours` with two decimals, `Money` as
-kronor, `Percent` with one decimal, `date` in ISO form, `str` as text and None as a dash.
+A cell's type says how it is shown: `int` as a count, `Hours` as h:mm on the page (two
+decimals in the workbook), `Money` as kronor, `Percent` with one decimal, `date` in ISO form,
+`str` as text and None as a dash.
 """
 
 from __future__ import annotations
@@ -182,7 +183,10 @@ def cell_text(value: Any) -> str:
         return "–"
     if isinstance(value, Money):
         return sek(value)
-    if isinstance(value, Hours | Percent):
+    if isinstance(value, Hours):
+        hours, minutes = divmod(int((value * 60).to_integral_value()), 60)
+        return f"{hours:,}:{minutes:02d}".replace(",", "\u00a0")
+    if isinstance(value, Percent):
         return f"{value:,}".replace(",", "\u00a0").replace(".", ",")
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u00a0")

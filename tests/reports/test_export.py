@@ -26,12 +26,13 @@ def _as_page_text(value, like: str) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, float | int) and not isinstance(value, bool):
+        if ":" in like:
+            return cell_text(Hours(Decimal(str(value))))
         if like.endswith("kr"):
             return cell_text(Money(Decimal(str(value)).quantize(Decimal("0.01"))))
         if "," in like:
             digits = len(like.split(",")[1].replace("\u00a0%", ""))
-            kind = Percent if digits == 1 else Hours
-            return cell_text(kind(Decimal(str(value)).quantize(Decimal(10) ** -digits)))
+            return cell_text(Percent(Decimal(str(value)).quantize(Decimal(10) ** -digits)))
         return cell_text(int(value))
     return cell_text(value)
 
