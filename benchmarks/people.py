@@ -137,12 +137,12 @@ class People:
         add("settings", {"id": 1, "default_cap": POLARE_PER_TEAM, "min_age": 15, "max_age": 20,
                          "pay_code": "ARVODE", "minor_latest_end": time(22, 0),
                          "retention_months": 24, "deletion_decision_ref": "KS 2024-117"})
-        for order, (name, required) in enumerate(EVENT_TYPES):
-            add("event_types", {"id": order + 1, "name": name, "required": required,
-                                "active": True, "sort_order": order})
-        for order, name in enumerate(INCIDENT_CATEGORIES):
-            add("incident_categories", {"id": order + 1, "name": name, "active": True,
-                                        "sort_order": order})
+        for order, (name, name_en, required) in enumerate(EVENT_TYPES):
+            add("event_types", {"id": order + 1, "name": name, "name_en": name_en,
+                                "required": required, "active": True, "sort_order": order})
+        for order, (name, name_en) in enumerate(INCIDENT_CATEGORIES):
+            add("incident_categories", {"id": order + 1, "name": name, "name_en": name_en,
+                                        "active": True, "sort_order": order})
         for year in self.plan.school_years:
             add("school_years", {"id": year.id, "label": year.label,
                                  "starts_on": year.starts_on, "ends_on": year.ends_on})
@@ -310,7 +310,7 @@ class People:
     def write_events(self, rng: Random, team: TeamInfo, year: SchoolYearSpan,
                      stints: list[Stint]) -> None:
         """Write the team's events of the year, with invitations and attendance."""
-        type_ids = {name: index + 1 for index, (name, _required) in enumerate(EVENT_TYPES)}
+        type_ids = {name: index + 1 for index, (name, *_rest) in enumerate(EVENT_TYPES)}
         for type_name, month, day, title in TEAM_EVENTS:
             event_date = date(year.starts_on.year + (0 if month >= 8 else 1), month, day)
             event_id = self.ids.next("events")

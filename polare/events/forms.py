@@ -45,6 +45,8 @@ def plain_text(*, multiline: bool = False):
 
 class EventTypeForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=80), plain_text()])
+    name_en = StringField(_l("Namn på engelska (tomt = det svenska namnet visas)"),
+                          validators=[Length(max=80), plain_text()])
     required = BooleanField(_l("Obligatorisk: varje aktiv polare ska ha gått den varje läsår"))
     active = BooleanField(_l("Används"), default=True)
     sort_order = IntegerField(_l("Ordning i listor"), default=0,

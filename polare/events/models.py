@@ -10,11 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
 from polare.extensions import db, str_enum
+from polare.names import TranslatedName
 from polare.org.models import SchoolYear, Team
 from polare.roster.models import Person
 
 
-class EventType(db.Model):
+class EventType(TranslatedName, db.Model):
     __tablename__ = "event_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)

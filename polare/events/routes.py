@@ -60,7 +60,7 @@ def _filter_form(current_year: SchoolYear | None) -> EventFilterForm:
     form.team.choices = [("", _("Alla mina aktiviteter")), (events.ALL_TEAMS, _("Gemensamma"))]
     form.team.choices += [(str(t.id), t.name) for t in _teams_in_scope()]
     form.type.choices = [("", _("Alla typer"))]
-    form.type.choices += [(str(t.id), t.name) for t in events.event_types(db.session)]
+    form.type.choices += [(str(t.id), t.label) for t in events.event_types(db.session)]
     years = db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on.desc()))
     form.year.choices = [("", _("Alla läsår"))] + [(str(y.id), y.label) for y in years]
     if "year" not in request.args and current_year is not None:
@@ -114,7 +114,7 @@ def index():
 def _fill_choices(form: EventForm, event: Event | None) -> None:
     types = events.event_types(db.session)
     form.type_id.choices = [
-        (t.id, t.name) for t in types if t.active or (event is not None and t.id == event.type_id)
+        (t.id, t.label) for t in types if t.active or (event is not None and t.id == event.type_id)
     ]
     teams = _teams_in_scope()
     if event is not None and event.team is not None and event.team not in teams:
@@ -342,8 +342,8 @@ def type_edit(type_id: int | None):
         done = commit_or_show(
             form, lambda: events.save_event_type(
                 db.session, current_user, event_type, name=form.name.data,
-                required=form.required.data, active=form.active.data,
-                sort_order=form.sort_order.data,
+                name_en=form.name_en.data or "", required=form.required.data,
+                active=form.active.data, sort_order=form.sort_order.data,
             ),
             _("Aktivitetstypen är sparad."), url_for("events.types"))
         if done is not None:

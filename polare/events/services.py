@@ -21,7 +21,7 @@ from polare.org.models import Team
 from polare.org.services import school_year_on
 from polare.roster.models import Enrolment, EnrolmentStatus
 
-EVENT_TYPE_FIELDS = ("name", "required", "active", "sort_order")
+EVENT_TYPE_FIELDS = ("name", "name_en", "required", "active", "sort_order")
 EVENT_FIELDS = (
     "type_id", "title", "event_date", "start_time", "end_time", "team_id", "school_year_id",
     "place", "notes", "cancelled",
@@ -38,7 +38,7 @@ def scope_of(actor: Any) -> set[int] | None:
 
 def save_event_type(
     session: Session, actor: Any, event_type: EventType | None, *, name: str, required: bool,
-    active: bool, sort_order: int,
+    active: bool, sort_order: int, name_en: str,
 ) -> EventType:
     """Create or change an event type; names are unique (ignoring case)."""
     name = name.strip()
@@ -51,7 +51,7 @@ def save_event_type(
     is_new = event_type is None
     event_type = event_type or EventType(name=name)
     before = {} if is_new else snapshot(event_type, EVENT_TYPE_FIELDS)
-    event_type.name, event_type.required = name, required
+    event_type.name, event_type.name_en, event_type.required = name, name_en.strip(), required
     event_type.active, event_type.sort_order = active, sort_order
     session.add(event_type)
     session.flush()

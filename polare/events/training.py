@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
+from polare.names import localized
 from polare.roster.models import Enrolment, EnrolmentStatus
 
 _REQUIRED = and_(EventType.required.is_(True), EventType.active.is_(True))
@@ -83,7 +84,8 @@ def lacks_required_training(
 def required_training_summary(
     session: Session, team_id: int, school_year_id: int
 ) -> list[tuple[str, int, int]]:
-    """Return (type name, active polare who have it, active polare) per required type."""
+    """Return (type name in the reader's language, active polare who have it, active polare)
+    per required type."""
     active_ids = select(Enrolment.person_id).where(
         Enrolment.team_id == team_id,
         Enrolment.school_year_id == school_year_id,
@@ -94,10 +96,10 @@ def required_training_summary(
         _attended_required(school_year_id).where(Invitation.person_id.in_(active_ids)).subquery()
     )
     rows = session.execute(
-        select(EventType.name, func.count(attended.c.person_id))
+        select(EventType.name, EventType.name_en, func.count(attended.c.person_id))
         .outerjoin(attended, attended.c.type_id == EventType.id)
         .where(_REQUIRED)
-        .group_by(EventType.id, EventType.name, EventType.sort_order)
+        .group_by(EventType.id, EventType.name, EventType.name_en, EventType.sort_order)
         .order_by(EventType.sort_order, EventType.name)
     )
-    return [(name, count, total) for name, count in rows]
+    return [(localized(name, name_en), count, total) for name, name_en, count in rows]

@@ -59,7 +59,7 @@ def compute_report(
         by_month=month_rows,
         incident_teams=[(team.id, team.name) for team in shown_teams],
         incidents=[
-            IncidentRow(category.name,
+            IncidentRow(category.label,
                         sum(n for (c, _t), n in incidents.items() if c == category.id),
                         {t: n for (c, t), n in incidents.items() if c == category.id})
             for category in categories
@@ -149,7 +149,7 @@ def _events_by_type(types: list, events: dict[tuple[int, str], EventCounts]) -> 
     for event_type in types:
         counts = _sum_events(c for (t, _m), c in events.items() if t == event_type.id)
         if event_type.active or counts.held:
-            rows.append((event_type.name, counts))
+            rows.append((event_type.label, counts))
     return rows
 
 

@@ -20,7 +20,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from polare.roster.identity import InvalidText, check_text
@@ -138,7 +145,7 @@ def log_form_class(
             validate_choice=False, validators=[Optional()]))
     for category in categories:
         setattr(WalkLogForm, f"incident_{category.id}", IntegerField(
-            category.name, default=0, render_kw=NUMERIC,
+            category.label, default=0, render_kw=NUMERIC,
             validators=[Optional(), NumberRange(min=0, max=999)]))
     return WalkLogForm
 
@@ -172,3 +179,13 @@ class WalkFilterForm(FlaskForm):
 
 class CalendarTokenForm(FlaskForm):
     submit = SubmitField(_l("Skapa ny adress"))
+
+
+class IncidentCategoryForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=80), plain_text])
+    name_en = StringField(_l("Namn på engelska (tomt = det svenska namnet visas)"),
+                          validators=[Length(max=80), plain_text])
+    active = BooleanField(_l("Används"), default=True)
+    sort_order = IntegerField(_l("Ordning i listor"), default=0,
+                              validators=[InputRequired(), NumberRange(min=0, max=999)])
+    submit = SubmitField(_l("Spara"))

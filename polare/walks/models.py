@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polare.auth.models import User
 from polare.clock import utcnow
 from polare.extensions import db, str_enum
+from polare.names import TranslatedName
 from polare.org.models import District, Team
 from polare.roster.models import Person
 
@@ -141,7 +142,7 @@ class Participation(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class IncidentCategory(db.Model):
+class IncidentCategory(TranslatedName, db.Model):
     __tablename__ = "incident_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)

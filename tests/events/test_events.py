@@ -132,15 +132,15 @@ def test_all_team_event_is_found_for_every_coordinator(db, make_user, make_event
 
 def test_event_type_names_are_unique_ignoring_case(db):
     with pytest.raises(DomainError, match="finns redan") as refused:
-        save_event_type(db, None, None, name="ÖVRIGT", required=False, active=True,
-                        sort_order=9)
+        save_event_type(db, None, None, name="ÖVRIGT", name_en="", required=False,
+                        active=True, sort_order=9)
     assert refused.value.field == "name"
 
 
 def test_event_type_can_be_made_required(db, event_types):
     intro = event_types["Introduktion"]
-    save_event_type(db, None, intro, name="Introduktion", required=True, active=True,
-                    sort_order=1)
+    save_event_type(db, None, intro, name="Introduktion", name_en="Introduction",
+                    required=True, active=True, sort_order=1)
     entry = db.scalars(select(AuditEntry).where(AuditEntry.entity == "event_type",
                                                 AuditEntry.entity_id == str(intro.id))
                        .order_by(AuditEntry.id.desc())).first()
