@@ -216,6 +216,7 @@ def _trace_of(session: Session, person: Person) -> PersonalTrace:
         },
         strings=frozenset(s for s in strings if s),
         personnummer_forms=personnummer_forms(person.personnummer),
+        person_ids=frozenset({person.id}),
     )
 
 

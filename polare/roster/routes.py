@@ -110,7 +110,7 @@ def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[Ros
     full = can_see_full_personnummer(current_user, {team.id})
     if full and enrolments:
         record(db.session, current_user, "view", "roster", f"{team.id}/{year.id}",
-               note=f"personnummer of {len(enrolments)} persons")
+               note=f"personnummer of {len(enrolments)} persons", persons=ids)
         db.session.commit()
     rows = []
     for enrolment in enrolments:
