@@ -20,8 +20,10 @@ def _secret_key(instance_dir: Path) -> str:
     key_file = instance_dir / "secret_key"
     if not key_file.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Created readable by the owner only, never for a moment readable by others.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -68,6 +70,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": os.environ.get("POLARE_LOGIN_RATE_LIMIT", "20 per 10 minutes"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("POLARE_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("POLARE_LOGIN_LOCK_MINUTES", "15")),
+        #: How long the checkpoint after a purge waits for readers of the SQLite database.
+        "POLARE_CHECKPOINT_WAIT_MS": int(os.environ.get("POLARE_CHECKPOINT_WAIT_MS", "15000")),
+        #: Close the open enrolments of ended school years on the first request of a day.
+        "POLARE_CLOSE_YEARS_ON_REQUEST": _bool("POLARE_CLOSE_YEARS_ON_REQUEST", True),
     }
     if overrides:
         config.update(overrides)

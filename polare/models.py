@@ -1,6 +1,6 @@
 """Import every model so that metadata (and Alembic) knows all tables."""
 
-from polare.audit.models import AuditEntry
+from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import Role, User, user_teams
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
@@ -27,6 +27,7 @@ from polare.walks.models import (
 
 __all__ = [
     "AuditEntry",
+    "AuditEntryPerson",
     "Budget",
     "District",
     "EmployerContributionRate",

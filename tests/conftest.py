@@ -88,6 +88,10 @@ def make_test_app(database_url: str, tmp_dir: str, **overrides: Any):
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "POLARE_STRICT_AUDIT": True,
+        # The `db` fixture holds a transaction open: a purge's checkpoint must not wait for it.
+        "POLARE_CHECKPOINT_WAIT_MS": 0,
+        # Fixtures keep enrolments open in years that have ended; tests that close them say so.
+        "POLARE_CLOSE_YEARS_ON_REQUEST": False,
         "INSTANCE_DIR": tmp_dir,
     }
     config.update(overrides)

@@ -57,3 +57,26 @@ def test_core_tables_exist_after_upgrade(tmp_path, table):
             ).scalar()
         db.engine.dispose()
     assert found == table
+
+
+def test_upgrade_links_existing_audit_entries_to_the_person_they_are_filed_under(tmp_path):
+    url = f"sqlite:///{tmp_path / 'linked.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    directory = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="c41d7e2a9b10")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO persons (id, birth_date, first_name, last_name, sort_key, phone, "
+                "email, address, school, notes, prior_years, created_at) VALUES (7, "
+                "'2008-03-14', 'Elsa', 'Ek', 'ek elsa', '', '', '', '', '', 0, "
+                "'2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO audit_entries (id, at, username, action, entity, entity_id, note) "
+                "VALUES (1, '2026-01-01 00:00:00', 'u', 'create', 'person', '7', '')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            links = connection.execute(text(
+                "SELECT entry_id, person_id FROM audit_entry_persons")).all()
+        db.engine.dispose()
+    assert [tuple(link) for link in links] == [(1, 7)]

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from polare.admin import bp
 from polare.admin.forms import (
@@ -28,6 +29,7 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.org import services as org
 from polare.org.models import District, SchoolYear, Team
+from polare.roster.models import Person
 from polare.web import commit_or_show
 
 ADMIN = Role.ADMIN
@@ -236,5 +238,16 @@ def audit_log():
             query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time.min))
         if form.date_to.data:
             query = query.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
-    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
-    return render_template("admin/audit.html", form=form, page=page)
+    page = db.paginate(query.options(selectinload(AuditEntry.persons)),
+                       per_page=AUDIT_PAGE_SIZE, error_out=False)
+    return render_template("admin/audit.html", form=form, page=page,
+                           names=_referred_names(page.items))
+
+
+def _referred_names(entries: list[AuditEntry]) -> dict[int, str]:
+    """Return the names of the persons the entries refer to (entries hold only their ids)."""
+    ids = {ref.person_id for entry in entries for ref in entry.persons}
+    if not ids:
+        return {}
+    return {person.id: person.full_name
+            for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}

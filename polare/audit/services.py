@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from polare.audit.models import AuditEntry
+from polare.audit.models import AuditEntry, AuditEntryPerson
 
 
 def _plain(value: Any) -> Any:
@@ -46,16 +47,27 @@ def record(
     *,
     changes: dict[str, Any] | None = None,
     note: str = "",
+    persons: Iterable[int] = (),
 ) -> AuditEntry:
-    """Add an audit entry for an action of `actor` (a User, or None for the system/CLI)."""
+    """Add an audit entry for an action of `actor` (a User, or None for the system/CLI).
+
+    `persons` are the ids of the polare the action touched; the note never names them. An
+    entry about a person record refers to that person without being told.
+    """
+    person_ids = {int(person_id) for person_id in persons}
+    if entity == "person" and str(entity_id).isdigit():
+        person_ids.add(int(entity_id))
+    role = getattr(actor, "role", None)
     entry = AuditEntry(
         user_id=getattr(actor, "id", None),
         username=getattr(actor, "username", None) or "system",
+        actor_role=str(getattr(role, "value", role or "")),
         action=action,
         entity=entity,
         entity_id=str(entity_id) if entity_id is not None else "",
         changes=changes or None,
         note=note,
+        persons=[AuditEntryPerson(person_id=person_id) for person_id in sorted(person_ids)],
     )
     session.add(entry)
     return entry

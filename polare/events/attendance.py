@@ -134,7 +134,7 @@ def _invite(session: Session, actor: Any, event: Event, person_ids: Collection[i
     session.expire(event, ["invitations"])
     if created:
         record(session, actor, "invite", "event", event.id,
-               changes={"invited_person_ids": [None, created]})
+               changes={"invited_person_ids": [None, created]}, persons=created)
     return len(created)
 
 
@@ -188,7 +188,8 @@ def remove_invitation(session: Session, actor: Any, event: Event, person_id: int
     session.delete(invitation)
     session.flush()
     record(session, actor, "delete", "invitation", invitation.id,
-           changes={"event_id": [event.id, None], "person_id": [person_id, None]})
+           changes={"event_id": [event.id, None], "person_id": [person_id, None]},
+           persons=[person_id])
 
 
 # ---------------------------------------------------------------- attendance
@@ -215,7 +216,7 @@ def mark_attendance(
     session.flush()
     record(session, actor, "update", "invitation", invitation.id,
            changes={"status": [old.value, status.value]},
-           note=f"event {event.id}, person {person_id}")
+           note=f"event {event.id}, person {person_id}", persons=[person_id])
     return invitation
 
 

@@ -125,6 +125,7 @@ def _apply(ctx: ImportContext, row: AttendanceRow) -> Tally:
         raise RowProblem.one("Personnummer", _(
             "Ingen polare i Polare har personnumret %(number)s. Importera polaren först.",
             number=row.personnummer))
+    ctx.result.person_ids.add(person.id)
     invitation = _invitation(ctx, event, person)
     if invitation is None:
         with blame("Personnummer"):

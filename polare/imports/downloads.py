@@ -61,6 +61,8 @@ class Download:
     filename: str
     data: bytes
     rows: int
+    #: The polare whose data the workbook holds (its disclosure is audited with them).
+    person_ids: frozenset[int] = frozenset()
 
 
 def _personnummer(person: Person, full: bool) -> str:
@@ -77,9 +79,10 @@ def _file_part(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text)
 
 
-def _written(filename: str, written: WrittenWorkbook) -> Download:
+def _written(filename: str, written: WrittenWorkbook, person_ids: Collection[int]) -> Download:
     assert written.data is not None  # noqa: S101 (written to memory, not to a file)
-    return Download(filename, written.data, sum(written.row_counts.values()))
+    return Download(filename, written.data, sum(written.row_counts.values()),
+                    frozenset(person_ids))
 
 
 def roster_download(session: Session, viewer: User, team: Team, year: SchoolYear, *,
@@ -112,7 +115,7 @@ def roster_download(session: Session, viewer: User, team: Team, year: SchoolYear
     sheet = Sheet(title="Polare", headers=ROSTER_HEADERS, rows=rows(),
                   number_formats={0: TEXT_FORMAT, 3: TEXT_FORMAT})
     filename = f"polare-{_file_part(team.name)}-{_file_part(year.label)}.xlsx"
-    return _written(filename, write_workbook([sheet]))
+    return _written(filename, write_workbook([sheet]), [e.person_id for e in enrolments])
 
 
 def walk_log_download(session: Session, viewer: User, first: date, last: date,
@@ -140,7 +143,7 @@ def walk_log_download(session: Session, viewer: User, first: date, last: date,
     ]
     scope = f"-{_file_part(team.name)}" if team is not None else ""
     filename = f"nattvandringar{scope}-{first.isoformat()}-{last.isoformat()}.xlsx"
-    return _written(filename, write_workbook(sheets))
+    return _written(filename, write_workbook(sheets), person_ids)
 
 
 def _full_personnummer(session: Session, viewer: User, person_ids: Collection[int]) -> set[int]:

@@ -108,7 +108,7 @@ def _save(ctx: ImportContext, effective_from: date, rows: list[RateRowValues],
         with blame("Giltig från", {"rows": "Ålder från", "effective_from": "Giltig från"}):
             save_rate_version(
                 ctx.session, ctx.actor, None, effective_from=effective_from, label="",
-                note=_("Importerad från filen %(file)s.", file=ctx.result.filename),
+                note=_("Importerad från %(file)s.", file=ctx.result.logged_filename),
                 bands=[row.band for row in rows])
     except RowProblem as problem:
         raise RowProblem([(column, f"{where}: {reason}")

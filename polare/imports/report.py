@@ -85,6 +85,14 @@ class ImportResult:
     created: Counter[str] = field(default_factory=Counter)
     #: Things worth knowing about a successful import (e.g. confirmed training warnings).
     notes: list[str] = field(default_factory=list)
+    #: The polare the rows touched; the import's audit entry refers to them by id.
+    person_ids: set[int] = field(default_factory=set)
+
+    @property
+    def logged_filename(self) -> str:
+        """Return the file as the audit log keeps it: its type and size, not the name given."""
+        extension = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+        return f"fil.{extension} ({self.rows} rader)" if extension else f"fil ({self.rows} rader)"
 
     @property
     def ok(self) -> bool:

@@ -194,6 +194,7 @@ def _apply(ctx: ImportContext, row: PolareRow) -> Tally:
     """Bring the person, guardian, enrolment, consent and status to what the row says."""
     tally = Tally()
     person = _person(ctx, row, tally)
+    ctx.result.person_ids.add(person.id)
     guardian = _guardian(ctx, person, row, tally)
     enrolment = _enrolment(ctx, person, row, tally)
     if row.consent_date is not None and guardian is not None:

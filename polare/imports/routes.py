@@ -145,7 +145,8 @@ def export_roster() -> Response:
     year = db.get_or_404(SchoolYear, form.year.data)
     download = roster_download(db.session, current_user, team, year, today=local_today())
     record(db.session, current_user, "export", "roster", f"{team.id}/{year.id}",
-           note=f"Polare {team.name} {year.label}: {download.rows} rader ({download.filename})")
+           note=f"Polare {team.name} {year.label}: {download.rows} rader ({download.filename})",
+           persons=download.person_ids)
     db.session.commit()
     return _send(download)
 
@@ -167,6 +168,7 @@ def export_walks() -> Response:
     scope = team.name if team else _("alla mina team")
     record(db.session, current_user, "export", "walk_log",
            f"{form.first.data.isoformat()}/{form.last.data.isoformat()}",
-           note=f"Nattvandringar {scope}: {download.rows} rader ({download.filename})")
+           note=f"Nattvandringar {scope}: {download.rows} rader ({download.filename})",
+           persons=download.person_ids)
     db.session.commit()
     return _send(download)

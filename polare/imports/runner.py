@@ -68,7 +68,8 @@ def run_import(
                     "existing": [None, result.existing_rows],
                     **{f"created[{key}]": [None, count]
                        for key, count in sorted(result.created.items())}},
-           note=_("Import av %(file)s.", file=filename))
+           note=_("Import av %(file)s.", file=result.logged_filename),
+           persons=result.person_ids)
     everything.commit()
     return result
 

@@ -233,10 +233,11 @@ def _save(ctx: ImportContext, row: WalkRow,
             attendance=participants, youths_met=row.met, youths_talked=row.talked,
             incidents={}), version=walk.version)
         walk = complete_walk(session, actor, walk.id, version=walk.version, now=ctx.now)
-        note = _("Importerad från filen %(file)s.", file=ctx.result.filename)
+        note = _("Importerad från %(file)s.", file=ctx.result.logged_filename)
         if row.status == WalkStatus.APPROVED:
             note += " " + _approve(ctx, walk)
-    record(session, actor, "import", "walk", walk.id, note=note)
+    ctx.result.person_ids.update(participants)
+    record(session, actor, "import", "walk", walk.id, note=note, persons=participants)
     tally = Tally()
     tally.add("walk")
     tally.add("participation", count=len(participants))
@@ -259,8 +260,8 @@ def _approve(ctx: ImportContext, walk: Walk) -> str:
         "obligatorisk utbildning; importen bekräftade det.",
         day=walk.walk_date.isoformat(), start=walk.start_time.strftime("%H:%M"),
         team=walk.team.name, names=names))
-    return _("Godkänd av importen, som också bekräftade att %(names)s saknar obligatorisk "
-             "utbildning.", names=names)
+    return _("Godkänd av importen, som också bekräftade att %(count)s polare saknar "
+             "obligatorisk utbildning.", count=len(gaps))
 
 
 def _existing_walk(ctx: ImportContext, row: WalkRow) -> Walk | None:

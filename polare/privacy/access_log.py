@@ -8,6 +8,8 @@ Other domains call these from their routes (the route commits, as for any audit 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from polare.audit.models import AuditEntry
@@ -22,6 +24,11 @@ def audit_personnummer_view(session: Session, actor: object, person_id: int) -> 
     return record(session, actor, "view", "person", person_id, note="personnummer")
 
 
-def audit_download(session: Session, actor: object, what: str, details: str = "") -> AuditEntry:
-    """Record that the actor downloaded a file with personal data (`what`: its kind)."""
-    return record(session, actor, "download", "workbook", what[:_ENTITY_ID_LENGTH], note=details)
+def audit_download(session: Session, actor: object, what: str, details: str = "",
+                   persons: Iterable[int] = ()) -> AuditEntry:
+    """Record that the actor downloaded a file with personal data of `persons` (`what`: its kind).
+
+    The persons make the download a disclosure in each one's registerutdrag.
+    """
+    return record(session, actor, "download", "workbook", what[:_ENTITY_ID_LENGTH], note=details,
+                  persons=persons)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from polare.clock import local_today
@@ -52,6 +53,12 @@ def purge_command(dry_run: bool) -> None:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
+    overwritten = retention.overwrite_purged_data(
+        db.engine, wait_ms=current_app.config["POLARE_CHECKPOINT_WAIT_MS"])
+    if not overwritten.complete:
+        click.echo("Varning: databasfilen kunde inte skrivas över helt nu "
+                   f"({overwritten.detail}). Kör kommandot igen när ingen använder Polare.",
+                   err=True)
     click.echo(f"Klart enligt gallringsbeslut {result.decision_ref}: {result.persons} personer "
                f"anonymiserade, {result.pay_lines} lönerader ({result.pay_line_persons} personer) "
                f"anonymiserade, {result.audit_entries_redacted} loggposter rensade.")

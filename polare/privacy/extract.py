@@ -1,8 +1,10 @@
 """Registerutdrag: everything stored about one person, as a workbook (GDPR art. 15).
 
 One sheet per kind of record: the person, guardians, enrolments, invitations to events,
-walks, pay lines and the audit entries about them. User text is written as text, never as a
-formula (exports.xlsx).
+walks, pay lines, every audit entry that refers to the person (by id, or filed under one of
+their records) and every disclosure: each export whose file held their data, when, which file
+and the role of who downloaded it. User text is written as text, never as a formula
+(exports.xlsx).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exports.xlsx import Sheet, write_workbook
-from polare.audit.models import AuditEntry
+from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.audit.services import record
 from polare.auth.models import User
 from polare.errors import NotFoundError
@@ -34,6 +36,13 @@ ATTENDANCE = {"invited": "inbjuden", "scheduled": "planerad", "attended": "närv
 WALK_STATUS = {"planned": "planerad", "completed": "genomförd", "approved": "godkänd",
                "cancelled": "inställd"}
 LINE_KIND = {"ordinary": "ordinarie", "late": "efterregistrering", "correction": "rättelse"}
+ROLE_NAMES = {"admin": "administratör", "coordinator": "samordnare", "supervisor": "arbetsledare",
+              "payroll": "lön", "": "systemet"}
+#: Audit actions that handed a file with the person's data to someone.
+DISCLOSURE_ACTIONS = ("export", "download")
+EXPORT_KINDS = {"roster": "Polarelista", "walk_log": "Nattvandringslogg",
+                "pay_period": "Löneunderlag", "person": "Registerutdrag",
+                "workbook": "Arbetsbok"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class ExtractSummary:
     participations: int
     pay_lines: int
     audit_entries: int
+    disclosures: int
 
 
 def _yes_no(value: bool) -> str:
@@ -88,7 +98,8 @@ def _enrolment_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...
         yield (e.school_year.label, e.team.name, ENROLMENT_STATUS.get(e.status.value, e.status),
                e.applied_on, e.activated_on, e.ended_on, e.end_reason, e.consent_date,
                e.consent_guardian.name if e.consent_guardian else "",
-               registrars.get(e.consent_registered_by_id, ""), e.consent_registered_at)
+               registrars.get(e.consent_registered_by_id, ""), e.consent_registered_at,
+               e.waitlisted_at, e.created_at)
 
 
 def _usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int | None, str]:
@@ -101,7 +112,7 @@ def _usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int | N
 def _enrolment_sheet(session: Session, person_id: int) -> Sheet:
     headers = ("Läsår", "Team", "Status", "Anmäld", "Aktiverad", "Avslutad", "Orsak",
                "Samtycke daterat", "Samtycke från", "Samtycke registrerat av",
-               "Samtycke registrerat")
+               "Samtycke registrerat", "På väntelista sedan", "Registrerad")
     return Sheet("Inskrivningar", headers, _enrolment_rows(session, person_id))
 
 
@@ -152,20 +163,25 @@ def _pay_line_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...]
     ).all()
     for line, month in rows:
         yield (month, LINE_KIND.get(line.kind.value, line.kind), line.walk_date,
-               line.team_name, line.district_name, line.personnummer or "", line.first_name,
-               line.last_name, line.age, line.years, line.band_label, line.amount,
-               line.refers_to_id, line.reason)
+               line.start_time, line.end_time, line.team_name, line.cost_centre,
+               line.district_name, line.personnummer or "", line.first_name, line.last_name,
+               line.age, line.years, line.rate_version_id, line.band_label, line.amount,
+               line.refers_to_id, line.reason, line.created_at)
 
 
 def _pay_line_sheet(session: Session, person_id: int) -> Sheet:
-    headers = ("Period", "Typ", "Datum", "Team", "Stadsdel", "Personnummer", "Förnamn",
-               "Efternamn", "Ålder", "År i verksamheten", "Band", "Belopp", "Avser rad",
-               "Orsak")
+    headers = ("Period", "Typ", "Datum", "Start", "Slut", "Team", "Kostnadsställe", "Stadsdel",
+               "Personnummer", "Förnamn", "Efternamn", "Ålder", "År i verksamheten",
+               "Tabellversion", "Band", "Belopp", "Avser rad", "Orsak", "Skapad")
     return Sheet("Arvoden", headers, _pay_line_rows(session, person_id))
 
 
 def _audit_clause(session: Session, person_id: int):
-    """Return a WHERE clause for the audit entries about the person and their records."""
+    """Return a WHERE clause for the audit entries referring to the person.
+
+    An entry refers to her when it names her id (audit_entry_persons) or is filed under one of
+    her records (entries written before persons were referred to by id).
+    """
     related = {
         "person": [person_id],
         "enrolment": session.scalars(select(Enrolment.id).where(Enrolment.person_id == person_id)),
@@ -175,7 +191,8 @@ def _audit_clause(session: Session, person_id: int):
             select(Participation.id).where(Participation.person_id == person_id)),
         "pay_line": session.scalars(select(PayLine.id).where(PayLine.person_id == person_id)),
     }
-    clauses = []
+    clauses = [AuditEntry.id.in_(
+        select(AuditEntryPerson.entry_id).where(AuditEntryPerson.person_id == person_id))]
     for entity, ids in related.items():
         id_texts = [str(i) for i in ids]
         if id_texts:
@@ -200,6 +217,28 @@ def _audit_sheet(session: Session, person_id: int) -> Sheet:
                  widths=(18, 16, 14, 14, 10, 60, 40))
 
 
+def _disclosure_clause(person_id: int):
+    """Return a WHERE clause for the exports whose file held the person's data."""
+    return AuditEntry.action.in_(DISCLOSURE_ACTIONS) & AuditEntry.id.in_(
+        select(AuditEntryPerson.entry_id).where(AuditEntryPerson.person_id == person_id))
+
+
+def _disclosure_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...]]:
+    entries = session.scalars(
+        select(AuditEntry).where(_disclosure_clause(person_id))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    for entry in entries:
+        yield (entry.at, EXPORT_KINDS.get(entry.entity, entry.entity), entry.note,
+               ROLE_NAMES.get(entry.actor_role, entry.actor_role), entry.username)
+
+
+def _disclosure_sheet(session: Session, person_id: int) -> Sheet:
+    headers = ("Tid (UTC)", "Utlämnat som", "Fil", "Mottagarens roll", "Användare")
+    return Sheet("Utlämnanden", headers, _disclosure_rows(session, person_id),
+                 widths=(18, 20, 60, 18, 16))
+
+
 def extract_sheets(session: Session, person: Person) -> list[Sheet]:
     """Return the sheets of a person's registerutdrag (rows are read as they are written)."""
     return [
@@ -210,6 +249,7 @@ def extract_sheets(session: Session, person: Person) -> list[Sheet]:
         _participation_sheet(session, person.id),
         _pay_line_sheet(session, person.id),
         _audit_sheet(session, person.id),
+        _disclosure_sheet(session, person.id),
     ]
 
 
@@ -248,4 +288,5 @@ def extract_summary(session: Session, person_id: int) -> ExtractSummary:
         participations=count(Participation.id, Participation.person_id == person_id),
         pay_lines=count(PayLine.id, PayLine.person_id == person_id),
         audit_entries=count(AuditEntry.id, _audit_clause(session, person_id)),
+        disclosures=count(AuditEntry.id, _disclosure_clause(person_id)),
     )

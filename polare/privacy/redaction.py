@@ -2,9 +2,11 @@
 
 The audit log records old and new values, so a person's name, personnummer, contact details
 and guardians live on there after the person record is anonymised. When a person is purged,
-the entries about the person and about their enrolments, invitations and participations keep
-who did what and when, but the personal values in them are replaced by REDACTED. Any other
-entry that quotes the personnummer (in its note or values) is redacted the same way.
+every entry that refers to the person (by id, in audit_entry_persons: a walk they walked, an
+import of their row, an export that held their data, whatever record it is filed under) and
+every entry filed under their own records keeps who did what and when, but the personal
+values in it are replaced by REDACTED. Any other entry that quotes the personnummer (in its
+note or values) is redacted the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from polare.audit.models import AuditEntry
+from polare.audit.models import AuditEntry, AuditEntryPerson
 
 REDACTED = "[gallrad]"
 
@@ -41,6 +43,8 @@ class PersonalTrace:
     strings: frozenset[str]
     #: Searched for in every audit entry (unique enough not to hit anyone else).
     personnummer_forms: frozenset[str]
+    #: The person(s) whose entries (by reference in audit_entry_persons) are redacted.
+    person_ids: frozenset[int] = frozenset()
 
 
 def personnummer_forms(personnummer: str | None) -> frozenset[str]:
@@ -97,7 +101,7 @@ def redact_entry(entry: AuditEntry, pattern: re.Pattern[str] | None) -> bool:
     return True
 
 
-def _targeted_entries(session: Session, trace: PersonalTrace) -> list[AuditEntry]:
+def _filed_under_records(session: Session, trace: PersonalTrace) -> list[AuditEntry]:
     clauses = [
         (AuditEntry.entity == entity) & AuditEntry.entity_id.in_([str(i) for i in ids])
         for entity, ids in trace.records.items() if ids
@@ -105,6 +109,14 @@ def _targeted_entries(session: Session, trace: PersonalTrace) -> list[AuditEntry
     if not clauses:
         return []
     return list(session.scalars(select(AuditEntry).where(or_(*clauses))))
+
+
+def _referring_to(session: Session, person_ids: frozenset[int]) -> list[AuditEntry]:
+    if not person_ids:
+        return []
+    referring = select(AuditEntryPerson.entry_id).where(
+        AuditEntryPerson.person_id.in_(sorted(person_ids)))
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.id.in_(referring))))
 
 
 def _entries_quoting(session: Session, forms: frozenset[str]) -> list[AuditEntry]:
@@ -128,16 +140,16 @@ def _recorded_strings(entries: Iterable[AuditEntry]) -> set[str]:
 
 
 def redact_person_trace(session: Session, trace: PersonalTrace) -> int:
-    """Redact the audit entries about a person and any entry quoting their number."""
-    targeted = _targeted_entries(session, trace)
+    """Redact every audit entry referring to a person and any entry quoting their number."""
+    own = _filed_under_records(session, trace)
+    targeted = {entry.id: entry for entry in [*own, *_referring_to(session, trace.person_ids)]}
     targeted_pattern = _search_pattern(
-        [*trace.strings, *trace.personnummer_forms, *_recorded_strings(targeted)]
+        [*trace.strings, *trace.personnummer_forms, *_recorded_strings(own)]
     )
     number_pattern = _search_pattern(trace.personnummer_forms)
     count = 0
-    targeted_ids = set()
-    for entry in targeted:
-        targeted_ids.add(entry.id)
+    targeted_ids = set(targeted)
+    for entry in targeted.values():
         count += redact_entry(entry, targeted_pattern)
     for entry in _entries_quoting(session, trace.personnummer_forms):
         if entry.id not in targeted_ids:

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from polare.audit.services import record
 from polare.clock import utcnow
+from polare.database import Overwritten, overwrite_deleted_data
 from polare.errors import ConflictError, DomainError
 from polare.events.models import Invitation
 from polare.org.models import SchoolYear
@@ -41,6 +42,8 @@ ANONYMISED_NAME = "Anonymiserad"
 #: Full calendar years pay lines keep name and personnummer after the year of the last payment.
 ACCOUNTING_YEARS = 7
 OPEN_STATUSES = (EnrolmentStatus.APPLICANT, EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED)
+#: The tables a purge changes: their old row versions are overwritten after it (VACUUM).
+PURGED_TABLES = ("persons", "guardians", "enrolments", "pay_lines", "audit_entries")
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ def _trace_of(session: Session, person: Person) -> PersonalTrace:
         },
         strings=frozenset(s for s in strings if s),
         personnummer_forms=personnummer_forms(person.personnummer),
+        person_ids=frozenset({person.id}),
     )
 
 
@@ -278,6 +282,11 @@ def _lock_persons(session: Session, person_ids: list[int]) -> dict[int, Person]:
         .execution_options(populate_existing=True)  # what was read before the lock may be old
     ).all()
     return {person.id: person for person in persons}
+
+
+def overwrite_purged_data(engine: Engine, *, wait_ms: int) -> Overwritten:
+    """After a committed purge, overwrite what it deleted in the database files."""
+    return overwrite_deleted_data(engine, PURGED_TABLES, wait_ms=wait_ms)
 
 
 def run_purge(

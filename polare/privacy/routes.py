@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,6 +56,8 @@ def purge():
         show_domain_error(form, error)
         return _render_index(form, 409 if isinstance(error, ConflictError) else 422)
     db.session.commit()
+    retention.overwrite_purged_data(db.engine,
+                                    wait_ms=current_app.config["POLARE_CHECKPOINT_WAIT_MS"])
     flash(_("Gallringen är klar enligt %(ref)s. Anonymiserade personer: %(persons)s. "
             "Anonymiserade lönerader: %(lines)s.", ref=result.decision_ref,
             persons=result.persons, lines=result.pay_lines), "success")

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "guardian_add": _l("Vårdnadshavare tillagd"),
     "guardian_update": _l("Vårdnadshavare ändrad"),
     "guardian_remove": _l("Vårdnadshavare borttagen"),
+    "year_end": _l("Stängd vid läsårets slut"),
 }
 
 FIELD_LABELS = {

@@ -46,6 +46,7 @@ from polare.roster.services import (
     years_in_programme_by_person,
 )
 from polare.roster.services.queries import ADULT_AGE
+from polare.roster.services.year_end import recently_closed
 from polare.web import show_domain_error
 
 VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
@@ -110,7 +111,7 @@ def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[Ros
     full = can_see_full_personnummer(current_user, {team.id})
     if full and enrolments:
         record(db.session, current_user, "view", "roster", f"{team.id}/{year.id}",
-               note=f"personnummer of {len(enrolments)} persons")
+               note=f"personnummer of {len(enrolments)} persons", persons=ids)
         db.session.commit()
     rows = []
     for enrolment in enrolments:
@@ -152,6 +153,8 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             waiting=waiting_list(db.session, team.id, year.id),
             next_year=next_school_year(db.session, year),
             cap_form=CapForm(formdata=None, data={"cap": _cap(team, year)}),
+            year_end_closed=(recently_closed(db.session, team.id, now=clock.utcnow())
+                             if may_edit(current_user) else []),
         )
     return render_template("roster/index.html", **context), status
 

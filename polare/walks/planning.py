@@ -113,7 +113,8 @@ def _create(
     record(session, actor, "create", "walk", walk.id,
            changes={name: [None, value] for name, value in walk_state(walk).items()
                     if value not in (None, "", [])},
-           note=_("Del av en serie.") if series_id else "")
+           note=_("Del av en serie.") if series_id else "",
+           persons=[p.person_id for p in walk.participations])
     return walk
 
 

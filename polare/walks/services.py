@@ -130,6 +130,7 @@ def save_changes(
         note = " ".join(filter(None, [note, SENT_BACK_NOTE]))
     walk.updated_at = utcnow()
     flush(session)
+    touched = {*before.get("participants", ()), *(p.person_id for p in walk.participations)}
     record(session, actor, action, "walk", walk.id,
-           changes=changes_between(before, walk_state(walk)), note=note)
+           changes=changes_between(before, walk_state(walk)), note=note, persons=touched)
     return walk

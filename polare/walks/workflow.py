@@ -189,12 +189,14 @@ def approve_walk(
         walk.training_confirmed_by_id, walk.training_confirmed_at = walk.approved_by_id, now
         record(session, actor, "confirm_training", "walk", walk.id,
                changes={f"missing_training[{pid}]": [None, names] for pid, names in gaps.items()},
-               note=_("Godkänd trots saknad obligatorisk utbildning: %(names)s.",
-                      names=_names(walk, gaps)))
+               note=_("Godkänd trots att %(count)s polare saknar obligatorisk utbildning.",
+                      count=len(gaps)),
+               persons=gaps)
     walk.updated_at = now
     flush(session)
     record(session, actor, "approve", "walk", walk.id,
-           changes=changes_between(before, walk_state(walk)))
+           changes=changes_between(before, walk_state(walk)),
+           persons=[p.person_id for p in walk.participations])
     return walk
 
 

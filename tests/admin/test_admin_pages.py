@@ -7,6 +7,7 @@ from datetime import date, time
 from sqlalchemy import select
 
 from polare.audit.models import AuditEntry
+from polare.audit.services import record
 from polare.auth.models import Role, User
 from polare.org.models import SchoolYear, Settings
 
@@ -116,3 +117,13 @@ def test_school_year_label_must_look_like_2026_27(client, login_as):
         "label": "hösten", "starts_on": date(2040, 8, 1).isoformat(),
         "ends_on": date(2041, 7, 31).isoformat()})
     assert "2026/27" in response.get_data(as_text=True)
+
+
+def test_audit_log_shows_the_names_of_the_polare_an_entry_refers_to(client, db, login_as,
+                                                                     make_person):
+    person = make_person(first_name="Tyra", last_name="Refererad")
+    record(db, None, "confirm_training", "walk", 4711, note="1 polare", persons=[person.id])
+    db.commit()
+    login_as(Role.ADMIN)
+    body = client.get("/admin/audit?entity=walk").get_data(as_text=True)
+    assert "Tyra Refererad" in body

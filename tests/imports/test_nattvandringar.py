@@ -74,10 +74,24 @@ def test_approving_despite_missing_training_is_confirmed_by_the_import(db, run, 
     note = db.scalars(select(AuditEntry.note).where(
         AuditEntry.action == "import", AuditEntry.entity == "walk",
         AuditEntry.entity_id == str(approved.id))).one()
-    assert "vandringar.xlsx" in note
     assert "importen" in note
-    assert "Elsa Ek" in note
     assert any("Elsa Ek" in text for text in result.notes)
+
+
+def test_import_notes_refer_to_polare_by_id_and_keep_no_file_name(db, run, walkers, staff):
+    run("nattvandringar", good_rows(walkers, staff), filename="Elsa Eks vandringar.xlsx")
+    approved = _walks(db)[1]
+    entry = db.scalars(select(AuditEntry).where(
+        AuditEntry.action == "import", AuditEntry.entity == "walk",
+        AuditEntry.entity_id == str(approved.id))).one()
+    assert entry.note.startswith("Importerad från fil.xlsx (")
+    assert "Elsa" not in entry.note
+    assert {ref.person_id for ref in entry.persons} == {
+        p.person_id for p in approved.participations}
+    summary = db.scalars(select(AuditEntry).where(AuditEntry.entity == "import")).one()
+    assert "Elsa" not in summary.note
+    assert {p.person_id for p in approved.participations} <= {
+        ref.person_id for ref in summary.persons}
 
 
 def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(db, run, walkers,

@@ -21,3 +21,11 @@ def test_downloading_a_workbook_is_recorded_with_what_and_details(db, make_user)
     db.flush()
     assert (entry.action, entry.entity, entry.entity_id) == ("download", "workbook", "payroll")
     assert entry.note == "arvoden-2026-11.xlsx, 42 rader"
+
+
+def test_a_download_refers_to_the_polare_whose_data_it_held(db, make_user, polare):
+    entry = audit_download(db, make_user(Role.PAYROLL), "payroll", "arvoden-2026-11.xlsx",
+                           persons=[polare.id])
+    db.flush()
+    assert [ref.person_id for ref in entry.persons] == [polare.id]
+    assert entry.actor_role == "payroll"

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
+from datetime import date, time
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from polare.audit.models import AuditEntry
+from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import Role
+from polare.events.attendance import invite_persons
+from polare.payroll_web.services import export_workbook
 from polare.privacy import extract
+from polare.walks.models import WalkStatus
+from polare.walks.workflow import approve_walk
 from tests.conftest import TODAY
+from tests.privacy import factories
 
 
 def _workbook(data: bytes):
@@ -25,7 +33,8 @@ def test_extract_holds_every_kind_of_record_about_the_person(db, world):
     _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
     book = _workbook(data)
     assert book.sheetnames == ["Person", "Vårdnadshavare", "Inskrivningar",
-                               "Utbildningar och träffar", "Nattvandringar", "Arvoden", "Logg"]
+                               "Utbildningar och träffar", "Nattvandringar", "Arvoden", "Logg",
+                               "Utlämnanden"]
     person = dict((row[0], row[1]) for row in _values(book["Person"])[1:])
     assert person["Personnummer"] == world.left.personnummer
     assert person["Anteckningar"] == "Allergisk mot nötter"
@@ -110,3 +119,68 @@ def test_extract_of_an_unknown_person_is_not_found(client, login_as):
     login_as(Role.ADMIN)
     assert client.post("/admin/privacy/persons/999999/extract").status_code == 404
     assert client.get("/admin/privacy/persons/999999").status_code == 404
+
+
+def _logged(book) -> list[tuple[str, str, str]]:
+    return [(row[2], row[3], row[4]) for row in _values(book["Logg"])[1:]]
+
+
+@pytest.fixture
+def active_history(db, client, login_as, make_user, world, teams, school_year):
+    """Everything that touched the active polare: invitation, walk, roster and payroll exports."""
+    coordinator = make_user(Role.COORDINATOR, teams=("Ryd",))
+    event = factories.event(db, teams["Ryd"], date(2026, 12, 10), [])
+    invite_persons(db, coordinator, event, [world.active.id])
+    walk = factories.walk(db, teams["Ryd"], date(2026, 11, 20), [world.active],
+                          status=WalkStatus.COMPLETED)
+    approve_walk(db, coordinator, walk.id, version=walk.version, confirm_training=True)
+    factories.pay_line(db, "2026-10", world.active, walk)
+    export_workbook(db, make_user(Role.PAYROLL), "2026-10", io.BytesIO())
+    db.commit()
+    login_as(Role.COORDINATOR, teams=("Ryd",))
+    response = client.get("/imports/export/roster",
+                          query_string={"team": teams["Ryd"].id, "year": school_year.id})
+    assert response.status_code == 200
+    return world.active
+
+
+def test_extract_of_an_active_polare_holds_every_entry_that_refers_to_her(db, active_history):
+    referring = db.execute(select(AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id)
+                           .join(AuditEntryPerson, AuditEntryPerson.entry_id == AuditEntry.id)
+                           .where(AuditEntryPerson.person_id == active_history.id)).all()
+    _name, data = extract.export_extract(db, None, active_history.id, on=TODAY)
+    logged = _logged(_workbook(data))
+    assert not Counter(map(tuple, referring)) - Counter(logged)  # every one is in the extract
+    for action, entity in [("invite", "event"), ("confirm_training", "walk"),
+                           ("approve", "walk"), ("export", "roster"), ("export", "pay_period")]:
+        assert any(entry[:2] == (action, entity) for entry in logged)
+
+
+def test_extract_lists_every_disclosure_with_file_and_recipient_role(db, active_history):
+    _name, data = extract.export_extract(db, None, active_history.id, on=TODAY)
+    rows = _values(_workbook(data)["Utlämnanden"])[1:]
+    shown = {(row[1], row[3]) for row in rows}
+    assert ("Polarelista", "samordnare") in shown
+    assert ("Löneunderlag", "lön") in shown
+    payroll = next(row for row in rows if row[1] == "Löneunderlag")
+    assert "arvoden-2026-10" in payroll[2]
+
+
+def test_extract_holds_enrolment_dates_and_every_pay_line_column(db, world):
+    _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
+    book = _workbook(data)
+    enrolment_headers = _values(book["Inskrivningar"])[0]
+    assert {"På väntelista sedan", "Registrerad"} <= set(enrolment_headers)
+    headers, line = _values(book["Arvoden"])[:2]
+    values = dict(zip(headers, line, strict=True))
+    assert values["Kostnadsställe"] == "K100"
+    assert (values["Start"], values["Slut"]) == (time(18, 0), time(22, 0))
+    assert "Tabellversion" in values
+    assert values["Skapad"] is not None
+
+
+def test_extract_page_counts_the_disclosures(client, login_as, active_history):
+    client.post("/logout")
+    login_as(Role.ADMIN)
+    body = client.get(f"/admin/privacy/persons/{active_history.id}").get_data(as_text=True)
+    assert "Utlämnanden (exporter med personens uppgifter)</th><td>2<" in body

@@ -97,3 +97,20 @@ def test_follow_up_report_and_closed_periods_show_the_same_after_the_purge(clien
                 follow_redirects=True)
     assert db.get(Person, world.left.id).anonymised_at is not None
     assert {url: _page_text(client, url) for url in pages} == before
+
+
+def test_privacy_page_warns_when_the_database_holds_people_already_due(client, login_as, world,
+                                                                      decision, on_day):
+    login_as(Role.ADMIN)
+    body = client.get("/admin/privacy/").get_data(as_text=True)
+    assert 'id="already-due"' in body
+    assert "innan Polare används igen" in body
+
+
+def test_privacy_page_does_not_warn_after_the_purge(client, db, login_as, world, decision,
+                                                   on_day):
+    retention.run_purge(db, None, on=TODAY)
+    db.commit()
+    login_as(Role.ADMIN)
+    body = client.get("/admin/privacy/").get_data(as_text=True)
+    assert 'id="already-due"' not in body

@@ -224,3 +224,20 @@ def test_purge_removes_the_persons_data_from_the_audit_log(db, world, decision):
         AuditEntry.entity == "person", AuditEntry.entity_id == str(person.id),
         AuditEntry.action == "update")).one()
     assert update.changes == {"first_name": [REDACTED, REDACTED], "prior_years": [0, 1]}
+
+
+def test_purge_redacts_an_entry_filed_under_another_record_that_refers_to_the_person(
+        db, world, decision):
+    entry = record(db, None, "confirm_training", "walk", 4711,
+                   note="Godkänd trots saknad obligatorisk utbildning: Elsa Slut.",
+                   persons=[world.left.id, world.active.id])
+    retention.run_purge(db, None, on=TODAY)
+    assert entry.note == f"Godkänd trots saknad obligatorisk utbildning: {REDACTED}."
+    assert {ref.person_id for ref in entry.persons} == {world.left.id, world.active.id}
+
+
+def test_purge_leaves_entries_referring_only_to_persons_it_keeps(db, world, decision):
+    entry = record(db, None, "import", "walk", 4712, note="Alva Aktiv importerad.",
+                   persons=[world.active.id])
+    retention.run_purge(db, None, on=TODAY)
+    assert entry.note == "Alva Aktiv importerad."

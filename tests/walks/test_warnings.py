@@ -115,4 +115,16 @@ def test_confirmed_approval_with_missing_training_is_recorded(db, untrained_comp
         AuditEntry.action == "confirm_training")).one()
     assert entry.username == coordinator.username
     assert entry.changes == {f"missing_training[{adult.id}]": [None, ["Ledarskapsutbildning"]]}
-    assert "Omar Berg" in entry.note
+
+
+def test_training_confirmation_refers_to_polare_by_id_never_by_name(db, untrained_completed,
+                                                                   adult, make_user):
+    coordinator = make_user(Role.COORDINATOR, teams=("Ryd",))
+    walk = approve_walk(db, coordinator, untrained_completed.id,
+                        version=untrained_completed.version, confirm_training=True)
+    entry = db.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "walk", AuditEntry.entity_id == str(walk.id),
+        AuditEntry.action == "confirm_training")).one()
+    assert [ref.person_id for ref in entry.persons] == [adult.id]
+    assert "Omar" not in entry.note
+    assert "Berg" not in entry.note

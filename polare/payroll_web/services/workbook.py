@@ -139,7 +139,8 @@ def export_workbook(session: Session, actor: User | None, month: str,
     session.add(export)
     session.flush()
     record(session, actor, "export", "pay_period", month,
-           note=f"{filename}, {export.row_count} rader, SHA-256 {export.sha256}")
+           note=f"{filename}, {export.row_count} rader, SHA-256 {export.sha256}",
+           persons={detail.line.person_id for detail in preview.lines})
     return WorkbookExport(filename=filename, record=export)
 
 

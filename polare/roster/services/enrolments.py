@@ -94,7 +94,8 @@ def _move(session: Session, actor: object, enrolment: Enrolment, target: Enrolme
     record(session, actor, "update", "enrolment", enrolment.id,
            changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
            note=f"{AUDIT_STATUS_NAMES[EnrolmentStatus(before['status'])]} → "
-                f"{AUDIT_STATUS_NAMES[target]}")
+                f"{AUDIT_STATUS_NAMES[target]}",
+           persons=[enrolment.person_id])
     return enrolment
 
 
@@ -269,7 +270,7 @@ def register_consent(
     session.flush()
     record(session, actor, "consent", "enrolment", enrolment.id,
            changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
-           note=f"Samtycke från {guardian.name}")
+           note=f"Samtycke från {guardian.name}", persons=[enrolment.person_id])
     return enrolment
 
 
@@ -300,5 +301,6 @@ def create_enrolment(
     record(session, actor, "create", "enrolment", enrolment.id,
            changes=changes_between({}, {"person_id": person.id, "team": team.name,
                                         "school_year": year.label, "status": "applicant",
-                                        "applied_on": on.isoformat()}))
+                                        "applied_on": on.isoformat()}),
+           persons=[person.id])
     return enrolment

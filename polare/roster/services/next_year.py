@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from polare.errors import DomainError
@@ -35,12 +35,21 @@ def next_school_year(session: Session, year: SchoolYear) -> SchoolYear | None:
 def continuation_candidates(
     session: Session, team_id: int, from_year_id: int, to_year_id: int
 ) -> list[Candidate]:
-    """List the team's polare still active in the year, in Swedish name order."""
+    """List the team's polare active in the year to its end, in Swedish name order.
+
+    Once the year is over its active enrolments are closed on its last day (year_end); those
+    polare were active to the end and are still candidates.
+    """
+    active_to_the_end = or_(
+        Enrolment.status == EnrolmentStatus.ACTIVE,
+        (Enrolment.status == EnrolmentStatus.ENDED) & (Enrolment.ended_on >= SchoolYear.ends_on),
+    )
     persons = session.scalars(
         select(Person)
         .join(Enrolment, Enrolment.person_id == Person.id)
+        .join(SchoolYear, SchoolYear.id == Enrolment.school_year_id)
         .where(Enrolment.team_id == team_id, Enrolment.school_year_id == from_year_id,
-               Enrolment.status == EnrolmentStatus.ACTIVE)
+               active_to_the_end)
         .order_by(Person.sort_key, Person.id)
     ).all()
     enrolled = set(session.scalars(
