@@ -4,7 +4,7 @@ Reference data is shown in the user's language: `name` is Swedish, `name_en` Eng
 the Swedish name is shown). The seeded rows get their English names.
 
 Revision ID: d7f3a2c81e54
-Revises: c41d7e2a9b10
+Revises: d7a3e5f19c42
 Create Date: 2026-12-03 15:55:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d7f3a2c81e54"
-down_revision = "c41d7e2a9b10"
+down_revision = "d7a3e5f19c42"
 branch_labels = None
 depends_on = None
 
