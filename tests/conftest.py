@@ -87,6 +87,7 @@ def make_test_app(database_url: str, tmp_dir: str, **overrides: Any):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "PNR_LOOKUP_LIMIT": "10000 per minute",
         "POLARE_STRICT_AUDIT": True,
         "INSTANCE_DIR": tmp_dir,
     }

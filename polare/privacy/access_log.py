@@ -25,3 +25,11 @@ def audit_personnummer_view(session: Session, actor: object, person_id: int) -> 
 def audit_download(session: Session, actor: object, what: str, details: str = "") -> AuditEntry:
     """Record that the actor downloaded a file with personal data (`what`: its kind)."""
     return record(session, actor, "download", "workbook", what[:_ENTITY_ID_LENGTH], note=details)
+
+
+def audit_personnummer_lookup(
+    session: Session, actor: object, person_id: int | None, how: str
+) -> AuditEntry:
+    """Record a lookup by full personnummer (`how`: search, new person, import) and its match."""
+    return record(session, actor, "lookup", "person", "" if person_id is None else person_id,
+                  note=f"personnummer {how}")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role, User
-from polare.roster.models import Person
+from polare.roster.models import EnrolmentStatus, Person
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
 FRIDAY = date(2026, 11, 20)
@@ -80,9 +80,11 @@ def test_approving_despite_missing_training_is_confirmed_by_the_import(db, run, 
     assert any("Elsa Ek" in text for text in result.notes)
 
 
-def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(db, run, walkers,
-                                                                          staff, make_person):
-    outsider = make_person(first_name="Ida", last_name="Utan")  # no enrolment
+def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(
+    db, run, walkers, staff, make_person, make_enrolment
+):
+    outsider = make_person(first_name="Ida", last_name="Utan")  # applied, never active
+    make_enrolment(outsider, "Ryd", status=EnrolmentStatus.APPLICANT)
     rows = good_rows(walkers, staff)
     rows[1][4] = time(23, 0)  # disagrees with the walk's first row
     rows[2][6], rows[2][7] = 5, 9  # talked with more than met
