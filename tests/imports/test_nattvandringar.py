@@ -153,3 +153,15 @@ def test_coordinator_cannot_import_walks_into_another_team(db, run, walkers, sta
     assert {(e.row, e.column) for e in result.errors} == {(2, "Team"), (3, "Team"),
                                                           (4, "Team")}
     assert db.scalar(select(func.count(Walk.id))) == 0
+
+
+def test_another_teams_polare_is_unknown_to_the_walk_import(run, walkers, staff, make_person,
+                                                            make_enrolment):
+    berit = make_person(first_name="Berit", last_name="Bergström")
+    make_enrolment(berit, "Berga")
+    rows = good_rows(walkers, staff)[:1]
+    rows[0][9] = berit.personnummer
+    result = run("nattvandringar", rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Personnummer")]
+    assert result.errors[0].reason.startswith("Okänd polare")
+    assert "Bergström" not in result.errors[0].reason
