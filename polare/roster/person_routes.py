@@ -129,7 +129,7 @@ def person_create():
             request.args.get("year", type=int), today=clock.local_today())
         form.team_id.data = team.id if team else None
         form.school_year_id.data = year.id
-    existing, registered, status = None, False, 200
+    existing, registered, status, headers = None, False, 200, {}
     if form.validate_on_submit():
         try:
             count_personnummer_lookup(current_user)
@@ -138,7 +138,7 @@ def person_create():
             existing, registered, status = _existing_match(form, error), True, 422
         except LookupLimitError as error:
             show_domain_error(form, error)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -154,7 +154,7 @@ def person_create():
         "school_year_id": form.school_year_id.data}) if registered else None
     return render_template("roster/person_form.html", form=form, person=None,
                            existing=existing, registered=registered,
-                           enrol_existing=enrol_existing), status
+                           enrol_existing=enrol_existing), status, headers
 
 
 @bp.route("/persons/enrol-existing", methods=["POST"])

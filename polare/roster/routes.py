@@ -115,7 +115,8 @@ def _search_by_number(form: RosterFilterForm, team: Team | None, year: SchoolYea
         count_personnummer_lookup(current_user)
     except LookupLimitError as error:
         show_domain_error(form, error)
-        return _render_roster(form, team, year, RosterFilters(), paged=True, status=429)
+        page, status = _render_roster(form, team, year, RosterFilters(), paged=True, status=429)
+        return page, status, {"Retry-After": str(error.retry_after)}
     where = f"roster {team.id}/{year.id}" if team is not None else "roster"
     audit_personnummer_lookup(db.session, current_user, None, f"search in {where}")
     db.session.commit()

@@ -152,6 +152,7 @@ def test_personnummer_lookups_are_limited_per_user(webapp, web_login_as, teams, 
     answers = [_number_search(webapp, teams, polare.personnummer) for _ in range(3)]
     assert [a.status_int for a in answers] == [200, 200, 429]
     assert "för många sökningar på personnummer" in answers[2].text
+    assert 0 < int(answers[2].headers["Retry-After"]) <= 3600
     assert "Ek, Elsa" in answers[1].text
 
 
@@ -170,3 +171,14 @@ def test_new_person_registrations_count_as_lookups(webapp, web_login_as, berga_p
     answers = [_new_person_form(webapp, berga_person.personnummer).submit(status="*")
                for _ in range(3)]
     assert [a.status_int for a in answers] == [422, 422, 429]
+
+
+def test_enrolling_an_existing_person_refuses_a_tampered_team(db, webapp, web_login_as, teams,
+                                                              berga_person):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    refused = _new_person_form(webapp, berga_person.personnummer).submit(status=422)
+    enrol = next(f for f in refused.forms.values() if f.action.endswith("/enrol-existing"))
+    enrol["team_id"].force_value(str(teams["Skäggetorp"].id))
+    assert enrol.submit(status="*").status_int == 404
+    assert {e.team_id for e in db.scalars(select(Enrolment).where(
+        Enrolment.person_id == berga_person.id))} == {teams["Berga"].id}
