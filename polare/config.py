@@ -68,6 +68,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": os.environ.get("POLARE_LOGIN_RATE_LIMIT", "20 per 10 minutes"),
+        "PNR_LOOKUP_LIMIT": os.environ.get("POLARE_PNR_LOOKUP_LIMIT", "30 per hour"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("POLARE_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("POLARE_LOGIN_LOCK_MINUTES", "15")),
         #: How long the checkpoint after a purge waits for readers of the SQLite database.

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import webtest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
@@ -87,6 +88,7 @@ def make_test_app(database_url: str, tmp_dir: str, **overrides: Any):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "PNR_LOOKUP_LIMIT": "10000 per minute",
         "POLARE_STRICT_AUDIT": True,
         # The `db` fixture holds a transaction open: a purge's checkpoint must not wait for it.
         "POLARE_CHECKPOINT_WAIT_MS": 0,
@@ -222,6 +224,50 @@ def login_as(client, make_user) -> Callable[..., User]:
         response = client.post("/login", data={"username": user.username,
                                                "password": TEST_PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return log_in
+
+
+class FreshGlobalsApp:
+    """The app as a WSGI callable whose every request starts with empty `g` (see above)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        from flask import g
+
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def webapp(app, db) -> Iterator[webtest.TestApp]:
+    """A WebTest browser on the app with CSRF protection on, as in production.
+
+    Page tests fetch a page and submit its form as rendered: `webapp.get(url).forms[...]`.
+    """
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield webtest.TestApp(FreshGlobalsApp(app))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def web_login_as(webapp, make_user) -> Callable[..., User]:
+    """Log the WebTest browser in through the login form as a new user; return the user."""
+
+    def log_in(role: Role = Role.COORDINATOR, teams: tuple[str, ...] = ("Ryd",),
+               **fields: Any) -> User:
+        user = make_user(role, teams=teams, **fields)
+        webapp.reset()  # a fresh browser: no one logged in
+        form = next(f for f in webapp.get("/login").forms.values() if "username" in f.fields)
+        form["username"] = user.username
+        form["password"] = TEST_PASSWORD
+        assert form.submit().status_int == 302
         return user
 
     return log_in

@@ -24,6 +24,7 @@ from polare.events.models import Event, Invitation, InvitationStatus
 from polare.events.services import scope_of
 from polare.org.models import Team
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
+from polare.roster.services.visibility import check_visible
 
 MARKS = (InvitationStatus.ATTENDED, InvitationStatus.ABSENT)
 
@@ -153,6 +154,7 @@ def invite_persons(session: Session, actor: Any, event: Event, person_ids: Colle
     wanted = set(person_ids)
     if not wanted:
         raise DomainError(_("Välj minst en person att bjuda in."), field="person_ids")
+    check_visible(session, actor, wanted, field="person_ids")
     placed = set(session.scalars(
         select(Enrolment.person_id).where(*_placement(event, scope_of(actor), active_only=False),
                                           Enrolment.person_id.in_(wanted))

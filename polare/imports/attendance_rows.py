@@ -22,7 +22,8 @@ from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.events.services import create_event
 from polare.imports.cells import Cells, Column, choice_parser, personnummer_parser, text_parser
 from polare.imports.context import ImportContext, RowState, Tally
-from polare.imports.report import RowProblem, blame
+from polare.imports.persons import known_polare
+from polare.imports.report import blame
 from polare.imports.text import _
 from polare.org.models import Team
 from polare.roster.models import Person
@@ -120,11 +121,7 @@ def _apply(ctx: ImportContext, row: AttendanceRow) -> Tally:
     """Find or create the event, invite the polare and mark their attendance."""
     tally = Tally()
     event = _event(ctx, row, tally)
-    person = ctx.session.scalar(select(Person).where(Person.personnummer == row.personnummer))
-    if person is None:
-        raise RowProblem.one("Personnummer", _(
-            "Ingen polare i Polare har personnumret %(number)s. Importera polaren först.",
-            number=row.personnummer))
+    person = known_polare(ctx, row.personnummer)
     ctx.result.person_ids.add(person.id)
     invitation = _invitation(ctx, event, person)
     if invitation is None:

@@ -30,6 +30,7 @@ from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
 from polare.imports.text import _
 from polare.org.models import SchoolYear, Team
+from polare.privacy.access_log import audit_personnummer_lookup
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.roster.services import (
     STATUS_NAMES,
@@ -40,6 +41,7 @@ from polare.roster.services import (
     add_guardian,
     create_enrolment,
     create_person,
+    is_visible,
     register_consent,
     update_guardian,
     update_person,
@@ -214,7 +216,10 @@ def _person(ctx: ImportContext, row: PolareRow, tally: Tally) -> Person:
                 prior_years=row.prior_years or 0), today=ctx.today)
         tally.add("person")
         return person
-    _check_same_name(person, row)
+    visible = is_visible(ctx.session, ctx.actor, person)
+    if not visible:
+        audit_personnummer_lookup(ctx.session, ctx.actor, person.id, "import")
+    _check_same_name(person, row, visible=visible)
     phone_number = row.phone or person.phone
     address = row.email or person.email
     prior_years = person.prior_years if row.prior_years is None else row.prior_years
@@ -229,11 +234,16 @@ def _person(ctx: ImportContext, row: PolareRow, tally: Tally) -> Person:
     return person
 
 
-def _check_same_name(person: Person, row: PolareRow) -> None:
-    """Refuse a row whose name is not the registered person's."""
+def _check_same_name(person: Person, row: PolareRow, *, visible: bool) -> None:
+    """Refuse a row whose name is not the registered person's (named only within scope)."""
+    if visible:
+        reason = _("Personnumret tillhör %(name)s i Polare. Rätta raden, eller ändra namnet "
+                   "i Polare först om det har ändrats.", name=person.full_name)
+    else:
+        reason = _("Personnumret är redan registrerat i Polare med ett annat namn. Rätta "
+                   "raden, eller be teamet som registrerade personen att ändra namnet.")
     problems = [
-        (column, _("Personnumret tillhör %(name)s i Polare. Rätta raden, eller ändra namnet "
-                   "i Polare först om det har ändrats.", name=person.full_name))
+        (column, reason)
         for column, stored, given in (("Förnamn", person.first_name, row.first_name),
                                       ("Efternamn", person.last_name, row.last_name))
         if stored.casefold() != given.casefold()

@@ -32,10 +32,12 @@ from polare.imports.cells import (
     whole_number,
 )
 from polare.imports.context import ImportContext, RowState, Tally
+from polare.imports.persons import known_polare
 from polare.imports.report import RowProblem, blame
 from polare.imports.text import _
 from polare.org.models import District, Team
 from polare.roster.models import Person
+from polare.roster.services.visibility import visible_person_by_personnummer
 from polare.walks import rules
 from polare.walks.models import ParticipationStatus, Walk, WalkStatus
 from polare.walks.planning import WalkPlan, plan_walk
@@ -208,14 +210,11 @@ def _check_walk(ctx: ImportContext, row: WalkRow) -> None:
 
 def _check_participant(ctx: ImportContext, row: WalkRow) -> Person:
     """Return the row's polare if they may walk then: enrolled and not on an overlapping walk."""
-    person = ctx.session.scalar(select(Person).where(Person.personnummer == row.personnummer))
-    if person is None:
-        raise RowProblem.one("Personnummer", _(
-            "Ingen polare i Polare har personnumret %(number)s. Importera polaren först.",
-            number=row.personnummer))
+    person = known_polare(ctx, row.personnummer)
     starts_at, ends_at = rules.walk_span(row.day, row.start, row.end)
     with blame("Personnummer"):
         rules.check_enrolments(ctx.session, {person.id: person}, row.day)
+        rules.check_active_in_actor_teams(ctx.session, ctx.actor, {person.id: person}, row.day)
         rules.check_overlaps(ctx.session, {person.id: person}, starts_at, ends_at)
     return person
 
@@ -290,8 +289,8 @@ def _compare(ctx: ImportContext, walk: Walk, rows: list[WalkRow]) -> None:
     matching = 0
     for row in rows:
         problems = list(walk_problems)
-        person_id = ctx.session.scalar(select(Person.id).where(
-            Person.personnummer == row.personnummer))
+        person = visible_person_by_personnummer(ctx.session, ctx.actor, row.personnummer)
+        person_id = person.id if person is not None else None
         if person_id not in on_walk:
             problems.append(("Personnummer", _(
                 "Personen är inte med på nattvandringen i Polare, och importen ändrar inte "

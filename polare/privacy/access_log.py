@@ -32,3 +32,12 @@ def audit_download(session: Session, actor: object, what: str, details: str = ""
     """
     return record(session, actor, "download", "workbook", what[:_ENTITY_ID_LENGTH], note=details,
                   persons=persons)
+
+
+def audit_personnummer_lookup(
+    session: Session, actor: object, person_id: int | None, how: str
+) -> AuditEntry:
+    """Record a lookup by full personnummer (`how`: search, new person, import) and its match."""
+    return record(session, actor, "lookup", "person", "" if person_id is None else person_id,
+                  note=f"personnummer {how}",
+                  persons=() if person_id is None else (person_id,))

@@ -29,8 +29,6 @@ class RosterFilters:
     name: str = ""
     #: A personnummer search as typed (only ever sent by POST, never in a URL).
     personnummer: str = ""
-    #: Only a complete, valid number matches (for users who see numbers masked).
-    exact_personnummer_only: bool = False
 
 
 def looks_like_personnummer(query: str) -> bool:
@@ -57,15 +55,13 @@ def _name_clause(words: str) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _personnummer_clause(query: str, today: date, exact_only: bool) -> ColumnElement[bool]:
+def _personnummer_clause(query: str, today: date) -> ColumnElement[bool]:
     try:
         canonical = parse_personnummer(query, today).canonical
     except InvalidPersonnummer:
         canonical = None
     if canonical is not None:
         return Person.personnummer == canonical
-    if exact_only:
-        return Person.id.is_(None)
     digits = re.sub(r"\D", "", query)
     return func.replace(Person.personnummer, "-", "").contains(digits, autoescape=True)
 
@@ -91,8 +87,7 @@ def roster_query(
     if filters.name:
         query = query.where(_name_clause(filters.name))
     if filters.personnummer:
-        query = query.where(_personnummer_clause(filters.personnummer, today,
-                                                 filters.exact_personnummer_only))
+        query = query.where(_personnummer_clause(filters.personnummer, today))
     return query
 
 

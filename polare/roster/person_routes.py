@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from polare import clock
 from polare.auth.access import (
-    can_access_any_team,
     can_access_team,
     can_see_full_personnummer,
     ensure_team,
     roles,
+    team_filter,
 )
 from polare.auth.models import User
 from polare.errors import DomainError
@@ -23,7 +23,8 @@ from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear
 from polare.org.services import school_year_on
-from polare.privacy.access_log import audit_personnummer_view
+from polare.privacy.access_log import audit_personnummer_lookup, audit_personnummer_view
+from polare.privacy.lookups import LookupLimitError, count_personnummer_lookup
 from polare.roster import bp
 from polare.roster.forms import (
     STATUS_LABELS,
@@ -50,12 +51,13 @@ from polare.roster.services import (
     GuardianInput,
     PersonExistsError,
     PersonInput,
+    UnknownPersonError,
     add_guardian,
     age_on,
     create_enrolment,
     create_person,
     find_person_by_personnummer,
-    person_team_ids,
+    is_visible,
     remove_guardian,
     update_guardian,
     update_person,
@@ -103,6 +105,19 @@ def _register(form: NewPersonForm) -> Person:
     return person
 
 
+def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | None:
+    """Audit a match on a registered number; return the person only if the user may see them."""
+    person_id = error.person.id
+    db.session.rollback()
+    audit_personnummer_lookup(db.session, current_user, person_id, "new person")
+    db.session.commit()
+    show_domain_error(form, error)
+    person = db.session.get(Person, person_id)
+    if person is not None and is_visible(db.session, current_user, person):
+        return person
+    return None
+
+
 @bp.route("/persons/new", methods=["GET", "POST"])
 @roles(*EDITORS)
 def person_create():
@@ -114,17 +129,16 @@ def person_create():
             request.args.get("year", type=int), today=clock.local_today())
         form.team_id.data = team.id if team else None
         form.school_year_id.data = year.id
-    existing, existing_visible, status = None, False, 200
+    existing, registered, status, headers = None, False, 200, {}
     if form.validate_on_submit():
         try:
+            count_personnummer_lookup(current_user)
             person = _register(form)
         except PersonExistsError as error:
-            db.session.rollback()
+            existing, registered, status = _existing_match(form, error), True, 422
+        except LookupLimitError as error:
             show_domain_error(form, error)
-            existing = error.person
-            existing_visible = can_access_any_team(current_user,
-                                                   person_team_ids(db.session, existing.id))
-            status = 422
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -137,10 +151,10 @@ def person_create():
         status = 422
     enrol_existing = EnrolExistingForm(formdata=None, data={
         "personnummer": form.personnummer.data, "team_id": form.team_id.data,
-        "school_year_id": form.school_year_id.data}) if existing else None
+        "school_year_id": form.school_year_id.data}) if registered else None
     return render_template("roster/person_form.html", form=form, person=None,
-                           existing=existing, existing_visible=existing_visible,
-                           enrol_existing=enrol_existing), status
+                           existing=existing, registered=registered,
+                           enrol_existing=enrol_existing), status, headers
 
 
 @bp.route("/persons/enrol-existing", methods=["POST"])
@@ -153,10 +167,12 @@ def person_enrol_existing():
     team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
     ensure_team(current_user, team_id)
     try:
+        count_personnummer_lookup(current_user)
         person = find_person_by_personnummer(db.session, form.personnummer.data,
                                              today=clock.local_today())
         if person is None:
-            raise DomainError(_("Ingen person har det personnumret."))
+            raise UnknownPersonError()
+        audit_personnummer_lookup(db.session, current_user, person.id, "enrol existing")
         create_enrolment(db.session, current_user, person, team_id, year_id,
                          on=clock.local_today())
     except DomainError as error:
@@ -164,7 +180,7 @@ def person_enrol_existing():
         flash(error.message, "danger")
         return redirect(url_for("roster.person_create", team=team_id, year=year_id))
     db.session.commit()
-    flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+    flash(_("%(name)s är anmäld som sökande.", name=person.full_name), "success")
     return redirect(url_for("roster.person_view", person_id=person.id))
 
 
@@ -172,9 +188,10 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
                    status: int = 200):
     today = clock.local_today()
     full = can_see_full_personnummer(current_user, team_ids)
+    # Data minimisation: only the enrolments (and so the history) of the viewer's own teams.
     enrolments = list(db.session.scalars(
         select(Enrolment).join(Enrolment.school_year)
-        .where(Enrolment.person_id == person.id)
+        .where(Enrolment.person_id == person.id, team_filter(current_user, Enrolment.team_id))
         .options(joinedload(Enrolment.team), joinedload(Enrolment.school_year),
                  joinedload(Enrolment.consent_guardian))
         .order_by(SchoolYear.starts_on.desc(), Enrolment.id)
@@ -190,7 +207,9 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     if current_year is not None:
         training = {
             "training_year": current_year,
-            "attended_events": events_attended(db.session, person.id, current_year.id),
+            "attended_events": [
+                event for event in events_attended(db.session, person.id, current_year.id)
+                if event.team_id is None or can_access_team(current_user, event.team_id)],
             "missing_training": missing_required_training(
                 db.session, [person.id], current_year.id)[person.id],
         }
@@ -240,7 +259,7 @@ def person_edit(person_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("roster/person_form.html", form=form, person=person,
-                           existing=None), status
+                           existing=None, registered=False), status
 
 
 @bp.route("/persons/<int:person_id>/enrol", methods=["POST"])

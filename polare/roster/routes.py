@@ -19,6 +19,12 @@ from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, set_team_year_cap
+from polare.privacy.access_log import audit_personnummer_lookup
+from polare.privacy.lookups import (
+    LookupLimitError,
+    count_personnummer_lookup,
+    may_look_up_personnummer,
+)
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, CapForm, ContinueForm, RosterFilterForm
 from polare.roster.listing import (
@@ -92,14 +98,30 @@ def _filters_from_args() -> RosterFilters:
 def _filters_from_search(form: RosterFilterForm) -> RosterFilters:
     """Return the filters of a search sent by POST; a number is searched as a personnummer."""
     query = (form.q.data or "").strip()
-    exact_only = not can_see_full_personnummer(current_user, {form.team.data})
     is_number = looks_like_personnummer(query)
     return RosterFilters(
         status=EnrolmentStatus(form.status.data) if form.status.data else None,
         consent_missing=form.consent.data, training_missing=form.training.data,
         name="" if is_number else query, personnummer=query if is_number else "",
-        exact_personnummer_only=exact_only,
     )
+
+
+def _search_by_number(form: RosterFilterForm, team: Team | None, year: SchoolYear):
+    """Answer a personnummer search: coordinators and admin only, counted per user, audited."""
+    if not may_look_up_personnummer(current_user):
+        form.q.errors = [_("Du ser personnummer maskerade och kan inte söka på dem. Sök på "
+                           "namn i stället.")]
+        return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
+    try:
+        count_personnummer_lookup(current_user)
+    except LookupLimitError as error:
+        show_domain_error(form, error)
+        page, status = _render_roster(form, team, year, RosterFilters(), paged=True, status=429)
+        return page, status, {"Retry-After": str(error.retry_after)}
+    where = f"roster {team.id}/{year.id}" if team is not None else "roster"
+    audit_personnummer_lookup(db.session, current_user, None, f"search in {where}")
+    db.session.commit()
+    return _render_roster(form, team, year, _filters_from_search(form), paged=False)
 
 
 def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[RosterRow]:
@@ -161,7 +183,8 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
 
 def _filter_form(args: MultiDict[str, str] | None = None) -> RosterFilterForm:
     """Return the filter form: from the query string (GET) or the posted search (POST)."""
-    form = RosterFilterForm() if args is None else RosterFilterForm(args, meta={"csrf": False})
+    # Built with its CSRF token also from the query string: the page's form is sent by POST.
+    form = RosterFilterForm() if args is None else RosterFilterForm(args)
     form.team.choices = [(t.id, t.name) for t in teams_for(db.session, current_user)]
     form.year.choices = [(y.id, y.label) for y in school_years(db.session)]
     return form
@@ -177,8 +200,10 @@ def index():
             return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
         team, year = _chosen(form.team.data, form.year.data)
         query = (form.q.data or "").strip()
+        if looks_like_personnummer(query):
+            return _search_by_number(form, team, year)
         if any(char.isdigit() for char in query):
-            # Digits may be a personnummer: answer here, never through a URL.
+            # Digits may be part of a personnummer: answer here, never through a URL.
             return _render_roster(form, team, year, _filters_from_search(form), paged=False)
         return redirect(url_for(
             "roster.index", team=team.id, year=year.id, status=form.status.data or None,

@@ -114,8 +114,7 @@ class LogForm(FlaskForm):
         description=_l("Skriv inte namn eller annat som pekar ut de ungdomar ni mötte."),
         render_kw={"rows": 4},
     )
-    joined_person_id = SelectField(_l("Polare som anslöt under kvällen"), coerce=optional_int,
-                                   validate_choice=False)
+    joined_person_id = SelectField(_l("Polare som anslöt under kvällen"), coerce=optional_int)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     save = SubmitField(_l("Spara"))
     complete = SubmitField(_l("Spara och markera genomförd"))

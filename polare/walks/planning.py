@@ -16,6 +16,7 @@ from polare.errors import DomainError
 from polare.org.models import District
 from polare.org.services import get_team
 from polare.roster.models import Person
+from polare.roster.services.visibility import check_visible
 from polare.walks import rules
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 from polare.walks.services import (
@@ -63,7 +64,21 @@ class SeriesConflictError(DomainError):
         self.conflicts = conflicts
 
 
-def _check_fixed(session: Session, plan: WalkPlan) -> tuple[list[User], dict[int, Person]]:
+@dataclass(frozen=True)
+class Chooser:
+    """Who chooses the polare, and those already on the walk (kept even outside scope)."""
+
+    actor: User | None
+    already: frozenset[int] = frozenset()
+
+    def new_ids(self, person_ids: Collection[int]) -> set[int]:
+        """Return the chosen polare who are not on the walk yet."""
+        return set(person_ids) - self.already
+
+
+def _check_fixed(
+    session: Session, plan: WalkPlan, chooser: Chooser
+) -> tuple[list[User], dict[int, Person]]:
     """Check what does not depend on the date; return the staff and the polare."""
     get_team(session, plan.team_id)
     if session.get(District, plan.district_id) is None:
@@ -72,25 +87,30 @@ def _check_fixed(session: Session, plan: WalkPlan) -> tuple[list[User], dict[int
         raise DomainError(_("Mötesplatsen får vara högst 160 tecken."), field="meeting_point")
     rules.walk_span(plan.walk_date, plan.start_time, plan.end_time)
     staff = rules.check_staff(session, plan.team_id, plan.staff_ids)
+    check_visible(session, chooser.actor, chooser.new_ids(plan.person_ids), field="person_ids")
     rules.lock_persons(session, plan.person_ids)
     return staff, rules.load_persons(session, plan.person_ids)
 
 
 def _check_dated(
     session: Session, plan: WalkPlan, staff: list[User], persons: dict[int, Person],
-    exclude_walk_id: int | None = None,
+    chooser: Chooser, exclude_walk_id: int | None = None,
 ) -> CheckedPlan:
     """Check the rules that depend on the date: enrolments and overlapping walks."""
     starts_at, ends_at = rules.walk_span(plan.walk_date, plan.start_time, plan.end_time)
     rules.check_enrolments(session, persons, plan.walk_date)
+    new = {pid: person for pid, person in persons.items() if pid not in chooser.already}
+    rules.check_active_in_actor_teams(session, chooser.actor, new, plan.walk_date)
     rules.check_overlaps(session, persons, starts_at, ends_at, exclude_walk_id)
     return CheckedPlan(plan, starts_at, ends_at, staff)
 
 
-def check_plan(session: Session, plan: WalkPlan, exclude_walk_id: int | None = None) -> CheckedPlan:
+def check_plan(
+    session: Session, plan: WalkPlan, chooser: Chooser, exclude_walk_id: int | None = None
+) -> CheckedPlan:
     """Check every rule of a plan; raise DomainError naming the field that breaks one."""
-    staff, persons = _check_fixed(session, plan)
-    return _check_dated(session, plan, staff, persons, exclude_walk_id)
+    staff, persons = _check_fixed(session, plan, chooser)
+    return _check_dated(session, plan, staff, persons, chooser, exclude_walk_id)
 
 
 def _create(
@@ -121,7 +141,7 @@ def _create(
 def plan_walk(session: Session, actor: User | None, plan: WalkPlan) -> Walk:
     """Plan one walk; refuse it with a message naming the field when a rule is broken."""
     check_actor(actor, plan.team_id)
-    return _create(session, actor, check_plan(session, plan), None)
+    return _create(session, actor, check_plan(session, plan, Chooser(actor)), None)
 
 
 def series_dates(first_date: date, last_date: date, weekdays: Collection[int]) -> list[date]:
@@ -148,11 +168,13 @@ def plan_series(
     if len(dates) > MAX_SERIES_WALKS:
         raise DomainError(_("En serie kan ha högst %(n)s nattvandringar; den här blir %(count)s.",
                             n=MAX_SERIES_WALKS, count=len(dates)), field="last_date")
-    staff, persons = _check_fixed(session, plan)
+    chooser = Chooser(actor)
+    staff, persons = _check_fixed(session, plan, chooser)
     plans, conflicts = [], []
     for day in dates:
         try:
-            plans.append(_check_dated(session, replace(plan, walk_date=day), staff, persons))
+            plans.append(_check_dated(session, replace(plan, walk_date=day), staff, persons,
+                                      chooser))
         except DomainError as error:
             conflicts.append(f"{day.isoformat()}: {error.message}")
     if conflicts:
@@ -195,7 +217,8 @@ def update_walk(
     if plan.team_id != walk.team_id:
         raise DomainError(_("En nattvandrings team kan inte ändras; ställ in den och planera en "
                             "ny i stället."), field="team_id")
-    checked = check_plan(session, plan, exclude_walk_id=walk.id)
+    chooser = Chooser(actor, frozenset(p.person_id for p in walk.participations))
+    checked = check_plan(session, plan, chooser, exclude_walk_id=walk.id)
     before = walk_state(walk)
     _apply_plan(walk, checked)
     return save_changes(session, actor, walk, before, "update")

@@ -96,16 +96,22 @@ class PersonWalk:
     joined_on_night: bool
 
 
-def walks_of_person(session: Session, person_id: int, limit: int = 20) -> list[PersonWalk]:
-    """Return the polare's latest walks (any team), newest first, with attendance."""
-    rows = session.execute(
+def walks_of_person(
+    session: Session, person_id: int, limit: int = 20,
+    team_ids: Collection[int] | None = None,
+) -> list[PersonWalk]:
+    """Return the polare's latest walks (of the teams, or any), newest first, with attendance."""
+    query = (
         select(Walk, Participation.status, Participation.joined_on_night)
         .join(Participation, Participation.walk_id == Walk.id)
         .options(joinedload(Walk.team), joinedload(Walk.district))
         .where(Participation.person_id == person_id)
         .order_by(Walk.starts_at.desc(), Walk.id.desc())
         .limit(limit)
-    ).all()
+    )
+    if team_ids is not None:
+        query = query.where(Walk.team_id.in_(set(team_ids)))
+    rows = session.execute(query).all()
     return [PersonWalk(walk, status, joined) for walk, status, joined in rows]
 
 

@@ -17,6 +17,7 @@ from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear
 from polare.org.services import get_settings, school_year_on
 from polare.roster.models import Enrolment, Person
+from polare.roster.services.visibility import UnknownPersonError, scope_team_ids
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
 MAX_DURATION = timedelta(hours=12)
@@ -111,25 +112,54 @@ def enrolment_active_on(day: date) -> list[ColumnElement[bool]]:
 
 
 def persons_with_active_enrolment(
-    session: Session, person_ids: Collection[int], day: date
+    session: Session, person_ids: Collection[int], day: date,
+    team_ids: Collection[int] | None = None,
 ) -> set[int]:
-    """Return those of the persons with an enrolment (any team) active on the day."""
+    """Return those of the persons with an enrolment active on the day (in any of the teams)."""
     if not person_ids:
         return set()
-    return set(session.scalars(
+    query = (
         select(Enrolment.person_id)
         .join(SchoolYear, SchoolYear.id == Enrolment.school_year_id)
         .where(Enrolment.person_id.in_(set(person_ids)), *enrolment_active_on(day))
-    ))
+    )
+    if team_ids is not None:
+        query = query.where(Enrolment.team_id.in_(set(team_ids)))
+    return set(session.scalars(query))
 
 
-def load_persons(session: Session, person_ids: Collection[int]) -> dict[int, Person]:
-    """Return the persons by id, refusing ids that do not exist."""
+def load_persons(
+    session: Session, person_ids: Collection[int], field: str = "person_ids"
+) -> dict[int, Person]:
+    """Return the persons by id, refusing ids that do not exist as unknown."""
     persons = {p.id: p for p in session.scalars(
         select(Person).where(Person.id.in_(set(person_ids))))}
     if len(persons) != len(set(person_ids)):
-        raise DomainError(_("En vald polare finns inte."), field="person_ids")
+        raise UnknownPersonError(field=field)
     return persons
+
+
+def check_active_in_actor_teams(
+    session: Session, actor: User | None, persons: dict[int, Person], day: date,
+    field: str = "person_ids",
+) -> None:
+    """Refuse polare active only in teams the actor does not work with (SPEC §11).
+
+    A polare of another team walks with a team only when someone who works with both teams
+    (admin, or a coordinator of both) puts them on the walk.
+    """
+    scope = scope_team_ids(actor)
+    if scope is None or not persons:
+        return
+    here = persons_with_active_enrolment(session, persons.keys(), day, team_ids=scope)
+    others = [persons[pid].full_name for pid in persons if pid not in here]
+    if others:
+        raise DomainError(
+            _("%(names)s är inte aktiv i något av dina team %(day)s. En polare från ett annat "
+              "team kan bara läggas till av någon som arbetar med båda teamen.",
+              names=", ".join(sorted(others)), day=day.isoformat()),
+            field=field,
+        )
 
 
 def lock_persons(session: Session, person_ids: Collection[int]) -> None:

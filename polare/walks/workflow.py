@@ -14,6 +14,7 @@ from polare.audit.services import changes_between, record
 from polare.auth.models import User
 from polare.clock import utcnow
 from polare.errors import DomainError
+from polare.roster.services.visibility import check_visible
 from polare.walks import rules
 from polare.walks.models import (
     IncidentCategory,
@@ -60,15 +61,21 @@ def _check_incidents(session: Session, incidents: Mapping[int, int]) -> None:
         raise DomainError(_("En händelsekategori finns inte."), field="incidents")
 
 
-def _check_joined(session: Session, walk: Walk, person_ids: Collection[int]) -> None:
+def _check_joined(
+    session: Session, actor: User | None, walk: Walk, person_ids: Collection[int]
+) -> None:
+    """Refuse polare who may not join: unknown to the actor, already on it, not free then."""
+    check_visible(session, actor, person_ids, field="joined_person_id")
     on_walk = {p.person_id for p in walk.participations}
-    persons = rules.load_persons(session, person_ids)
+    persons = rules.load_persons(session, person_ids, field="joined_person_id")
     already = [persons[pid].full_name for pid in persons if pid in on_walk]
     if already:
         raise DomainError(_("%(names)s är redan med på nattvandringen.",
                             names=", ".join(already)), field="joined_person_id")
     rules.lock_persons(session, person_ids)
     rules.check_enrolments(session, persons, walk.walk_date, field="joined_person_id")
+    rules.check_active_in_actor_teams(session, actor, persons, walk.walk_date,
+                                      field="joined_person_id")
     rules.check_overlaps(session, persons, walk.starts_at, walk.ends_at, walk.id,
                          field="joined_person_id")
 
@@ -120,7 +127,7 @@ def log_walk(
         raise DomainError(_("Anteckningen får vara högst %(n)s tecken.", n=NOTE_MAX),
                           field="note")
     if log.joined_person_ids:
-        _check_joined(session, walk, log.joined_person_ids)
+        _check_joined(session, actor, walk, log.joined_person_ids)
     before = walk_state(walk)
     _apply_attendance(walk, log.attendance)
     for person_id in sorted(set(log.joined_person_ids)):

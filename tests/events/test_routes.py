@@ -216,7 +216,8 @@ def test_picking_someone_without_a_place_keeps_the_choice_with_a_message(
     login_as(Role.COORDINATOR, teams=("Ryd",))
     waiting = make_person(first_name="Vide")
     make_enrolment(waiting, "Ryd", status=EnrolmentStatus.WAITLISTED)
-    stranger = make_person(first_name="Okänd")
+    stranger = make_person(first_name="Avböjd")
+    make_enrolment(stranger, "Ryd", status=EnrolmentStatus.DECLINED)
     event = make_event()
     response = client.post(f"/events/{event.id}/invite",
                            data={"person_ids": [str(waiting.id), str(stranger.id)]})

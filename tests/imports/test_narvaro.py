@@ -113,3 +113,16 @@ def test_coordinator_cannot_import_attendance_into_another_team(db, run, members
     berga = make_user(Role.COORDINATOR, teams=("Berga",))
     result = run("narvaro", good_rows(members)[:2], as_=berga)
     assert [(e.row, e.column) for e in result.sorted_errors()] == [(2, "Team"), (3, "Team")]
+
+
+def test_another_teams_polare_is_unknown_to_the_attendance_import(run, members):
+    rows = good_rows(members)[2:]  # the all-team meeting
+    rows[0][5] = members["lina"].personnummer
+    unknown = good_rows(members)[2:]
+    unknown[0][5] = valid_personnummer(date(2008, 8, 8), 555)
+    answers = [run("narvaro", each).errors for each in (rows, unknown)]
+    assert [(e.row, e.column) for e in answers[0]] == [(2, "Personnummer")]
+    assert answers[0][0].reason.startswith("Okänd polare")
+    assert "Lina" not in answers[0][0].reason
+    assert answers[0][0].reason.replace(members["lina"].personnummer, "N") == \
+        answers[1][0].reason.replace(unknown[0][5], "N")

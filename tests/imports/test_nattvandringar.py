@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role, User
-from polare.roster.models import Person
+from polare.roster.models import EnrolmentStatus, Person
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
 FRIDAY = date(2026, 11, 20)
@@ -94,9 +94,11 @@ def test_import_notes_refer_to_polare_by_id_and_keep_no_file_name(db, run, walke
         ref.person_id for ref in summary.persons}
 
 
-def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(db, run, walkers,
-                                                                          staff, make_person):
-    outsider = make_person(first_name="Ida", last_name="Utan")  # no enrolment
+def test_file_with_several_bad_rows_imports_nothing_and_reports_every_row(
+    db, run, walkers, staff, make_person, make_enrolment
+):
+    outsider = make_person(first_name="Ida", last_name="Utan")  # applied, never active
+    make_enrolment(outsider, "Ryd", status=EnrolmentStatus.APPLICANT)
     rows = good_rows(walkers, staff)
     rows[1][4] = time(23, 0)  # disagrees with the walk's first row
     rows[2][6], rows[2][7] = 5, 9  # talked with more than met
@@ -165,3 +167,15 @@ def test_coordinator_cannot_import_walks_into_another_team(db, run, walkers, sta
     assert {(e.row, e.column) for e in result.errors} == {(2, "Team"), (3, "Team"),
                                                           (4, "Team")}
     assert db.scalar(select(func.count(Walk.id))) == 0
+
+
+def test_another_teams_polare_is_unknown_to_the_walk_import(run, walkers, staff, make_person,
+                                                            make_enrolment):
+    berit = make_person(first_name="Berit", last_name="Bergström")
+    make_enrolment(berit, "Berga")
+    rows = good_rows(walkers, staff)[:1]
+    rows[0][9] = berit.personnummer
+    result = run("nattvandringar", rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Personnummer")]
+    assert result.errors[0].reason.startswith("Okänd polare")
+    assert "Bergström" not in result.errors[0].reason

@@ -130,12 +130,35 @@ def test_rows_of_one_person_must_agree_on_the_name(run):
     assert "rad 2" in result.errors[0].reason
 
 
-def test_existing_person_with_another_name_is_refused(db, run, make_person):
-    make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Karin",
-                last_name="Ek")
+def test_existing_person_with_another_name_is_refused(db, run, make_person, make_enrolment):
+    karin = make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Karin",
+                        last_name="Ek")
+    make_enrolment(karin, "Ryd", status=EnrolmentStatus.APPLICANT)
     result = run("polare", good_rows()[:1])
     assert {(e.row, e.column) for e in result.errors} == {(2, "Förnamn"), (2, "Efternamn")}
     assert "Karin Ek" in result.errors[0].reason
+
+
+def test_another_teams_person_with_another_name_is_refused_without_their_name(
+    db, run, make_person, make_enrolment
+):
+    karin = make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Karin",
+                        last_name="Ek")
+    make_enrolment(karin, "Berga", status=EnrolmentStatus.APPLICANT)
+    result = run("polare", good_rows()[:1])
+    assert {(e.row, e.column) for e in result.errors} == {(2, "Förnamn"), (2, "Efternamn")}
+    assert all("Karin" not in e.reason and "Ek" not in e.reason.split()
+               for e in result.errors)
+    assert "redan registrerat" in result.errors[0].reason
+
+
+def test_a_match_on_another_teams_person_is_audited(db, run, make_person, make_enrolment):
+    omar = make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Omar",
+                       last_name="Berg")
+    make_enrolment(omar, "Berga", status=EnrolmentStatus.APPLICANT)
+    assert not run("polare", good_rows()[:1]).errors
+    assert db.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "lookup", AuditEntry.entity_id == str(omar.id))) == 1
 
 
 def test_existing_person_is_enrolled_without_a_second_record(db, run, make_person):

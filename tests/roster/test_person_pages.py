@@ -86,7 +86,7 @@ def test_an_existing_number_offers_that_person_instead(client, login_as, teams, 
         teams, school_year, personnummer=polare.personnummer))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Det finns redan en person med personnumret" in html
+    assert "redan registrerat i Polare" in html
     assert f'href="/roster/persons/{polare.id}"' in html
 
 
@@ -97,7 +97,7 @@ def test_another_teams_coordinator_may_enrol_the_existing_person(client, db, log
         teams, school_year, personnummer=polare.personnummer,
         team_id=teams["Berga"].id)).get_data(as_text=True)
     assert f'href="/roster/persons/{polare.id}"' not in html
-    assert "Anmäl Elsa Ek" in html
+    assert "Anmäl som sökande" in html
     response = client.post("/roster/persons/enrol-existing", data={
         "personnummer": polare.personnummer, "team_id": teams["Berga"].id,
         "school_year_id": school_year.id})
@@ -139,7 +139,7 @@ def test_guardians_are_added_and_removed_on_the_person_page(client, db, login_as
 
 def test_person_page_shows_enrolments_across_years_and_the_history(client, db, login_as,
                                                                   make_person, make_enrolment):
-    login_as(Role.COORDINATOR)
+    login_as(Role.COORDINATOR, teams=("Ryd", "Berga"))
     person = make_person(first_name="Noah", last_name="Lindqvist", birth_date=date(2007, 6, 5))
     previous = db.scalars(select(SchoolYear).where(SchoolYear.label == "2025/26")).one()
     make_enrolment(person, "Berga", school_year=previous)

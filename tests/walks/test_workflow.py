@@ -10,6 +10,7 @@ from sqlalchemy import select
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
 from polare.errors import DomainError, PermissionDeniedError
+from polare.roster.models import EnrolmentStatus
 from polare.walks.models import IncidentCategory, ParticipationStatus, WalkStatus
 from polare.walks.planning import WalkPlan, update_walk
 from polare.walks.workflow import (
@@ -97,8 +98,9 @@ def test_polare_who_joined_on_the_night_is_added_as_attended(db, walked, supervi
 
 
 def test_polare_joining_without_active_enrolment_is_refused(db, walked, supervisor,
-                                                            make_person):
+                                                            make_person, make_enrolment):
     stranger = make_person(first_name="Kim", last_name="Utan")
+    make_enrolment(stranger, "Ryd", status=EnrolmentStatus.APPLICANT)
     with pytest.raises(DomainError, match="Kim Utan har ingen aktiv inskrivning") as refused:
         log_walk(db, supervisor, walked.id, _log(walked, {}, joined_person_ids=[stranger.id]),
                  version=walked.version)

@@ -46,6 +46,15 @@ from polare.roster.services.queries import (
     years_in_programme_by_person,
     years_in_programme_on,
 )
+from polare.roster.services.visibility import (
+    UnknownPersonError,
+    check_visible,
+    is_visible,
+    scope_team_ids,
+    visible_person_by_personnummer,
+    visible_person_ids,
+    visible_persons_clause,
+)
 
 __all__ = [
     "STATUS_NAMES",
@@ -57,7 +66,14 @@ __all__ = [
     "NotEligibleError",
     "PersonExistsError",
     "PersonInput",
+    "UnknownPersonError",
     "activate_enrolment",
+    "check_visible",
+    "is_visible",
+    "scope_team_ids",
+    "visible_person_by_personnummer",
+    "visible_person_ids",
+    "visible_persons_clause",
     "active_enrolment_on",
     "add_guardian",
     "age_on",

@@ -33,12 +33,15 @@ MAX_PRIOR_YEARS = 10
 
 
 class PersonExistsError(DomainError):
-    """A person with this personnummer is already registered; `person` is that record."""
+    """A person with this personnummer is already registered; `person` is that record.
+
+    The message names no one: the caller shows the person only to those who may see them.
+    """
 
     def __init__(self, person: Person) -> None:
         super().__init__(
-            _("Det finns redan en person med personnumret %(number)s: %(name)s.",
-              number=person.personnummer, name=person.full_name),
+            _("Personnumret %(number)s är redan registrerat i Polare.",
+              number=person.personnummer),
             field="personnummer",
         )
         self.person = person
