@@ -31,6 +31,7 @@ from polare.roster.forms import (
     EnrolExistingForm,
     EnrolForm,
     GuardianForm,
+    NewGuardianForm,
     NewPersonForm,
     PersonForm,
 )
@@ -61,7 +62,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
-from polare.web import commit_or_show, show_domain_error
+from polare.web import commit_or_show, save_once, show_domain_error
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -85,8 +86,8 @@ def _enrol_choices(form: NewPersonForm | EnrolForm) -> None:
     form.school_year_id.choices = [(y.id, y.label) for y in school_years(db.session)]
 
 
-def _register(form: NewPersonForm) -> Person:
-    """Create the person, their first guardian if given, and the application."""
+def _register(form: NewPersonForm) -> str:
+    """Create the person, their first guardian if given, and the application; return their URL."""
     today = clock.local_today()
     person = create_person(db.session, current_user, _person_input(form), today=today)
     if form.guardian_name.data or form.guardian_phone.data:
@@ -100,7 +101,8 @@ def _register(form: NewPersonForm) -> Person:
     ensure_team(current_user, form.team_id.data)
     create_enrolment(db.session, current_user, person, form.team_id.data,
                      form.school_year_id.data, on=today)
-    return person
+    flash(_("%(name)s är registrerad och anmäld.", name=person.full_name), "success")
+    return url_for("roster.person_view", person_id=person.id)
 
 
 @bp.route("/persons/new", methods=["GET", "POST"])
@@ -117,7 +119,7 @@ def person_create():
     existing, existing_visible, status = None, False, 200
     if form.validate_on_submit():
         try:
-            person = _register(form)
+            return save_once(form, lambda: _register(form))
         except PersonExistsError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -129,10 +131,6 @@ def person_create():
             db.session.rollback()
             show_domain_error(form, error)
             status = 422
-        else:
-            db.session.commit()
-            flash(_("%(name)s är registrerad och anmäld.", name=person.full_name), "success")
-            return redirect(url_for("roster.person_view", person_id=person.id))
     elif request.method == "POST":
         status = 422
     enrol_existing = EnrolExistingForm(formdata=None, data={
@@ -152,20 +150,23 @@ def person_enrol_existing():
         abort(400)
     team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
     ensure_team(current_user, team_id)
-    try:
+
+    def enrol() -> str:
         person = find_person_by_personnummer(db.session, form.personnummer.data,
                                              today=clock.local_today())
         if person is None:
             raise DomainError(_("Ingen person har det personnumret."))
         create_enrolment(db.session, current_user, person, team_id, year_id,
                          on=clock.local_today())
+        flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+        return url_for("roster.person_view", person_id=person.id)
+
+    try:
+        return save_once(form, enrol)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("roster.person_create", team=team_id, year=year_id))
-    db.session.commit()
-    flash(_("%(name)s är anmäld.", name=person.full_name), "success")
-    return redirect(url_for("roster.person_view", person_id=person.id))
 
 
 def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm | None = None,
@@ -243,6 +244,14 @@ def person_edit(person_id: int):
                            existing=None), status
 
 
+def _enrolled(form: EnrolForm, person: Person) -> str:
+    """Enrol the person as the form says; return the URL of the enrolment."""
+    enrolment = create_enrolment(db.session, current_user, person, form.team_id.data,
+                                 form.school_year_id.data, on=clock.local_today())
+    flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+    return url_for("roster.enrolment_view", enrolment_id=enrolment.id)
+
+
 @bp.route("/persons/<int:person_id>/enrol", methods=["POST"])
 @roles(*EDITORS)
 def person_enrol(person_id: int):
@@ -251,15 +260,10 @@ def person_enrol(person_id: int):
     _enrol_choices(form)
     if form.validate_on_submit():
         try:
-            enrolment = create_enrolment(db.session, current_user, person, form.team_id.data,
-                                         form.school_year_id.data, on=clock.local_today())
+            return save_once(form, lambda: _enrolled(form, person))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s är anmäld.", name=person.full_name), "success")
-            return redirect(url_for("roster.enrolment_view", enrolment_id=enrolment.id))
     return _render_person(person, team_ids, enrol_form=form, status=422)
 
 
@@ -281,7 +285,7 @@ def _guardian_form_page(form: GuardianForm, person: Person, guardian: Guardian |
 @roles(*EDITORS)
 def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
-    form = GuardianForm()
+    form = NewGuardianForm()
     if form.validate_on_submit():
         done = commit_or_show(
             form, lambda: add_guardian(db.session, current_user, person, _guardian_input(
