@@ -4,21 +4,30 @@ SQLite ignores SELECT ... FOR UPDATE and Python 3.11's driver starts transaction
 requests could both count 19 active polare and both activate. Following SQLAlchemy's pysqlite
 recipe, the driver's own transaction handling is switched off and every transaction that may
 write begins with BEGIN IMMEDIATE, which takes the database's write lock at once. Read-only
-requests (GET, HEAD) begin a deferred transaction so they do not queue behind writers.
+requests (GET, HEAD) begin a deferred transaction so they do not queue behind writers, and so
+do the POSTs of views marked `reads_before_writing` (an import parses its file first): such a
+view calls `begin_writing` once its slow, database-free work is done.
+
+Writers wait for each other: the busy timeout is longer than any writing transaction (the
+largest import applies in a few seconds), so none fails with "database is locked".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: False while serving a read-only request; writes then begin a deferred transaction.
 immediate_transactions: ContextVar[bool] = ContextVar("immediate_transactions", default=True)
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -45,8 +54,26 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "begin", _on_sqlite_begin)
 
 
+def reads_before_writing(view: F) -> F:
+    """Mark a view whose POST reads (and parses) before it writes; see `begin_writing`."""
+    view.reads_before_writing = True  # type: ignore[attr-defined]
+    return view
+
+
+def begin_writing(session: Session) -> None:
+    """End the request's read-only transaction; the next one takes the write lock at once.
+
+    Objects loaded so far are reloaded in the new transaction, so no decision rests on a
+    snapshot older than the write lock.
+    """
+    session.commit()
+    immediate_transactions.set(True)
+
+
 def _mark_read_only_requests() -> None:
-    immediate_transactions.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+    view = current_app.view_functions.get(request.endpoint or "")
+    immediate_transactions.set(request.method not in {"GET", "HEAD", "OPTIONS"}
+                               and not getattr(view, "reads_before_writing", False))
 
 
 def init_database(app: Flask, engine: Engine) -> None:

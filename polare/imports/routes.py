@@ -16,6 +16,7 @@ from polare.audit.services import record
 from polare.auth.access import ensure_team, roles
 from polare.auth.models import Role
 from polare.clock import local_today
+from polare.database import begin_writing, reads_before_writing
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.imports import bp
@@ -23,7 +24,7 @@ from polare.imports.downloads import Download, roster_download, walk_log_downloa
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import local_now, run_import
+from polare.imports.runner import apply_import, local_now, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for
@@ -73,14 +74,18 @@ def _page(form: ImportForm, report: ImportResult | None = None, status: int = 20
 
 @bp.route("/", methods=["GET", "POST"])
 @roles(*IMPORTERS)
+@reads_before_writing
 def index():
     form = _import_form()
     if not form.validate_on_submit():
         return _page(form, status=422 if request.method == "POST" else 200)
     upload = form.file.data
     try:
-        result = run_import(db.session, current_user, form.kind.data, upload.filename or "",
-                            upload.read(), today=local_today(), now=local_now())
+        db.session.commit()  # no transaction is open while the file is read
+        read = read_import(form.kind.data, upload.filename or "", upload.read())
+        begin_writing(db.session)
+        result = apply_import(db.session, current_user, read, today=local_today(),
+                              now=local_now())
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
         form.file.errors = [error.message]
