@@ -36,6 +36,8 @@ from polare.roster.models import Enrolment, Guardian, Person
 from polare.submissions.models import SubmissionKey
 from polare.walks.models import Walk
 from tests.conftest import TEST_PASSWORD, TODAY, make_test_app, valid_personnummer
+from tests.imports.conftest import xlsx_file
+from tests.imports.test_polare import good_rows
 
 REPEATED = "Formuläret var redan skickat och sparades en gång."
 
@@ -244,6 +246,14 @@ def test_saving_an_indexed_rate_version_twice_saves_one(web, db, log_in):
     form["percent"], form["effective_from"] = "2,5", "2027-01-01"
     review = form.submit("review")
     assert_saved_once(db, RateVersion, keyed_form(review), button="save")
+
+
+def test_importing_a_file_twice_imports_it_once(web, db, log_in):
+    log_in(Role.COORDINATOR)
+    form = keyed_form(web.get("/imports/"))
+    form["kind"] = "polare"
+    form["file"] = webtest.Upload("polare.xlsx", xlsx_file("polare", good_rows()))
+    assert_saved_once(db, Person, form, added=len({row[0] for row in good_rows()}))
 
 
 def test_a_key_saved_by_another_user_is_refused(web, db, log_in, make_user):

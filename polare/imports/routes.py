@@ -24,10 +24,11 @@ from polare.imports.downloads import Download, roster_download, walk_log_downloa
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import apply_import, local_now, read_import
+from polare.imports.runner import ImportFile, apply_import, local_now, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for
+from polare.web import save_once
 
 #: Who may import (which kinds: see `polare.imports.kinds`); admin always may.
 IMPORTERS = (Role.COORDINATOR, Role.PAYROLL)
@@ -84,21 +85,34 @@ def index():
         db.session.commit()  # no transaction is open while the file is read
         read = read_import(form.kind.data, upload.filename or "", upload.read())
         begin_writing(db.session)
-        result = apply_import(db.session, current_user, read, today=local_today(),
-                              now=local_now())
+        return save_once(form, lambda: _imported(read))
+    except RowsRefusedError as refusal:
+        db.session.rollback()
+        return _page(form, report=refusal.result, status=422)
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
         form.file.errors = [error.message]
         return _page(form, status=422)
+
+
+class RowsRefusedError(Exception):
+    """Some rows of the file are wrong: nothing is imported, the report says why."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(result.filename)
+        self.result = result
+
+
+def _imported(read: ImportFile) -> str:
+    """Apply the read file as the current user; return the URL to show the summary on."""
+    result = apply_import(db.session, current_user, read, today=local_today(), now=local_now())
     if not result.ok:
-        db.session.rollback()
-        return _page(form, report=result, status=422)
-    db.session.commit()
+        raise RowsRefusedError(result)
     flash(_("Importen av %(file)s är klar. %(summary)s", file=result.filename,
             summary=result.summary()), "success")
     for note in result.notes:
         flash(note, "warning")
-    return redirect(url_for("imports.index", kind=result.kind))
+    return url_for("imports.index", kind=result.kind)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
