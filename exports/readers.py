@@ -25,7 +25,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -36,7 +36,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from exports.csvfile import csv_bytes
-from exports.errors import ImportFileError
+from exports.errors import ImportFileError, TooManyRowsError
 from exports.xlsx import TEXT_FORMAT, Sheet, write_workbook
 
 CellValue = str | date | time | Decimal | None
@@ -82,8 +82,13 @@ def read_table(
     expected_headers: Sequence[str],
     *,
     limits: ZipLimits = DEFAULT_LIMITS,
+    max_rows: int | None = None,
 ) -> Table:
-    """Read the first sheet of an .xlsx file, or a CSV file, with exactly `expected_headers`."""
+    """Read the first sheet of an .xlsx file, or a CSV file, with exactly `expected_headers`.
+
+    Rows are read one at a time: the data row after `max_rows` raises TooManyRowsError and
+    the rest of the file is never read.
+    """
     extension = PurePath(filename).suffix.lower()
     if extension == ".xlsx":
         raw_rows = _xlsx_rows(data, limits)
@@ -93,7 +98,10 @@ def read_table(
         raise ImportFileError(
             f"Filtypen i '{filename}' stöds inte. Ladda upp en .xlsx- eller .csv-fil."
         )
-    return _table(raw_rows, expected_headers)
+    try:
+        return _table(raw_rows, expected_headers, max_rows)
+    finally:
+        raw_rows.close()
 
 
 def template_bytes(
@@ -194,8 +202,8 @@ def _required(value: CellValue) -> str:
     return value
 
 
-def _xlsx_rows(data: bytes, limits: ZipLimits) -> list[tuple[Any, ...]]:
-    """Return the raw cell values of the first sheet, after checking the zip container."""
+def _xlsx_rows(data: bytes, limits: ZipLimits) -> Iterator[tuple[Any, ...]]:
+    """Yield the raw cell values of the first sheet row by row, after checking the zip."""
     _check_zip(data, limits)
     try:
         with warnings.catch_warnings():
@@ -207,7 +215,7 @@ def _xlsx_rows(data: bytes, limits: ZipLimits) -> list[tuple[Any, ...]]:
                 sheet = workbook.worksheets[0]
                 # The stored dimension may be wrong (files from other programs): read all cells.
                 sheet.reset_dimensions()
-                return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+                yield from (tuple(row) for row in sheet.iter_rows(values_only=True))
             finally:
                 workbook.close()
     except Exception as error:  # openpyxl raises many types on malformed files
@@ -240,8 +248,8 @@ def _check_zip(data: bytes, limits: ZipLimits) -> None:
             )
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    """Return the fields of a UTF-8 CSV file, ';'- or ','-separated."""
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """Yield the fields of a UTF-8 CSV file row by row, ';'- or ','-separated."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -252,21 +260,25 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(f"Filen kunde inte läsas som CSV: {error}") from error
 
 
-def _table(raw_rows: Sequence[Sequence[Any]], expected_headers: Sequence[str]) -> Table:
+def _table(raw_rows: Iterator[Sequence[Any]], expected_headers: Sequence[str],
+           max_rows: int | None) -> Table:
     """Match the header row to `expected_headers` and key each non-empty row by them."""
-    if not raw_rows:
+    header = next(raw_rows, None)
+    if header is None:
         raise ImportFileError("Filen är tom. Första raden ska innehålla kolumnrubrikerna.")
-    columns = _match_headers(raw_rows[0], expected_headers)
-    rows = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
+    columns = _match_headers(header, expected_headers)
+    rows: list[Row] = []
+    for number, raw in enumerate(raw_rows, start=2):
         values = [_normalise(value) for value in raw]
         if all(value is None for value in values):
             continue
+        if max_rows is not None and len(rows) == max_rows:
+            raise TooManyRowsError(max_rows)
         _check_unnamed_columns(values, columns, number)
         named = {
             name: values[index] if index < len(values) else None for index, name in columns.items()

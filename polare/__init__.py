@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     from polare.database import init_database
     from polare.extensions import babel, bootstrap, csrf, db, limiter, migrate
     from polare.security import init_security
+    from polare.web import answer_repeated_submission
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         init_database(app, db.engine)
     app.before_request(enforce_access)
+    app.before_request(answer_repeated_submission)
     init_security(app)
     install_audit_guard(strict=app.config.get("POLARE_STRICT_AUDIT", False))
 

@@ -4,7 +4,12 @@ SQLite ignores SELECT ... FOR UPDATE and Python 3.11's driver starts transaction
 requests could both count 19 active polare and both activate. Following SQLAlchemy's pysqlite
 recipe, the driver's own transaction handling is switched off and every transaction that may
 write begins with BEGIN IMMEDIATE, which takes the database's write lock at once. Read-only
-requests (GET, HEAD) begin a deferred transaction so they do not queue behind writers.
+requests (GET, HEAD) begin a deferred transaction so they do not queue behind writers, and so
+do the POSTs of views marked `reads_before_writing` (an import parses its file first): such a
+view calls `begin_writing` once its slow, database-free work is done.
+
+Writers wait for each other: the busy timeout is longer than the longest writing transaction
+(applying a 5,000-row import), so none fails with "database is locked".
 
 Deleted data must not survive in the file: every SQLite connection sets `secure_delete`, so
 freed cells and pages are overwritten with zeros whatever the SQLite build's default, and
@@ -18,21 +23,24 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 log = logging.getLogger(__name__)
 
 #: False while serving a read-only request; writes then begin a deferred transaction.
 immediate_transactions: ContextVar[bool] = ContextVar("immediate_transactions", default=True)
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 #: Database files hold personal data: readable and writable by their owner only.
 DATABASE_FILE_MODE = 0o600
 _SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -93,8 +101,26 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "begin", _on_sqlite_begin)
 
 
+def reads_before_writing(view: F) -> F:
+    """Mark a view whose POST reads (and parses) before it writes; see `begin_writing`."""
+    view.reads_before_writing = True  # type: ignore[attr-defined]
+    return view
+
+
+def begin_writing(session: Session) -> None:
+    """End the request's read-only transaction; the next one takes the write lock at once.
+
+    Objects loaded so far are reloaded in the new transaction, so no decision rests on a
+    snapshot older than the write lock.
+    """
+    session.commit()
+    immediate_transactions.set(True)
+
+
 def _mark_read_only_requests() -> None:
-    immediate_transactions.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+    view = current_app.view_functions.get(request.endpoint or "")
+    immediate_transactions.set(request.method not in {"GET", "HEAD", "OPTIONS"}
+                               and not getattr(view, "reads_before_writing", False))
 
 
 def init_database(app: Flask, engine: Engine) -> None:

@@ -15,6 +15,7 @@ from polare.payroll_web.models import (
 )
 from polare.reports.models import Budget, EmployerContributionRate
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
+from polare.submissions.models import SubmissionKey
 from polare.walks.models import (
     IncidentCategory,
     Participation,
@@ -52,6 +53,7 @@ __all__ = [
     "Role",
     "SchoolYear",
     "Settings",
+    "SubmissionKey",
     "Team",
     "TeamYear",
     "User",

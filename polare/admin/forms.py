@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from polare.auth.models import Role
+from polare.submissions.forms import SubmitOnceMixin
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administratör"),
@@ -44,6 +45,10 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
+class NewUserForm(SubmitOnceMixin, UserForm):
+    """A new user."""
+
+
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("Nytt lösenord"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
@@ -58,11 +63,19 @@ class TeamForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
+class NewTeamForm(SubmitOnceMixin, TeamForm):
+    """A new team."""
+
+
 class DistrictForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=80)])
     team_id = SelectField(_l("Team"), coerce=int)
     is_home = BooleanField(_l("Teamets hemstadsdel"))
     submit = SubmitField(_l("Spara"))
+
+
+class NewDistrictForm(SubmitOnceMixin, DistrictForm):
+    """A new district."""
 
 
 class SchoolYearForm(FlaskForm):
@@ -74,6 +87,10 @@ class SchoolYearForm(FlaskForm):
     starts_on = DateField(_l("Börjar"), validators=[DataRequired()])
     ends_on = DateField(_l("Slutar"), validators=[DataRequired()])
     submit = SubmitField(_l("Spara"))
+
+
+class NewSchoolYearForm(SubmitOnceMixin, SchoolYearForm):
+    """A new school year."""
 
 
 class SettingsForm(FlaskForm):

@@ -15,6 +15,10 @@ from polare.admin.forms import (
     ROLE_LABELS,
     AuditFilterForm,
     DistrictForm,
+    NewDistrictForm,
+    NewSchoolYearForm,
+    NewTeamForm,
+    NewUserForm,
     ResetPasswordForm,
     SchoolYearForm,
     SettingsForm,
@@ -62,7 +66,7 @@ def user_list():
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_create():
-    form = UserForm()
+    form = NewUserForm()
     form.teams.choices = _team_choices()
     if form.validate_on_submit():
         done = commit_or_show(
@@ -135,7 +139,7 @@ def team_list():
 @roles(ADMIN)
 def team_edit(team_id: int | None):
     team = _get_or_404(Team, team_id) if team_id else None
-    form = TeamForm(obj=team)
+    form = (TeamForm if team else NewTeamForm)(obj=team)
     if form.validate_on_submit():
         done = commit_or_show(
             form, lambda: org.save_team(db.session, current_user, team, name=form.name.data,
@@ -164,7 +168,7 @@ def district_list():
 @roles(ADMIN)
 def district_edit(district_id: int | None):
     district = _get_or_404(District, district_id) if district_id else None
-    form = DistrictForm(obj=district)
+    form = (DistrictForm if district else NewDistrictForm)(obj=district)
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
         done = commit_or_show(
@@ -190,7 +194,7 @@ def school_year_list():
 @roles(ADMIN)
 def school_year_edit(year_id: int | None):
     year = _get_or_404(SchoolYear, year_id) if year_id else None
-    form = SchoolYearForm(obj=year)
+    form = (SchoolYearForm if year else NewSchoolYearForm)(obj=year)
     if form.validate_on_submit():
         done = commit_or_show(
             form, lambda: org.save_school_year(db.session, current_user, year,

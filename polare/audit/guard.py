@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 _strict = {"on": False}
 
+#: Bookkeeping that records no one's data: a create form's one-time key is stored with the
+#: (audited) record it created, and pruned unaudited.
+UNAUDITED_TABLES = frozenset({"submission_keys"})
+
 
 class UnauditedWriteError(RuntimeError):
     """A transaction changed data without writing an audit entry."""
@@ -28,6 +32,8 @@ def _note_changes(session: Session, flush_context: object, instances: object) ->
     for obj in [*session.new, *session.dirty, *session.deleted]:
         if isinstance(obj, AuditEntry):
             info["polare_audited"] = True
+        elif getattr(obj, "__tablename__", "?") in UNAUDITED_TABLES:
+            continue
         elif obj in session.new or obj in session.deleted or session.is_modified(obj):
             info.setdefault("polare_changed", set()).add(getattr(obj, "__tablename__", "?"))
 

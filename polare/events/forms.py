@@ -28,6 +28,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from polare.submissions.forms import SubmitOnceMixin
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -54,6 +56,10 @@ class EventTypeForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
+class NewEventTypeForm(SubmitOnceMixin, EventTypeForm):
+    """A new event type."""
+
+
 class EventForm(FlaskForm):
     type_id = SelectField(_l("Typ"), coerce=int)
     title = StringField(_l("Rubrik"),
@@ -69,6 +75,10 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
+class NewEventForm(SubmitOnceMixin, EventForm):
+    """A new event."""
+
+
 class CancelEventForm(FlaskForm):
     reason = StringField(_l("Anledning (valfri)"),
                          validators=[Optional(), Length(max=200), plain_text()])
@@ -82,7 +92,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SubmitOnceMixin, FlaskForm):
     person_ids = MultiCheckboxField(_l("Välj personer"), coerce=int,
                                     validate_choice=False)
     submit = SubmitField(_l("Bjud in valda"))

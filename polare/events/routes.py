@@ -23,13 +23,15 @@ from polare.events.forms import (
     EventTypeForm,
     InviteForm,
     MarkForm,
+    NewEventForm,
+    NewEventTypeForm,
 )
 from polare.events.models import Event, EventType, InvitationStatus
 from polare.events.training import required_training_summary
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.web import commit_or_show, show_domain_error
+from polare.web import commit_or_show, save_once, show_domain_error
 
 STAFF = (Role.COORDINATOR, Role.SUPERVISOR)
 PAST_PER_PAGE = 20
@@ -132,24 +134,27 @@ def _event_values(form: EventForm) -> dict[str, Any]:
     }
 
 
+def _created(form: EventForm) -> str:
+    """Create the event of the form; return the URL of its page."""
+    event = events.create_event(db.session, current_user, **_event_values(form))
+    flash(_("Aktiviteten är skapad. Bjud in polare nedan."), "success")
+    return url_for("events.detail", event_id=event.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def create():
-    form = EventForm()
+    form = NewEventForm()
     _fill_choices(form, None)
     if request.method == "GET":
         teams = _teams_in_scope()
         form.team_id.data = str(teams[0].id) if len(teams) == 1 else ""
     if form.validate_on_submit():
         try:
-            event = events.create_event(db.session, current_user, **_event_values(form))
+            return save_once(form, lambda: _created(form))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Aktiviteten är skapad. Bjud in polare nedan."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=None), (
         422 if request.method == "POST" else 200)
 
@@ -254,6 +259,13 @@ def mark(event_id: int, person_id: int):
 # ---------------------------------------------------------------- invitations
 
 
+def _invited(form: InviteForm, event: Event) -> str:
+    """Invite the persons chosen in the form; return the URL of the invitation page."""
+    added = attendance.invite_persons(db.session, current_user, event, form.person_ids.data or [])
+    flash(_("%(n)s inbjudna.", n=added), "success")
+    return url_for("events.invite", event_id=event.id)
+
+
 @bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def invite(event_id: int):
@@ -264,16 +276,11 @@ def invite(event_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            added = attendance.invite_persons(db.session, current_user, event,
-                                              form.person_ids.data or [])
+            return save_once(form, lambda: _invited(form, event))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
             status = 422
-        else:
-            db.session.commit()
-            flash(_("%(n)s inbjudna.", n=added), "success")
-            return redirect(url_for("events.invite", event_id=event.id))
     elif request.method == "POST":
         status = 422
     invitations = attendance.invitations_for(db.session, current_user, event)
@@ -337,7 +344,7 @@ def type_edit(type_id: int | None):
     event_type = db.session.get(EventType, type_id) if type_id else None
     if type_id and event_type is None:
         abort(404)
-    form = EventTypeForm(obj=event_type)
+    form = (EventTypeForm if event_type else NewEventTypeForm)(obj=event_type)
     if form.validate_on_submit():
         done = commit_or_show(
             form, lambda: events.save_event_type(

@@ -14,7 +14,7 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.imports import bp
 from polare.imports.kinds import KINDS
-from polare.imports.runner import local_now, run_import
+from polare.imports.runner import apply_import, local_now, read_import
 
 
 @bp.cli.command("import")
@@ -24,12 +24,12 @@ from polare.imports.runner import local_now, run_import
               help="Användaren som importerar; importen följer användarens roll och team.")
 def import_command(kind: str, file: Path, username: str) -> None:
     """Import FILE (.xlsx or .csv) of KIND; nothing is imported if any row is wrong."""
-    actor = db.session.scalar(select(User).where(User.username == username))
-    if actor is None or not actor.active:
-        raise click.ClickException(f"Det finns ingen aktiv användare {username}.")
     try:
-        result = run_import(db.session, actor, kind, file.name, file.read_bytes(),
-                            today=local_today(), now=local_now())
+        read = read_import(kind, file.name, file.read_bytes())  # before the write lock
+        actor = db.session.scalar(select(User).where(User.username == username))
+        if actor is None or not actor.active:
+            raise click.ClickException(f"Det finns ingen aktiv användare {username}.")
+        result = apply_import(db.session, actor, read, today=local_today(), now=local_now())
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error

@@ -8,8 +8,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from polare.submissions.forms import SubmitOnceMixin
 
-class ImportForm(FlaskForm):
+
+class ImportForm(SubmitOnceMixin, FlaskForm):
     """Choose what to import and upload the file."""
 
     kind = SelectField(_l("Vad vill du importera?"))

@@ -16,6 +16,7 @@ from polare.audit.services import record
 from polare.auth.access import ensure_team, roles
 from polare.auth.models import Role
 from polare.clock import local_today
+from polare.database import begin_writing, reads_before_writing
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.imports import bp
@@ -23,10 +24,11 @@ from polare.imports.downloads import Download, roster_download, walk_log_downloa
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import local_now, run_import
+from polare.imports.runner import ImportFile, apply_import, local_now, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for
+from polare.web import save_once
 
 #: Who may import (which kinds: see `polare.imports.kinds`); admin always may.
 IMPORTERS = (Role.COORDINATOR, Role.PAYROLL)
@@ -73,27 +75,44 @@ def _page(form: ImportForm, report: ImportResult | None = None, status: int = 20
 
 @bp.route("/", methods=["GET", "POST"])
 @roles(*IMPORTERS)
+@reads_before_writing
 def index():
     form = _import_form()
     if not form.validate_on_submit():
         return _page(form, status=422 if request.method == "POST" else 200)
     upload = form.file.data
     try:
-        result = run_import(db.session, current_user, form.kind.data, upload.filename or "",
-                            upload.read(), today=local_today(), now=local_now())
+        db.session.commit()  # no transaction is open while the file is read
+        read = read_import(form.kind.data, upload.filename or "", upload.read())
+        begin_writing(db.session)
+        return save_once(form, lambda: _imported(read))
+    except RowsRefusedError as refusal:
+        db.session.rollback()
+        return _page(form, report=refusal.result, status=422)
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
         form.file.errors = [error.message]
         return _page(form, status=422)
+
+
+class RowsRefusedError(Exception):
+    """Some rows of the file are wrong: nothing is imported, the report says why."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(result.filename)
+        self.result = result
+
+
+def _imported(read: ImportFile) -> str:
+    """Apply the read file as the current user; return the URL to show the summary on."""
+    result = apply_import(db.session, current_user, read, today=local_today(), now=local_now())
     if not result.ok:
-        db.session.rollback()
-        return _page(form, report=result, status=422)
-    db.session.commit()
+        raise RowsRefusedError(result)
     flash(_("Importen av %(file)s är klar. %(summary)s", file=result.filename,
             summary=result.summary()), "success")
     for note in result.notes:
         flash(note, "warning")
-    return redirect(url_for("imports.index", kind=result.kind))
+    return url_for("imports.index", kind=result.kind)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -1,5 +1,10 @@
 """Running an import: read the file, check and apply every row, keep all or nothing.
 
+Reading (`read_import`) touches no database, so the page and the command read and check the
+file's shape before their write transaction begins: on SQLite a writing transaction holds the
+database's write lock from its first statement, and parsing a large workbook must not keep
+other users waiting.
+
 Rows are applied through the same services as the forms, each inside a savepoint, so that a
 rule depending on earlier rows (the cap, overlapping walks) sees them. A row that breaks a
 rule is undone and reported, and checking goes on; if any row was bad, the whole import is
@@ -9,53 +14,83 @@ undone at the end. The caller commits a successful import, or rolls back.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PureWindowsPath
 
 from sqlalchemy.orm import Session
 
-from exports import ImportFileError, read_table
+from exports import ImportFileError, Row, read_table
+from exports.errors import TooManyRowsError
 from polare.audit.services import record
 from polare.auth.models import User
 from polare.clock import LOCAL_TZ
 from polare.errors import PermissionDeniedError
 from polare.imports.cells import Lookups
 from polare.imports.context import ImportContext
-from polare.imports.kinds import get_kind, may_import
+from polare.imports.kinds import ImportKind, get_kind, may_import
 from polare.imports.report import ImportResult
 from polare.imports.text import _
 
 #: Longer names are cut from the start, so the extension is kept.
 MAX_FILENAME = 120
-#: More rows than this in one file is refused unread (split the file).
+#: Reading stops at the data row after this many: the file is refused (split the file).
 MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    """An uploaded file read into rows, its headers and size checked; not yet applied."""
+
+    kind: ImportKind
+    filename: str
+    rows: list[Row]
+
+
+def read_import(kind_key: str, filename: str, data: bytes) -> ImportFile:
+    """Read and shape-check the file of `kind_key`, without touching the database.
+
+    Raises ImportFileError when the file cannot be read as a whole (type, headers, no rows, more
+    than MAX_ROWS rows) and NotFoundError for an unknown kind.
+    """
+    filename = shown_filename(filename)
+    kind = get_kind(kind_key)
+    try:
+        table = read_table(filename, data, kind.headers, max_rows=MAX_ROWS)
+    except TooManyRowsError as error:
+        raise ImportFileError(_("Filen har fler än %(max)s rader; högst %(max)s rader "
+                                "importeras åt gången. Dela upp filen.",
+                                max=error.max_rows)) from error
+    if not table.rows:
+        raise ImportFileError(_("Filen har rubriker men inga rader att importera."))
+    return ImportFile(kind=kind, filename=filename, rows=table.rows)
 
 
 def run_import(
     session: Session, actor: User, kind_key: str, filename: str, data: bytes, *,
     today: date, now: datetime,
 ) -> ImportResult:
-    """Import the file as `actor`; return the result, whose errors mean nothing was kept.
+    """Read the file and import it as `actor` (see `read_import` and `apply_import`)."""
+    _ensure_may_import(actor, get_kind(kind_key))
+    return apply_import(session, actor, read_import(kind_key, filename, data),
+                        today=today, now=now)
 
-    Raises ImportFileError when the file cannot be read as a whole (type, headers, size) and
-    PermissionDeniedError when the actor may not import this kind.
+
+def apply_import(
+    session: Session, actor: User, upload: ImportFile, *, today: date, now: datetime,
+) -> ImportResult:
+    """Import the read file as `actor`; return the result, whose errors mean nothing was kept.
+
+    Raises PermissionDeniedError when the actor may not import this kind.
     """
-    filename = shown_filename(filename)
-    kind = get_kind(kind_key)
-    if not may_import(actor, kind):
-        raise PermissionDeniedError(_("Du får inte importera %(kind)s.", kind=str(kind.label)))
-    table = read_table(filename, data, kind.headers)
-    if not table.rows:
-        raise ImportFileError(_("Filen har rubriker men inga rader att importera."))
-    if len(table.rows) > MAX_ROWS:
-        raise ImportFileError(_("Filen har %(rows)s rader; högst %(max)s rader importeras åt "
-                                "gången. Dela upp filen.", rows=len(table.rows), max=MAX_ROWS))
-    result = ImportResult(kind=kind.key, filename=filename, rows=len(table.rows))
+    kind, filename = upload.kind, upload.filename
+    _ensure_may_import(actor, kind)
+    result = ImportResult(kind=kind.key, filename=filename, rows=len(upload.rows))
     ctx = ImportContext(session=session, actor=actor, today=today, now=now, result=result,
                         lookups=Lookups(session))
     everything = session.begin_nested()
     try:
-        kind.importer(ctx, table.rows)
+        kind.importer(ctx, upload.rows)
     except BaseException:
         everything.rollback()
         raise
@@ -72,6 +107,11 @@ def run_import(
            persons=result.person_ids)
     everything.commit()
     return result
+
+
+def _ensure_may_import(actor: User, kind: ImportKind) -> None:
+    if not may_import(actor, kind):
+        raise PermissionDeniedError(_("Du får inte importera %(kind)s.", kind=str(kind.label)))
 
 
 def shown_filename(name: str) -> str:

@@ -33,6 +33,7 @@ from wtforms.validators import (
 
 import payroll
 from polare.roster.identity import InvalidText, check_text
+from polare.submissions.forms import SubmitOnceMixin
 
 #: Blank rows the rate editor offers below the filled ones.
 BLANK_ROWS = 3
@@ -145,7 +146,11 @@ class RateVersionForm(FlaskForm):
             self.rows.append_entry()
 
 
-class IndexForm(FlaskForm):
+class NewRateVersionForm(SubmitOnceMixin, RateVersionForm):
+    """A new rate table version."""
+
+
+class IndexForm(SubmitOnceMixin, FlaskForm):
     """A new version from an existing one by a percentage, reviewed before it is saved."""
 
     from_version = SelectField(_l("Räkna upp från"), coerce=int, validators=[InputRequired()])

@@ -22,9 +22,15 @@ from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
 from polare.org.models import Team
 from polare.payroll_web import bp, labels, services
-from polare.payroll_web.forms import CloseForm, ExportForm, IndexForm, RateVersionForm
+from polare.payroll_web.forms import (
+    CloseForm,
+    ExportForm,
+    IndexForm,
+    NewRateVersionForm,
+    RateVersionForm,
+)
 from polare.roster.models import Person
-from polare.web import show_domain_error
+from polare.web import save_once, show_domain_error
 
 PAYROLL = Role.PAYROLL
 PERSONS_PER_PAGE = 50
@@ -170,31 +176,32 @@ def _rows_data(version: Any) -> list[dict[str, Any]]:
 
 def _version_form(version: Any, copy: Any) -> RateVersionForm:
     if request.method == "POST":
-        return RateVersionForm()
+        return RateVersionForm() if version is not None else NewRateVersionForm()
     if version is not None:
         return RateVersionForm(data={"effective_from": version.effective_from,
                                      "label": version.label, "note": version.note,
                                      "rows": _rows_data(version)})
-    return RateVersionForm(data={"rows": _rows_data(copy) if copy is not None else []})
+    return NewRateVersionForm(data={"rows": _rows_data(copy) if copy is not None else []})
 
 
 def _save_version(form: RateVersionForm, version_id: int | None) -> Response | None:
-    try:
+    def save() -> str:
         saved = services.save_rate_version(
             db.session, current_user, version_id, effective_from=form.effective_from.data,
             label=form.label.data or "", note=form.note.data or "", bands=form.bands(),
         )
+        flash(_("Tabellversionen är sparad."), "success")
+        if services.in_closed_period(db.session, saved.effective_from):
+            flash(_("Versionen gäller från en stängd period: skillnaderna blir rättelser i "
+                    "nästa öppna period."), "warning")
+        return url_for("payroll_web.rates")
+
+    try:
+        return save_once(form, save)
     except DomainError as error:
         db.session.rollback()
         show_domain_error(form, error)
         return None
-    in_closed = services.in_closed_period(db.session, saved.effective_from)
-    db.session.commit()
-    flash(_("Tabellversionen är sparad."), "success")
-    if in_closed:
-        flash(_("Versionen gäller från en stängd period: skillnaderna blir rättelser i nästa "
-                "öppna period."), "warning")
-    return redirect(url_for("payroll_web.rates"))
 
 
 @bp.route("/rates/new", methods=["GET", "POST"], defaults={"version_id": None})
@@ -226,6 +233,17 @@ def rate_version(version_id: int | None) -> Any:
                            locked=locked), status
 
 
+def _indexed(form: IndexForm) -> str:
+    """Save the indexed version of the form; return the URL of the rate tables."""
+    version = services.index_rates(
+        db.session, current_user, form.from_version.data, form.percent.data,
+        form.effective_from.data, label=form.label.data or "",
+    )
+    flash(_("Den nya versionen från %(day)s är sparad.",
+            day=version.effective_from.isoformat()), "success")
+    return url_for("payroll_web.rates")
+
+
 @bp.route("/rates/index", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_index() -> Any:
@@ -241,14 +259,7 @@ def rate_index() -> Any:
     if request.method == "POST" and form.validate():
         try:
             if form.save.data:
-                version = services.index_rates(
-                    db.session, current_user, form.from_version.data, form.percent.data,
-                    form.effective_from.data, label=form.label.data or "",
-                )
-                db.session.commit()
-                flash(_("Den nya versionen från %(day)s är sparad.",
-                        day=version.effective_from.isoformat()), "success")
-                return redirect(url_for("payroll_web.rates"))
+                return save_once(form, lambda: _indexed(form))
             if not form.change.data:
                 review = services.preview_indexation(
                     db.session, form.from_version.data, form.percent.data,

@@ -27,6 +27,7 @@ from polare.reports.periods import (
     tertial_label,
     tertial_span,
 )
+from polare.submissions.forms import SubmitOnceMixin
 
 PERIOD_CHOICES = [
     ("tertial", _l("Tertial")),
@@ -116,6 +117,10 @@ class ContributionRateForm(FlaskForm):
                                 validators=[InputRequired(), NumberRange(0, 100)])
     is_example = BooleanField(_l("Exempelvärde som inte är kontrollerat"))
     submit = SubmitField(_l("Spara"))
+
+
+class NewContributionRateForm(SubmitOnceMixin, ContributionRateForm):
+    """A new employer contribution rate."""
 
 
 class BudgetForm(FlaskForm):

@@ -18,7 +18,13 @@ from polare.org.models import District, SchoolYear, Team
 from polare.reports import bp, services
 from polare.reports.charts import report_charts
 from polare.reports.figures import Report
-from polare.reports.forms import BudgetForm, ContributionRateForm, DeleteForm, ReportFilterForm
+from polare.reports.forms import (
+    BudgetForm,
+    ContributionRateForm,
+    DeleteForm,
+    NewContributionRateForm,
+    ReportFilterForm,
+)
 from polare.reports.models import Budget, EmployerContributionRate
 from polare.reports.periods import tertial_of
 from polare.reports.report import compute_report
@@ -26,7 +32,7 @@ from polare.reports.scope import scope_for, sees_cost
 from polare.reports.tables import cell_text, is_number, report_tables
 from polare.reports.workbook import report_workbook
 from polare.walks.models import Walk
-from polare.web import show_domain_error
+from polare.web import commit_or_show, show_domain_error
 
 REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,21 +123,17 @@ def rate_edit(rate_id: int | None):
     rate = db.session.get(EmployerContributionRate, rate_id) if rate_id else None
     if rate_id and rate is None:
         abort(404)
-    form = ContributionRateForm(obj=rate)
+    form = (ContributionRateForm if rate else NewContributionRateForm)(obj=rate)
     if form.validate_on_submit():
-        try:
-            services.save_contribution_rate(
-                db.session, current_user, rate, label=form.label.data,
-                valid_from=form.valid_from.data, valid_to=form.valid_to.data,
-                age_from=form.age_from.data, age_to=form.age_to.data,
-                rate_percent=form.rate_percent.data, is_example=form.is_example.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            return render_template("reports/rate_form.html", form=form, rate=rate), 422
-        db.session.commit()
-        flash(_("Avgiften är sparad."), "success")
-        return redirect(url_for("reports.rates"))
+        done = commit_or_show(form, lambda: services.save_contribution_rate(
+            db.session, current_user, rate, label=form.label.data,
+            valid_from=form.valid_from.data, valid_to=form.valid_to.data,
+            age_from=form.age_from.data, age_to=form.age_to.data,
+            rate_percent=form.rate_percent.data, is_example=form.is_example.data),
+            _("Avgiften är sparad."), url_for("reports.rates"))
+        if done is not None:
+            return done
+        return render_template("reports/rate_form.html", form=form, rate=rate), 422
     return render_template("reports/rate_form.html", form=form, rate=rate)
 
 

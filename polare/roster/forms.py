@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from polare.roster.models import EnrolmentStatus
+from polare.submissions.forms import SubmitOnceMixin
 
 STATUS_LABELS = {
     EnrolmentStatus.APPLICANT: _l("Sökande"),
@@ -76,7 +77,7 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
-class NewPersonForm(PersonForm):
+class NewPersonForm(SubmitOnceMixin, PersonForm):
     """A new polare, applying to a team and school year, with an optional first guardian."""
 
     team_id = SelectField(_l("Team"), coerce=int)
@@ -91,7 +92,7 @@ class NewPersonForm(PersonForm):
                                     description=_l("Till exempel mamma, pappa, god man."))
 
 
-class EnrolExistingForm(FlaskForm):
+class EnrolExistingForm(SubmitOnceMixin, FlaskForm):
     """Enrol an already registered person, named by the personnummer the user typed."""
 
     personnummer = HiddenField(validators=[DataRequired(), Length(max=20)])
@@ -108,7 +109,11 @@ class GuardianForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
-class EnrolForm(FlaskForm):
+class NewGuardianForm(SubmitOnceMixin, GuardianForm):
+    """A guardian added to a person."""
+
+
+class EnrolForm(SubmitOnceMixin, FlaskForm):
     team_id = SelectField(_l("Team"), coerce=int)
     school_year_id = SelectField(_l("Läsår"), coerce=int)
     submit = SubmitField(_l("Anmäl"))
@@ -152,6 +157,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContinueForm(FlaskForm):
+class ContinueForm(SubmitOnceMixin, FlaskForm):
     person_ids = MultiCheckboxField(_l("Polare"), coerce=int)
     submit = SubmitField(_l("Anmäl valda som sökande"))

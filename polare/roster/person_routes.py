@@ -32,6 +32,7 @@ from polare.roster.forms import (
     EnrolExistingForm,
     EnrolForm,
     GuardianForm,
+    NewGuardianForm,
     NewPersonForm,
     PersonForm,
 )
@@ -63,7 +64,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
-from polare.web import commit_or_show, show_domain_error
+from polare.web import commit_or_show, save_once, show_domain_error
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -87,8 +88,8 @@ def _enrol_choices(form: NewPersonForm | EnrolForm) -> None:
     form.school_year_id.choices = [(y.id, y.label) for y in school_years(db.session)]
 
 
-def _register(form: NewPersonForm) -> Person:
-    """Create the person, their first guardian if given, and the application."""
+def _register(form: NewPersonForm) -> str:
+    """Create the person, their first guardian if given, and the application; return their URL."""
     today = clock.local_today()
     person = create_person(db.session, current_user, _person_input(form), today=today)
     if form.guardian_name.data or form.guardian_phone.data:
@@ -102,7 +103,8 @@ def _register(form: NewPersonForm) -> Person:
     ensure_team(current_user, form.team_id.data)
     create_enrolment(db.session, current_user, person, form.team_id.data,
                      form.school_year_id.data, on=today)
-    return person
+    flash(_("%(name)s är registrerad och anmäld.", name=person.full_name), "success")
+    return url_for("roster.person_view", person_id=person.id)
 
 
 def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | None:
@@ -133,7 +135,7 @@ def person_create():
     if form.validate_on_submit():
         try:
             count_personnummer_lookup(current_user)
-            person = _register(form)
+            return save_once(form, lambda: _register(form))
         except PersonExistsError as error:
             existing, registered, status = _existing_match(form, error), True, 422
         except LookupLimitError as error:
@@ -143,10 +145,6 @@ def person_create():
             db.session.rollback()
             show_domain_error(form, error)
             status = 422
-        else:
-            db.session.commit()
-            flash(_("%(name)s är registrerad och anmäld.", name=person.full_name), "success")
-            return redirect(url_for("roster.person_view", person_id=person.id))
     elif request.method == "POST":
         status = 422
     enrol_existing = EnrolExistingForm(formdata=None, data={
@@ -166,8 +164,8 @@ def person_enrol_existing():
         abort(400)
     team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
     ensure_team(current_user, team_id)
-    try:
-        count_personnummer_lookup(current_user)
+
+    def enrol() -> str:
         person = find_person_by_personnummer(db.session, form.personnummer.data,
                                              today=clock.local_today())
         if person is None:
@@ -175,13 +173,16 @@ def person_enrol_existing():
         audit_personnummer_lookup(db.session, current_user, person.id, "enrol existing")
         create_enrolment(db.session, current_user, person, team_id, year_id,
                          on=clock.local_today())
+        flash(_("%(name)s är anmäld som sökande.", name=person.full_name), "success")
+        return url_for("roster.person_view", person_id=person.id)
+
+    try:
+        count_personnummer_lookup(current_user)
+        return save_once(form, enrol)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("roster.person_create", team=team_id, year=year_id))
-    db.session.commit()
-    flash(_("%(name)s är anmäld som sökande.", name=person.full_name), "success")
-    return redirect(url_for("roster.person_view", person_id=person.id))
 
 
 def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm | None = None,
@@ -262,6 +263,14 @@ def person_edit(person_id: int):
                            existing=None, registered=False), status
 
 
+def _enrolled(form: EnrolForm, person: Person) -> str:
+    """Enrol the person as the form says; return the URL of the enrolment."""
+    enrolment = create_enrolment(db.session, current_user, person, form.team_id.data,
+                                 form.school_year_id.data, on=clock.local_today())
+    flash(_("%(name)s är anmäld.", name=person.full_name), "success")
+    return url_for("roster.enrolment_view", enrolment_id=enrolment.id)
+
+
 @bp.route("/persons/<int:person_id>/enrol", methods=["POST"])
 @roles(*EDITORS)
 def person_enrol(person_id: int):
@@ -270,15 +279,10 @@ def person_enrol(person_id: int):
     _enrol_choices(form)
     if form.validate_on_submit():
         try:
-            enrolment = create_enrolment(db.session, current_user, person, form.team_id.data,
-                                         form.school_year_id.data, on=clock.local_today())
+            return save_once(form, lambda: _enrolled(form, person))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s är anmäld.", name=person.full_name), "success")
-            return redirect(url_for("roster.enrolment_view", enrolment_id=enrolment.id))
     return _render_person(person, team_ids, enrol_form=form, status=422)
 
 
@@ -300,7 +304,7 @@ def _guardian_form_page(form: GuardianForm, person: Person, guardian: Guardian |
 @roles(*EDITORS)
 def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
-    form = GuardianForm()
+    form = NewGuardianForm()
     if form.validate_on_submit():
         done = commit_or_show(
             form, lambda: add_guardian(db.session, current_user, person, _guardian_input(

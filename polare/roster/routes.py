@@ -53,7 +53,7 @@ from polare.roster.services import (
 )
 from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
-from polare.web import show_domain_error
+from polare.web import save_once, show_domain_error
 
 VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
 EDITORS = (Role.COORDINATOR,)
@@ -240,6 +240,15 @@ def change_cap():
     return redirect(url_for("roster.index", team=team.id, year=year.id))
 
 
+def _continued(form: ContinueForm, team: Team, year: SchoolYear, to_year: SchoolYear) -> str:
+    """Enrol the chosen polare in the next school year; return the URL of its roster."""
+    created = continue_to_next_year(db.session, current_user, team.id, year.id, to_year.id,
+                                    form.person_ids.data, on=clock.local_today())
+    flash(_("%(n)s polare är anmälda som sökande till %(team)s %(year)s.",
+            n=len(created), team=team.name, year=to_year.label), "success")
+    return url_for("roster.index", team=team.id, year=to_year.id)
+
+
 @bp.route("/continue", methods=["GET", "POST"])
 @roles(*EDITORS)
 def continue_year():
@@ -254,18 +263,11 @@ def continue_year():
     status = 200
     if form.validate_on_submit():
         try:
-            created = continue_to_next_year(db.session, current_user, team.id, year.id,
-                                            to_year.id, form.person_ids.data,
-                                            on=clock.local_today())
+            return save_once(form, lambda: _continued(form, team, year, to_year))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
             status = 422
-        else:
-            db.session.commit()
-            flash(_("%(n)s polare är anmälda som sökande till %(team)s %(year)s.",
-                    n=len(created), team=team.name, year=to_year.label), "success")
-            return redirect(url_for("roster.index", team=team.id, year=to_year.id))
     elif request.method == "POST":
         status = 422
     ages = {c.person.id: age_on(c.person.birth_date, to_year.starts_on) for c in candidates}

@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from polare.roster.identity import InvalidText, check_text
+from polare.submissions.forms import SubmitOnceMixin
 from polare.walks.models import IncidentCategory, Participation, WalkStatus
 
 WEEKDAYS = (
@@ -88,14 +89,14 @@ class PlanFields(FlaskForm):
     person_ids = MultiCheckboxField(_l("Polare"), coerce=int)
 
 
-class PlanForm(PlanFields):
+class PlanForm(SubmitOnceMixin, PlanFields):
     walk_date = DateField(_l("Datum"), validators=[DataRequired()],
                           description=_l("Kvällen nattvandringen börjar."))
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField(_l("Spara"))
 
 
-class SeriesForm(PlanFields):
+class SeriesForm(SubmitOnceMixin, PlanFields):
     first_date = DateField(_l("Första datum"), validators=[DataRequired()])
     last_date = DateField(_l("Sista datum"), validators=[DataRequired()])
     weekdays = MultiCheckboxField(_l("Veckodagar"), coerce=int, choices=list(WEEKDAYS))

@@ -39,7 +39,7 @@ from polare.walks.workflow import (
     log_walk,
     send_back_walk,
 )
-from polare.web import show_domain_error
+from polare.web import save_once, show_domain_error
 
 PLANNERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PAGE_SIZE = 25
@@ -182,6 +182,24 @@ def approval_queue():
     return render_template("walks/queue.html", page=page, gaps=gaps, forms=forms)
 
 
+def _planned(form: PlanForm, team: Team) -> str:
+    """Plan the walk of the form; return the URL of its page."""
+    walk = plan_walk(db.session, current_user, _plan_from(form, team.id, form.walk_date.data))
+    flash(_("Nattvandringen är planerad."), "success")
+    _flash_warnings([walk])
+    return url_for("walks.detail", walk_id=walk.id)
+
+
+def _series_planned(form: SeriesForm, team: Team) -> str:
+    """Plan the series of the form; return the URL of the team's planned walks."""
+    walks = plan_series(db.session, current_user, _plan_from(form, team.id, form.first_date.data),
+                        last_date=form.last_date.data, weekdays=form.weekdays.data)
+    flash(ngettext("%(num)s nattvandring är planerad.",
+                   "%(num)s nattvandringar är planerade.", len(walks)), "success")
+    _flash_warnings(walks)
+    return url_for("walks.index", team_id=team.id, status="planned")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def plan():
@@ -197,15 +215,9 @@ def plan():
     status = 200
     if form.validate_on_submit():
         try:
-            walk = plan_walk(db.session, current_user,
-                             _plan_from(form, team.id, form.walk_date.data))
+            return save_once(form, lambda: _planned(form, team))
         except DomainError as error:
             status = _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Nattvandringen är planerad."), "success")
-            _flash_warnings([walk])
-            return redirect(url_for("walks.detail", walk_id=walk.id))
     elif request.method == "POST":
         status = 422
     return render_template("walks/plan.html", form=form, team=team, teams=teams,
@@ -228,19 +240,11 @@ def plan_many():
     status, conflicts = 200, []
     if form.validate_on_submit():
         try:
-            walks = plan_series(db.session, current_user,
-                                _plan_from(form, team.id, form.first_date.data),
-                                last_date=form.last_date.data, weekdays=form.weekdays.data)
+            return save_once(form, lambda: _series_planned(form, team))
         except SeriesConflictError as error:
             status, conflicts = _refused(form, error), error.conflicts
         except DomainError as error:
             status = _refused(form, error)
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)s nattvandring är planerad.",
-                           "%(num)s nattvandringar är planerade.", len(walks)), "success")
-            _flash_warnings(walks)
-            return redirect(url_for("walks.index", team_id=team.id, status="planned"))
     elif request.method == "POST":
         status = 422
     return render_template("walks/series.html", form=form, team=team, teams=teams,

@@ -11,7 +11,7 @@ import openpyxl.xml
 import pytest
 from openpyxl import load_workbook
 
-from exports.errors import ImportFileError
+from exports.errors import ImportFileError, TooManyRowsError
 from exports.readers import (
     ZipLimits,
     parse_date,
@@ -53,6 +53,21 @@ def openpyxl_must_not_open(monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.fail("openpyxl was asked to open a file that should have been refused")
 
     monkeypatch.setattr("exports.readers.load_workbook", fail)
+
+
+# -- row limit ----------------------------------------------------------------------------------
+
+
+def test_reading_stops_at_the_data_row_after_the_limit() -> None:
+    # Row 6 would be refused for its value without a header, were it read.
+    data = "Personnummer;Förnamn;Datum\n" + "a;b;\n" * 4 + "a;b;;utan rubrik\n"
+    with pytest.raises(TooManyRowsError, match="fler än 3 rader"):
+        read_table("f.csv", data.encode(), HEADERS, max_rows=3)
+
+
+def test_empty_rows_do_not_count_towards_the_limit() -> None:
+    rows = [["a", "b", None], [None, None, None], ["c", "d", None]]
+    assert len(read_table("f.xlsx", xlsx(HEADERS, rows), HEADERS, max_rows=2).rows) == 2
 
 
 # -- xlsx ---------------------------------------------------------------------------------------

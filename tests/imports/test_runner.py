@@ -22,7 +22,7 @@ def test_file_with_headers_only_is_refused(db, coordinator):
 def test_file_with_too_many_rows_is_refused_before_any_row_is_applied(db, coordinator,
                                                                       monkeypatch):
     monkeypatch.setattr(runner, "MAX_ROWS", 4)
-    with pytest.raises(ImportFileError, match="Dela upp filen"):
+    with pytest.raises(ImportFileError, match="fler än 4 rader.*Dela upp filen"):
         run_import(db, coordinator, "polare", "lång.csv", excel_csv_file("polare", good_rows()),
                    today=TODAY, now=NOW)
 
