@@ -146,3 +146,24 @@ def test_event_type_can_be_made_required(db, event_types):
                        .order_by(AuditEntry.id.desc())).first()
     assert intro.required
     assert entry.changes == {"required": [False, True]}
+
+
+def test_admin_names_an_event_type_in_english_through_its_page(db, webapp, web_login_as,
+                                                               event_types):
+    web_login_as(Role.ADMIN)
+    edit = webapp.get("/events/types").click("Övrigt")
+    form = next(f for f in edit.forms.values() if "name_en" in f.fields)
+    assert form["name_en"].value == "Other"
+    form["name_en"] = "Something else"
+    assert form.submit().status_int == 302
+    db.refresh(event_types["Övrigt"])
+    assert event_types["Övrigt"].name_en == "Something else"
+
+
+def test_an_english_reader_sees_event_types_in_english(webapp, web_login_as, make_event):
+    make_event("Nätverksträff", title="Höstträff")
+    web_login_as(Role.COORDINATOR)
+    webapp.get("/lang/en")
+    page = webapp.get("/events/")
+    assert "Network meeting" in page.text
+    assert "Nätverksträff" not in page.text
