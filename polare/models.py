@@ -13,6 +13,7 @@ from polare.payroll_web.models import (
     RateRow,
     RateVersion,
 )
+from polare.recruitment.models import Application, ConsentRequest, ConsentRequestStatus
 from polare.reports.models import Budget, EmployerContributionRate
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.walks.models import (
@@ -26,8 +27,11 @@ from polare.walks.models import (
 )
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "Budget",
+    "ConsentRequest",
+    "ConsentRequestStatus",
     "District",
     "EmployerContributionRate",
     "Enrolment",

@@ -19,6 +19,7 @@ from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, set_team_year_cap
+from polare.recruitment.flags import roster_flags
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, CapForm, ContinueForm, RosterFilterForm
 from polare.roster.listing import (
@@ -152,6 +153,7 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             waiting=waiting_list(db.session, team.id, year.id),
             next_year=next_school_year(db.session, year),
             cap_form=CapForm(formdata=None, data={"cap": _cap(team, year)}),
+            recruitment=roster_flags(db.session, team.id, year.id),
         )
     return render_template("roster/index.html", **context), status
 
