@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from polare.recruitment.applications import MOTIVATION_MAX_LENGTH
 
@@ -59,3 +59,5 @@ class WithdrawConsentForm(FlaskForm):
 
 class SendLinkForm(FlaskForm):
     """The coordinator's button that sends (or sends again) a guardian's consent link."""
+
+    guardian_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])

@@ -30,7 +30,7 @@ def _render(enrolment: Enrolment, *, delivery: Delivery | None = None, status: i
         "recruitment/application.html", enrolment=enrolment, person=enrolment.person,
         applications=applications_of(db.session, enrolment.id),
         consent_requests=[(r, state_of(r, now)) for r in consent_requests],
-        state_labels=STATE_LABELS, send_form=SendLinkForm(), delivery=delivery,
+        state_labels=STATE_LABELS, send_form=SendLinkForm(formdata=None), delivery=delivery,
         mail_configured=mail_configured(),
         may_send=enrolment.status not in (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED),
     ), status
@@ -47,18 +47,18 @@ def application(enrolment_id: int):
     return _render(enrolment)
 
 
-@bp.route("/roster/enrolments/<int:enrolment_id>/guardians/<int:guardian_id>/consent-link",
-          methods=["POST"])
+@bp.route("/roster/enrolments/<int:enrolment_id>/consent-link", methods=["POST"])
 @roles(*EDITORS)
-def send_consent_link(enrolment_id: int, guardian_id: int):
+def send_consent_link(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)
-    guardian = db.session.get(Guardian, guardian_id)
+    form = SendLinkForm()
+    if not form.validate_on_submit():
+        return _render(enrolment, status=400)
+    guardian = db.session.get(Guardian, int(form.guardian_id.data))
     if guardian is None or guardian.person_id != enrolment.person_id:
         abort(404)
-    if not SendLinkForm().validate_on_submit():
-        return _render(enrolment, status=400)
     try:
-        consent_request, token = issue_link(db.session, current_user, enrolment, guardian_id,
+        consent_request, token = issue_link(db.session, current_user, enrolment, guardian.id,
                                             now=clock.utcnow())
     except DomainError as error:
         db.session.rollback()

@@ -136,8 +136,9 @@ def coordinator(web, make_user):
 
 def _send_button(web, enrolment, guardian):
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
-    action = f"/roster/enrolments/{enrolment.id}/guardians/{guardian.id}/consent-link"
-    return next(form for form in page.forms.values() if form.action == action)
+    return next(form for form in page.forms.values()
+                if form.action == f"/roster/enrolments/{enrolment.id}/consent-link"
+                and form["guardian_id"].value == str(guardian.id))
 
 
 def test_coordinator_sends_the_link_by_mail(web, db, smtp, minor, coordinator):
@@ -190,11 +191,12 @@ def test_another_teams_request_is_404_with_no_name(web, db, make_person, make_en
     person = make_person(first_name="Berit", last_name="Bergström", birth_date=date(2010, 1, 5))
     enrolment = make_enrolment(person, "Berga", status=EnrolmentStatus.APPLICANT)
     guardian = factories.guardian(db, person, "Bengt Bergström")
-    own, _own_guardian = minor
-    form = _send_button(web, own, _own_guardian)
-    for url in (f"/roster/enrolments/{enrolment.id}/guardians/{guardian.id}/consent-link",
-                f"/roster/enrolments/{own.id}/guardians/{guardian.id}/consent-link"):
-        form.action = url
+    own, own_guardian = minor
+    for enrolment_id, guardian_id in ((enrolment.id, own_guardian.id), (own.id, guardian.id),
+                                      (enrolment.id, guardian.id)):
+        form = _send_button(web, own, own_guardian)
+        form.action = f"/roster/enrolments/{enrolment_id}/consent-link"
+        form["guardian_id"].force_value(str(guardian_id))
         response = form.submit(expect_errors=True)
         assert response.status_code == 404
         assert "Bergström" not in response.text
