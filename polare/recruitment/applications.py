@@ -215,3 +215,12 @@ def count_new_applications(session: Session, team_ids: set[int] | None) -> int:
     if team_ids is not None:
         query = query.where(Enrolment.team_id.in_(team_ids))
     return session.scalar(query) or 0
+
+
+def erase_applications(session: Session, person_id: int) -> int:
+    """Delete what the person's applications said (at purge); return how many there were."""
+    applications = list(session.scalars(
+        select(Application).join(Application.enrolment).where(Enrolment.person_id == person_id)))
+    for application in applications:
+        session.delete(application)
+    return len(applications)

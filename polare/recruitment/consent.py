@@ -159,7 +159,7 @@ def give_consent(session: Session, request: ConsentRequest, *, now: datetime, to
     record(session, GUARDIAN_LINK, "consent", "enrolment", enrolment.id,
            changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
            note=f"Samtycke via e-postlänk från {request.guardian.name} "
-                f"(adress {request.consent_address}, text {request.text_version})")
+                f"(text {request.text_version})")
     return request
 
 
@@ -181,8 +181,7 @@ def withdraw_consent(session: Session, request: ConsentRequest, *, now: datetime
     active = " Anmälan är aktiv." if enrolment.status == EnrolmentStatus.ACTIVE else ""
     record(session, GUARDIAN_LINK, "consent_withdrawn", "enrolment", enrolment.id,
            changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
-           note=f"Samtycke återkallat via e-postlänk av {request.guardian.name} "
-                f"(adress {request.withdrawn_address}).{active}")
+           note=f"Samtycke återkallat via e-postlänk av {request.guardian.name}.{active}")
     return request
 
 

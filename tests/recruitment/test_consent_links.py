@@ -14,8 +14,8 @@ from polare.recruitment.consent import issue_link
 from polare.recruitment.models import ConsentRequest, ConsentRequestStatus
 from polare.roster.models import EnrolmentStatus, Guardian
 from polare.roster.services import activate_enrolment
-from tests.recruitment.conftest import NOW, form_with, free_port, log_in
 from tests.privacy import factories
+from tests.recruitment.conftest import NOW, form_with, free_port, log_in
 
 
 @pytest.fixture
@@ -167,12 +167,14 @@ def test_a_failed_mail_is_shown_kept_and_can_be_retried(app, web, db, minor, coo
     failed = _send_button(web, enrolment, guardian).submit()
     assert "E-posten kunde inte skickas" in failed.text
     request = db.scalars(select(ConsentRequest)).one()
-    assert request.mail_error and request.mailed_at is None
+    assert request.mail_error
+    assert request.mailed_at is None
     monkeypatch.setitem(app.config, "MAIL_PORT", working_port)
     retried = _send_button(web, enrolment, guardian).submit()
     assert "Samtyckeslänken är skickad" in retried.text
     db.refresh(request)
-    assert request.mailed_at is not None and request.mail_error == ""
+    assert request.mailed_at is not None
+    assert request.mail_error == ""
     assert len(smtp.messages) == 1
 
 

@@ -12,8 +12,8 @@ from polare.audit.models import AuditEntry
 from polare.auth.models import Role
 from polare.recruitment.models import Application, ConsentRequest, ConsentRequestStatus
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
-from tests.recruitment.conftest import BORN_2010, fill_application, form_with, log_in
 from tests.conftest import valid_personnummer
+from tests.recruitment.conftest import BORN_2010, fill_application, form_with, log_in
 
 
 def _apply(web, team_link: str = "Ryd", **values):
