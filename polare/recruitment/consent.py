@@ -197,13 +197,3 @@ def note_mail_result(session: Session, actor: object, request: ConsentRequest, e
                                         f"{request.guardian.email}")
     session.flush()
 
-
-def withdrawn_enrolment_ids(session: Session, enrolment_ids: list[int]) -> set[int]:
-    """Return which of the enrolments have a consent withdrawn by link and no consent now."""
-    if not enrolment_ids:
-        return set()
-    return set(session.scalars(
-        select(ConsentRequest.enrolment_id).join(ConsentRequest.enrolment)
-        .where(ConsentRequest.enrolment_id.in_(enrolment_ids),
-               ConsentRequest.status == ConsentRequestStatus.WITHDRAWN,
-               Enrolment.consent_date.is_(None))))

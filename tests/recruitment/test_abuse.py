@@ -15,15 +15,13 @@ def _count(db, column) -> int:
     return db.scalar(select(func.count(column)))
 
 
-def test_many_applications_a_minute_from_one_address_get_429(app, web, db, monkeypatch):
+def test_a_hundred_applications_a_minute_from_one_address_get_429(app, web, db, monkeypatch):
     monkeypatch.setitem(app.config, "APPLY_RATE_LIMIT", "5 per hour")
-    statuses = []
-    for serial in range(100, 108):
-        page = web.get("/ansok/ryd")
-        form = fill_application(page, first_name=f"Spam{serial}")
-        statuses.append(form.submit(expect_errors=True).status_code)
+    form = fill_application(web.get("/ansok/ryd"))
+    statuses = [form.submit(expect_errors=True).status_code for _ in range(100)]
     assert statuses[:5] == [302] * 5
-    assert statuses[5:] == [429, 429, 429]
+    assert set(statuses[5:]) == {429}
+    assert _count(db, Application.id) == 5
 
 
 def test_the_limit_counts_per_address(app, web, db, monkeypatch):

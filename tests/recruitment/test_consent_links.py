@@ -228,3 +228,14 @@ def test_a_guardian_without_email_gets_no_send_button(web, db, minor, coordinato
     db.flush()
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Skicka samtyckeslänk" not in page.text
+
+
+def test_the_coordinator_sees_opened_and_expired_links(web, db, link, minor, coordinator,
+                                                       clocks):
+    enrolment, _guardian = minor
+    web.get(link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "öppnad"
+    clocks["now"] = NOW + timedelta(days=15)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "utgången"
