@@ -110,3 +110,26 @@ def test_the_form_reads_in_english(web):
     web.get("/lang/en?next=/ansok/ryd")
     page = web.get("/ansok/ryd")
     assert "How we handle your personal data" in page.text
+
+
+def test_a_failed_mail_from_the_form_still_thanks_and_shows_on_the_coordinators_page(
+        app, web, db, smtp, monkeypatch, make_user):
+    from tests.recruitment.conftest import free_port
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    assert "Tack för din ansökan" in _apply(web).text
+    request = db.scalars(select(ConsentRequest)).one()
+    assert request.mail_error
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    page = web.get(f"/roster/enrolments/{request.enrolment_id}/application")
+    assert "E-posten misslyckades" in page.text
+    assert "Skicka samtyckeslänk till Karin Lind" in page.text
+
+
+def test_an_applicant_giving_their_own_email_for_the_guardian_is_pointed_out(web, db,
+                                                                             make_user):
+    _apply(web, guardian_email="nora@example.se")
+    enrolment = db.scalars(select(Application)).one().enrolment
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert "Sökandens e-post är densamma som vårdnadshavaren Karin Lind har" in page.text
