@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     from polare.auth.access import enforce_access
     from polare.auth.session import init_login
     from polare.database import init_database
-    from polare.extensions import babel, bootstrap, csrf, db, limiter, migrate
+    from polare.extensions import babel, bootstrap, csrf, db, limiter, mail, migrate
     from polare.security import init_security
     from polare.web import answer_repeated_submission
 
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     init_login(app)
     with app.app_context():
         init_database(app, db.engine)
@@ -89,6 +90,7 @@ BLUEPRINTS = (
     ("payroll_web", "/payroll"),
     ("reports", "/reports"),
     ("imports", "/imports"),
+    ("recruitment", ""),
 )
 
 

@@ -75,6 +75,18 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "POLARE_CHECKPOINT_WAIT_MS": int(os.environ.get("POLARE_CHECKPOINT_WAIT_MS", "15000")),
         #: Close the open enrolments of ended school years on the first request of a day.
         "POLARE_CLOSE_YEARS_ON_REQUEST": _bool("POLARE_CLOSE_YEARS_ON_REQUEST", True),
+        "APPLY_RATE_LIMIT": os.environ.get("POLARE_APPLY_RATE_LIMIT", "5 per hour"),
+        #: Who applicants and guardians ask about their personal data (shown on the form).
+        "PRIVACY_CONTACT": os.environ.get("POLARE_PRIVACY_CONTACT", ""),
+        #: Without MAIL_SERVER no e-mail is sent: coordinators pass consent links on by hand.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "polare@localhost"),
+        "MAIL_BACKEND": "smtp",
+        "MAIL_TIMEOUT": 15,
     }
     if overrides:
         config.update(overrides)

@@ -13,6 +13,7 @@ from polare.payroll_web.models import (
     RateRow,
     RateVersion,
 )
+from polare.recruitment.models import Application, ConsentRequest, ConsentRequestStatus
 from polare.reports.models import Budget, EmployerContributionRate
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.submissions.models import SubmissionKey
@@ -27,9 +28,12 @@ from polare.walks.models import (
 )
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "AuditEntryPerson",
     "Budget",
+    "ConsentRequest",
+    "ConsentRequestStatus",
     "District",
     "EmployerContributionRate",
     "Enrolment",

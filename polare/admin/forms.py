@@ -105,6 +105,9 @@ class SettingsForm(FlaskForm):
                                     validators=[DataRequired(), NumberRange(1, 240)])
     deletion_decision_ref = StringField(_l("Gallringsbeslut (diarienummer)"),
                                         validators=[Optional(), Length(max=120)])
+    applications_next_year_from = DateField(
+        _l("Ansökningar till nästa läsår från"), validators=[Optional()],
+        description=_l("Från detta datum hamnar ansökningar via webbformuläret i nästa läsår."))
     submit = SubmitField(_l("Spara"))
 
 

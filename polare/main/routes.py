@@ -12,6 +12,7 @@ from polare.auth.routes import safe_next
 from polare.clock import local_today
 from polare.extensions import db
 from polare.main import bp
+from polare.recruitment.flags import new_applications_for
 from polare.reports.dashboard import build_dashboard
 
 
@@ -20,7 +21,8 @@ from polare.reports.dashboard import build_dashboard
 def index():
     board = build_dashboard(db.session, current_user, local_today())
     return render_template("main/index.html", board=board,
-                           role_label=ROLE_LABELS[current_user.role])
+                           role_label=ROLE_LABELS[current_user.role],
+                           new_applications=new_applications_for(db.session, current_user))
 
 
 @bp.route("/healthz")

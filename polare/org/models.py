@@ -96,3 +96,5 @@ class Settings(db.Model):
     retention_months: Mapped[int] = mapped_column(default=24)
     #: Reference of the municipality's gallringsbeslut, quoted in every purge.
     deletion_decision_ref: Mapped[str] = mapped_column(String(120), default="")
+    #: From this day on, the public form enrols applicants in the next school year.
+    applications_next_year_from: Mapped[date | None]

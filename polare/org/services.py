@@ -20,6 +20,7 @@ SETTINGS_FIELDS = (
     "minor_latest_end",
     "retention_months",
     "deletion_decision_ref",
+    "applications_next_year_from",
 )
 
 

@@ -26,6 +26,7 @@ from polare.auth.models import User
 from polare.errors import NotFoundError
 from polare.events.models import Event, Invitation
 from polare.payroll_web.models import PayLine, PayPeriod
+from polare.recruitment.extract import recruitment_sheets
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.walks.models import Participation, Walk
 
@@ -248,6 +249,7 @@ def extract_sheets(session: Session, person: Person) -> list[Sheet]:
         _invitation_sheet(session, person.id),
         _participation_sheet(session, person.id),
         _pay_line_sheet(session, person.id),
+        *recruitment_sheets(session, person.id),
         _audit_sheet(session, person.id),
         _disclosure_sheet(session, person.id),
     ]

@@ -34,6 +34,7 @@ from polare.org.models import SchoolYear
 from polare.org.services import get_settings
 from polare.payroll_web.models import PayLine, PayPeriod
 from polare.privacy.redaction import PersonalTrace, personnummer_forms, redact_person_trace
+from polare.recruitment.applications import erase_applications
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.sorting import swedish_sort_key
 from polare.walks.models import Participation
@@ -232,7 +233,8 @@ def _anonymise_person(
     for enrolment in person.enrolments:
         enrolment.consent_guardian_id = None
         enrolment.end_reason = ""
-    person.guardians.clear()
+    person.guardians.clear()  # their consent links go with them (ON DELETE CASCADE)
+    erase_applications(session, person.id)
     person.personnummer = None
     person.first_name, person.last_name = ANONYMISED_NAME, ""
     person.sort_key = swedish_sort_key("", ANONYMISED_NAME)

@@ -12,6 +12,7 @@ from polare import clock
 from polare.auth.access import roles
 from polare.errors import DomainError
 from polare.extensions import db
+from polare.recruitment.flags import enrolment_summary
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, ActivateForm, ConfirmForm, ConsentForm, EndForm
 from polare.roster.models import ENROLMENT_TRANSITIONS, Enrolment, EnrolmentStatus
@@ -55,6 +56,7 @@ def _render(enrolment: Enrolment, *, status: int = 200, cap_error: str = "",
         activate_form=activate_form, end_form=end_form, consent_form=consent_form,
         confirm_form=ConfirmForm(formdata=None), cap_error=cap_error,
         may_consent=enrolment.status not in (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED),
+        recruitment=enrolment_summary(db.session, enrolment),
     ), status
 
 

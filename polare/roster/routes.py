@@ -25,6 +25,7 @@ from polare.privacy.lookups import (
     count_personnummer_lookup,
     may_look_up_personnummer,
 )
+from polare.recruitment.flags import roster_flags
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, CapForm, ContinueForm, RosterFilterForm
 from polare.roster.listing import (
@@ -177,6 +178,7 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             cap_form=CapForm(formdata=None, data={"cap": _cap(team, year)}),
             year_end_closed=(recently_closed(db.session, team.id, now=clock.utcnow())
                              if may_edit(current_user) else []),
+            recruitment=roster_flags(db.session, team.id, year.id),
         )
     return render_template("roster/index.html", **context), status
 

@@ -38,6 +38,9 @@ UNLABELLED_FIELDS_JS = """() => {
 # (test id, user or None, path built from the journey data, phone viewport)
 PAGES: tuple[tuple[str, str | None, Callable[[dict], str], bool], ...] = (
     ("login", None, lambda d: "/login", False),
+    ("apply-choose-phone", None, lambda d: "/ansok", True),
+    ("apply-phone", None, lambda d: "/ansok/ryd", True),
+    ("apply", None, lambda d: "/ansok/ryd", False),
     ("start", "e2e-samordnare", lambda d: "/", False),
     ("roster", "e2e-samordnare", lambda d: "/roster/", False),
     ("roster-phone", "e2e-samordnare", lambda d: "/roster/", True),

@@ -33,8 +33,8 @@ def test_extract_holds_every_kind_of_record_about_the_person(db, world):
     _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
     book = _workbook(data)
     assert book.sheetnames == ["Person", "Vårdnadshavare", "Inskrivningar",
-                               "Utbildningar och träffar", "Nattvandringar", "Arvoden", "Logg",
-                               "Utlämnanden"]
+                               "Utbildningar och träffar", "Nattvandringar", "Arvoden",
+                               "Ansökningar", "Samtyckeslänkar", "Logg", "Utlämnanden"]
     person = dict((row[0], row[1]) for row in _values(book["Person"])[1:])
     assert person["Personnummer"] == world.left.personnummer
     assert person["Anteckningar"] == "Allergisk mot nötter"

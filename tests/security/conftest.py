@@ -40,7 +40,8 @@ SHARED_ARGUMENTS = {
     "category_id": "incident_category",
 }
 #: Values of the string URL arguments.
-STRING_ARGUMENTS = {"month": "2026-10", "code": "sv", "token": "no-such-token"}
+STRING_ARGUMENTS = {"month": "2026-10", "code": "sv", "token": "no-such-token",
+                    "team_slug": "ryd"}
 
 
 @dataclass

@@ -195,6 +195,13 @@ def _apply_guardian(guardian: Guardian, data: GuardianInput) -> None:
                                    max_length=40)
 
 
+def checked_guardian(data: GuardianInput) -> Guardian:
+    """Return an unsaved guardian whose input passed the checks that `add_guardian` makes."""
+    guardian = Guardian()
+    _apply_guardian(guardian, data)
+    return guardian
+
+
 def add_guardian(
     session: Session, actor: object, person: Person, data: GuardianInput
 ) -> Guardian:

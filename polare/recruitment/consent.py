@@ -1,0 +1,201 @@
+"""Guardian consent by link: issue, open, consent, withdraw (SPEC §3).
+
+A link carries a random token; only its SHA-256 is stored. It can give consent once, within
+LINK_VALID of being sent; after that it shows the consent and can withdraw it, which has no
+time limit. Consent given by link is written onto the enrolment as paper consent is (with no
+registering user), so activation accepts either; a withdrawal removes it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from polare.audit.services import changes_between, record, snapshot
+from polare.errors import DomainError
+from polare.recruitment.actors import GUARDIAN_LINK
+from polare.recruitment.models import ConsentRequest, ConsentRequestStatus
+from polare.roster.models import Enrolment, EnrolmentStatus, Guardian
+from polare.roster.services.enrolments import ENROLMENT_FIELDS
+
+#: How long a link can give consent after it was sent.
+LINK_VALID = timedelta(days=14)
+#: Version of the consent text; change it when the text on the guardian's page changes.
+CONSENT_TEXT_VERSION = "samtycke-1"
+CLOSED_STATUSES = (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED)
+PENDING = (ConsentRequestStatus.SENT, ConsentRequestStatus.OPENED)
+
+#: What the coordinator sees for each state of a request.
+STATE_LABELS = {
+    "sent": _l("skickad"),
+    "opened": _l("öppnad"),
+    "consented": _l("samtycke"),
+    "withdrawn": _l("återkallad"),
+    "expired": _l("utgången"),
+}
+
+
+class LinkUnusableError(DomainError):
+    """The link cannot do what was asked (expired, used, withdrawn, or the enrolment closed)."""
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def state_of(request: ConsentRequest, now: datetime) -> str:
+    """Return the request's state as shown: sent, opened, consented, withdrawn or expired."""
+    return "expired" if request.is_expired(now) else request.status.value
+
+
+def text_version(language: str, minor_latest_end: str) -> str:
+    """Return the version of the consent text in a language with the latest end time shown."""
+    return f"{CONSENT_TEXT_VERSION}/{language}/{minor_latest_end}"
+
+
+def requests_of(session: Session, enrolment_id: int) -> list[ConsentRequest]:
+    """Return the enrolment's consent requests, newest first."""
+    return list(session.scalars(
+        select(ConsentRequest).where(ConsentRequest.enrolment_id == enrolment_id)
+        .options(joinedload(ConsentRequest.guardian))
+        .order_by(ConsentRequest.created_at.desc(), ConsentRequest.id.desc())))
+
+
+def _audit(session: Session, actor: object, request: ConsentRequest, note: str) -> None:
+    record(session, actor, "consent_link", "enrolment", request.enrolment_id, note=note,
+           persons=[request.enrolment.person_id])
+
+
+def issue_link(session: Session, actor: object, enrolment: Enrolment, guardian_id: int, *,
+               now: datetime) -> tuple[ConsentRequest, str]:
+    """Create a consent link for one of the person's guardians, or renew an unused one.
+
+    Return the request and the token, which is stored only as its hash: the caller sends it.
+    """
+    guardian = session.get(Guardian, guardian_id)
+    if guardian is None or guardian.person_id != enrolment.person_id:
+        raise DomainError(_("Välj en av personens vårdnadshavare."), field="guardian_id")
+    if not guardian.email:
+        raise DomainError(_("%(name)s saknar e-postadress.", name=guardian.name),
+                          field="guardian_id")
+    if enrolment.status in CLOSED_STATUSES:
+        raise DomainError(_("Anmälan är avslutad eller avböjd: ingen samtyckeslänk behövs."))
+    request = session.scalars(select(ConsentRequest).where(
+        ConsentRequest.enrolment_id == enrolment.id, ConsentRequest.guardian_id == guardian.id,
+        ConsentRequest.status.in_((*PENDING, ConsentRequestStatus.CONSENTED)))).first()
+    if request is not None and request.status == ConsentRequestStatus.CONSENTED:
+        raise DomainError(_("%(name)s har redan samtyckt via länk.", name=guardian.name))
+    renewed = request is not None
+    if request is None:
+        request = ConsentRequest(enrolment_id=enrolment.id, guardian_id=guardian.id,
+                                 created_at=now, created_by_id=getattr(actor, "id", None))
+        session.add(request)
+    token = secrets.token_urlsafe(32)
+    request.token_hash = token_hash(token)
+    request.status = ConsentRequestStatus.SENT
+    request.expires_at = now + LINK_VALID
+    request.mailed_at, request.mail_error = None, ""
+    session.flush()
+    _audit(session, actor, request,
+           f"Samtyckeslänk {'förnyad' if renewed else 'skapad'} för {guardian.name} "
+           f"<{guardian.email}>, giltig till {request.expires_at:%Y-%m-%d %H:%M} UTC")
+    return request, token
+
+
+def request_by_token(session: Session, token: str) -> ConsentRequest | None:
+    """Return the request the link's token belongs to, if any."""
+    if not token or len(token) > 100:
+        return None
+    return session.scalars(
+        select(ConsentRequest).where(ConsentRequest.token_hash == token_hash(token))
+        .options(joinedload(ConsentRequest.enrolment).joinedload(Enrolment.person),
+                 joinedload(ConsentRequest.guardian))).first()
+
+
+def note_opened(session: Session, request: ConsentRequest, *, now: datetime) -> bool:
+    """Record the first opening of a link that can still give consent; tell if it was new."""
+    if request.status != ConsentRequestStatus.SENT or request.is_expired(now):
+        return False
+    request.status = ConsentRequestStatus.OPENED
+    request.opened_at = now
+    session.flush()
+    _audit(session, GUARDIAN_LINK, request, f"Samtyckeslänken öppnad av {request.guardian.name}")
+    return True
+
+
+def _refuse_unless_pending(request: ConsentRequest, now: datetime) -> None:
+    if request.status == ConsentRequestStatus.CONSENTED:
+        raise LinkUnusableError(_("Samtycket är redan lämnat med den här länken."))
+    if request.status == ConsentRequestStatus.WITHDRAWN:
+        raise LinkUnusableError(_("Samtycket är återkallat. Länken kan inte användas igen."))
+    if request.is_expired(now):
+        raise LinkUnusableError(_("Länken har gått ut. Be samordnaren om en ny."))
+    if request.enrolment.status in CLOSED_STATUSES:
+        raise LinkUnusableError(_("Anmälan är inte längre aktuell: inget samtycke behövs."))
+
+
+def give_consent(session: Session, request: ConsentRequest, *, now: datetime, today: date,
+                 address: str, shown_version: str) -> ConsentRequest:
+    """Record the guardian's consent through the link (once), and on the enrolment."""
+    _refuse_unless_pending(request, now)
+    request.status = ConsentRequestStatus.CONSENTED
+    request.consented_at = now
+    request.consent_address = address[:45]
+    request.text_version = shown_version[:40]
+    enrolment = request.enrolment
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    if enrolment.consent_date is None:
+        enrolment.consent_date = today
+        enrolment.consent_guardian_id = request.guardian_id
+        enrolment.consent_registered_by_id = None
+        enrolment.consent_registered_at = now
+    session.flush()
+    record(session, GUARDIAN_LINK, "consent", "enrolment", enrolment.id,
+           changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
+           note=f"Samtycke via e-postlänk från {request.guardian.name} "
+                f"(text {request.text_version})", persons=[enrolment.person_id])
+    return request
+
+
+def withdraw_consent(session: Session, request: ConsentRequest, *, now: datetime,
+                     address: str) -> ConsentRequest:
+    """Withdraw the consent given through the link; the enrolment's consent goes with it."""
+    if request.status != ConsentRequestStatus.CONSENTED:
+        raise LinkUnusableError(_("Det finns inget samtycke att återkalla med den här länken."))
+    request.status = ConsentRequestStatus.WITHDRAWN
+    request.withdrawn_at = now
+    request.withdrawn_address = address[:45]
+    enrolment = request.enrolment
+    before = snapshot(enrolment, ENROLMENT_FIELDS)
+    enrolment.consent_date = None
+    enrolment.consent_guardian_id = None
+    enrolment.consent_registered_by_id = None
+    enrolment.consent_registered_at = None
+    session.flush()
+    active = " Anmälan är aktiv." if enrolment.status == EnrolmentStatus.ACTIVE else ""
+    record(session, GUARDIAN_LINK, "consent_withdrawn", "enrolment", enrolment.id,
+           changes=changes_between(before, snapshot(enrolment, ENROLMENT_FIELDS)),
+           note=f"Samtycke återkallat via e-postlänk av {request.guardian.name}.{active}",
+           persons=[enrolment.person_id])
+    return request
+
+
+def note_mail_result(session: Session, actor: object, request: ConsentRequest, error: str, *,
+                     now: datetime) -> None:
+    """Record whether the link's e-mail went out ('' = sent) on the request."""
+    if error:
+        request.mail_error = error[:200]
+        _audit(session, actor, request, f"E-post med samtyckeslänk misslyckades: {error[:150]}")
+    else:
+        request.mailed_at, request.mail_error = now, ""
+        _audit(session, actor, request, f"E-post med samtyckeslänk skickad till "
+                                        f"{request.guardian.email}")
+    session.flush()
+

@@ -1,0 +1,42 @@
+"""The recruitment part of a registerutdrag: applications and consent links (GDPR art. 15)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from exports.xlsx import Sheet
+from polare.recruitment.models import Application, ConsentRequest
+from polare.roster.models import Enrolment
+
+#: Consent link states as the extract names them (stored data is in Swedish).
+_STATES = {"sent": "skickad", "opened": "öppnad", "consented": "samtycke",
+           "withdrawn": "återkallad"}
+
+
+def recruitment_sheets(session: Session, person_id: int) -> list[Sheet]:
+    """Return the sheets of the person's applications and guardians' consent links."""
+    applications = session.scalars(
+        select(Application).join(Application.enrolment).where(Enrolment.person_id == person_id)
+        .options(joinedload(Application.enrolment).joinedload(Enrolment.team))
+        .order_by(Application.submitted_at, Application.id)).all()
+    requests = session.scalars(
+        select(ConsentRequest).join(ConsentRequest.enrolment)
+        .where(Enrolment.person_id == person_id)
+        .options(joinedload(ConsentRequest.guardian))
+        .order_by(ConsentRequest.created_at, ConsentRequest.id)).all()
+    return [
+        Sheet("Ansökningar",
+              ("Inskickad (UTC)", "Team", "Förnamn", "Efternamn", "Telefon", "E-post", "Skola",
+               "Varför", "Integritetstext"),
+              [(a.submitted_at, a.enrolment.team.name, a.first_name, a.last_name, a.phone,
+                a.email, a.school, a.motivation, a.privacy_notice_version)
+               for a in applications]),
+        Sheet("Samtyckeslänkar",
+              ("Vårdnadshavare", "E-post", "Status", "Skapad (UTC)", "Giltig till (UTC)",
+               "Öppnad", "Samtycke", "Adress", "Textversion", "Återkallat",
+               "Adress vid återkallande"),
+              [(r.guardian.name, r.guardian.email, _STATES[r.status.value], r.created_at,
+                r.expires_at, r.opened_at, r.consented_at, r.consent_address, r.text_version,
+                r.withdrawn_at, r.withdrawn_address) for r in requests]),
+    ]
