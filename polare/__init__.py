@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from polare.config import load_config
+from polare.converters import register_converters
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=load_config(config)["INSTANCE_DIR"])
     app.config.update(load_config(config))
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

@@ -24,6 +24,7 @@ from polare.audit.models import AuditEntry
 from polare.auth import services as users
 from polare.auth.access import roles
 from polare.auth.models import Role, User
+from polare.converters import page_number
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.org import services as org
@@ -78,7 +79,7 @@ def user_create():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_edit(user_id: int):
     user = _get_or_404(User, user_id)
@@ -101,7 +102,7 @@ def user_edit(user_id: int):
                            reset_form=ResetPasswordForm(formdata=None))
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<id:user_id>/password", methods=["POST"])
 @roles(ADMIN)
 def user_reset_password(user_id: int):
     user = _get_or_404(User, user_id)
@@ -129,7 +130,7 @@ def team_list():
 
 
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def team_edit(team_id: int | None):
     team = _get_or_404(Team, team_id) if team_id else None
@@ -158,7 +159,7 @@ def district_list():
 
 
 @bp.route("/districts/new", methods=["GET", "POST"], defaults={"district_id": None})
-@bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
+@bp.route("/districts/<id:district_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def district_edit(district_id: int | None):
     district = _get_or_404(District, district_id) if district_id else None
@@ -184,7 +185,7 @@ def school_year_list():
 
 
 @bp.route("/school-years/new", methods=["GET", "POST"], defaults={"year_id": None})
-@bp.route("/school-years/<int:year_id>", methods=["GET", "POST"])
+@bp.route("/school-years/<id:year_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def school_year_edit(year_id: int | None):
     year = _get_or_404(SchoolYear, year_id) if year_id else None
@@ -236,5 +237,6 @@ def audit_log():
             query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time.min))
         if form.date_to.data:
             query = query.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
-    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=AUDIT_PAGE_SIZE,
+                       error_out=False)
     return render_template("admin/audit.html", form=form, page=page)

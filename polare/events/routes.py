@@ -12,6 +12,7 @@ from sqlalchemy import select
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
+from polare.converters import page_number
 from polare.errors import DomainError, NotFoundError
 from polare.events import attendance, bp
 from polare.events import services as events
@@ -92,7 +93,7 @@ def index():
     past = db.paginate(
         query.where(Event.event_date < today)
         .order_by(Event.event_date.desc(), Event.start_time.desc()),
-        per_page=PAST_PER_PAGE, error_out=False,
+        page=page_number(), per_page=PAST_PER_PAGE, error_out=False,
     )
     shown = [e.id for e in upcoming] + [e.id for e in past.items]
     summary_year = db.session.get(SchoolYear, int(year_id)) if year_id else current_year
@@ -154,7 +155,7 @@ def create():
         422 if request.method == "POST" else 200)
 
 
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/edit", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def edit(event_id: int):
     event = _event_or_404(event_id)
@@ -172,7 +173,7 @@ def edit(event_id: int):
         422 if request.method == "POST" else 200)
 
 
-@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/cancel", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def cancel(event_id: int):
     event = _event_or_404(event_id)
@@ -193,7 +194,7 @@ def cancel(event_id: int):
 # ---------------------------------------------------------------- event page and attendance
 
 
-@bp.route("/<int:event_id>")
+@bp.route("/<id:event_id>")
 @roles(Role.COORDINATOR, Role.SUPERVISOR)
 def detail(event_id: int):
     event = _event_or_404(event_id)
@@ -224,7 +225,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.route("/<int:event_id>/attendance/<int:person_id>", methods=["POST"])
+@bp.route("/<id:event_id>/attendance/<id:person_id>", methods=["POST"])
 @roles(Role.COORDINATOR, Role.SUPERVISOR)
 def mark(event_id: int, person_id: int):
     event = _event_or_404(event_id)
@@ -254,7 +255,7 @@ def mark(event_id: int, person_id: int):
 # ---------------------------------------------------------------- invitations
 
 
-@bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/invite", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def invite(event_id: int):
     event = _event_or_404(event_id)
@@ -283,7 +284,7 @@ def invite(event_id: int):
     ), status
 
 
-@bp.route("/<int:event_id>/invite-all", methods=["POST"])
+@bp.route("/<id:event_id>/invite-all", methods=["POST"])
 @roles(Role.COORDINATOR)
 def invite_all(event_id: int):
     event = _event_or_404(event_id)
@@ -302,7 +303,7 @@ def invite_all(event_id: int):
     return redirect(url_for("events.detail", event_id=event.id))
 
 
-@bp.route("/<int:event_id>/invitations/<int:person_id>/remove", methods=["POST"])
+@bp.route("/<id:event_id>/invitations/<id:person_id>/remove", methods=["POST"])
 @roles(Role.COORDINATOR)
 def uninvite(event_id: int, person_id: int):
     event = _event_or_404(event_id)
@@ -331,7 +332,7 @@ def types():
 
 
 @bp.route("/types/new", methods=["GET", "POST"], defaults={"type_id": None})
-@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def type_edit(type_id: int | None):
     event_type = db.session.get(EventType, type_id) if type_id else None

@@ -17,6 +17,7 @@ from polare.auth.access import (
     roles,
 )
 from polare.auth.models import User
+from polare.converters import id_argument
 from polare.errors import DomainError
 from polare.events.attendance import events_attended
 from polare.events.training import missing_required_training
@@ -110,8 +111,8 @@ def person_create():
     _enrol_choices(form)
     if request.method == "GET":
         team, year = chosen_team_and_year(
-            db.session, current_user, request.args.get("team", type=int),
-            request.args.get("year", type=int), today=clock.local_today())
+            db.session, current_user, id_argument("team"), id_argument("year"),
+            today=clock.local_today())
         form.team_id.data = team.id if team else None
         form.school_year_id.data = year.id
     existing, existing_visible, status = None, False, 200
@@ -210,14 +211,14 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     ), status
 
 
-@bp.route("/persons/<int:person_id>")
+@bp.route("/persons/<id:person_id>")
 @roles(*VIEWERS)
 def person_view(person_id: int):
     person, team_ids = person_or_404(db.session, current_user, person_id)
     return _render_person(person, team_ids)
 
 
-@bp.route("/persons/<int:person_id>/edit", methods=["GET", "POST"])
+@bp.route("/persons/<id:person_id>/edit", methods=["GET", "POST"])
 @roles(*EDITORS)
 def person_edit(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
@@ -243,7 +244,7 @@ def person_edit(person_id: int):
                            existing=None), status
 
 
-@bp.route("/persons/<int:person_id>/enrol", methods=["POST"])
+@bp.route("/persons/<id:person_id>/enrol", methods=["POST"])
 @roles(*EDITORS)
 def person_enrol(person_id: int):
     person, team_ids = person_or_404(db.session, current_user, person_id)
@@ -277,7 +278,7 @@ def _guardian_form_page(form: GuardianForm, person: Person, guardian: Guardian |
                            guardian=guardian), status
 
 
-@bp.route("/persons/<int:person_id>/guardians/new", methods=["GET", "POST"])
+@bp.route("/persons/<id:person_id>/guardians/new", methods=["GET", "POST"])
 @roles(*EDITORS)
 def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
@@ -294,7 +295,7 @@ def guardian_create(person_id: int):
                                422 if request.method == "POST" else 200)
 
 
-@bp.route("/guardians/<int:guardian_id>", methods=["GET", "POST"])
+@bp.route("/guardians/<id:guardian_id>", methods=["GET", "POST"])
 @roles(*EDITORS)
 def guardian_edit(guardian_id: int):
     guardian = _guardian_or_404(guardian_id)
@@ -313,7 +314,7 @@ def guardian_edit(guardian_id: int):
                                422 if request.method == "POST" else 200)
 
 
-@bp.route("/guardians/<int:guardian_id>/remove", methods=["POST"])
+@bp.route("/guardians/<id:guardian_id>/remove", methods=["POST"])
 @roles(*EDITORS)
 def guardian_remove(guardian_id: int):
     guardian = _guardian_or_404(guardian_id)
