@@ -83,8 +83,10 @@ def user_create():
 @roles(ADMIN)
 def user_edit(user_id: int):
     user = _get_or_404(User, user_id)
-    form = UserForm(obj=user, data=None if request.method == "POST" else {
-        "role": user.role.value, "teams": [t.id for t in user.teams]})
+    # Not `obj=user`: WTForms would read `user.teams` (Team objects) over the ids given here.
+    form = UserForm(data=None if request.method == "POST" else {
+        "username": user.username, "full_name": user.full_name, "email": user.email,
+        "role": user.role.value, "teams": [t.id for t in user.teams], "active": user.active})
     form.teams.choices = _team_choices()
     del form.password
     if form.validate_on_submit():

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role, User
 from polare.org.models import SchoolYear, Settings
+from tests.webpages import form_with, web_log_in
 
 
 def test_admin_creates_a_coordinator_for_ryd_who_must_change_password(client, db, login_as,
@@ -116,3 +117,22 @@ def test_school_year_label_must_look_like_2026_27(client, login_as):
         "label": "hösten", "starts_on": date(2040, 8, 1).isoformat(),
         "ends_on": date(2041, 7, 31).isoformat()})
     assert "2026/27" in response.get_data(as_text=True)
+
+
+def test_user_edit_page_preselects_the_users_teams(web, make_user, teams):
+    admin = make_user(Role.ADMIN)
+    coordinator = make_user(Role.COORDINATOR, teams=("Berga", "Ryd"))
+    web_log_in(web, admin.username)
+    form = form_with(web.get(f"/admin/users/{coordinator.id}"), "teams")
+    assert sorted(form["teams"].value) == sorted([str(teams["Berga"].id), str(teams["Ryd"].id)])
+
+
+def test_saving_a_user_unchanged_keeps_their_role_and_teams(web, db, make_user):
+    admin = make_user(Role.ADMIN)
+    coordinator = make_user(Role.COORDINATOR, teams=("Berga", "Ryd"))
+    web_log_in(web, admin.username)
+    response = form_with(web.get(f"/admin/users/{coordinator.id}"), "teams").submit()
+    assert response.status_code == 302
+    db.refresh(coordinator)
+    assert [t.name for t in coordinator.teams] == ["Berga", "Ryd"]
+    assert coordinator.role == Role.COORDINATOR
