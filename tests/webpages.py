@@ -35,3 +35,8 @@ def web_log_in(web: webtest.TestApp, username: str,
     form = form_with(web.get("/login"), "username")
     form["username"], form["password"] = username, password
     return form.submit(expect_errors=True)
+
+
+def form_to(page: webtest.TestResponse, action: str) -> webtest.forms.Form:
+    """Return the page's form that posts to `action`."""
+    return next(form for form in page.forms.values() if form.action == action)
