@@ -34,13 +34,34 @@ def upgrade():
     with op.batch_alter_table("login_throttles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_login_throttles_expires_at"), ["expires_at"],
                               unique=False)
-    # Native ALTERs, not batch mode: rebuilding `users` on SQLite, where foreign keys are on,
-    # would cascade to user_teams and null out every reference to a user.
+    # Native ALTERs, not batch mode: rebuilding `users` or `events` on SQLite, where foreign
+    # keys are on, would cascade (user_teams, invitations) or null out references to them.
     op.drop_column("users", "locked_until")
     op.drop_column("users", "failed_logins")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE events ADD COLUMN organiser_team_id INTEGER"
+                   " CONSTRAINT fk_events_organiser_team_id_teams REFERENCES teams (id)")
+    else:
+        op.add_column("events", sa.Column("organiser_team_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_events_organiser_team_id_teams"), "events", "teams",
+                              ["organiser_team_id"], ["id"])
+    op.execute("UPDATE events SET organiser_team_id = team_id WHERE team_id IS NOT NULL")
+    op.execute(
+        "UPDATE events SET organiser_team_id = ("
+        " SELECT MIN(user_teams.team_id) FROM user_teams"
+        " WHERE user_teams.user_id = events.created_by_id)"
+        " WHERE team_id IS NULL AND ("
+        " SELECT COUNT(*) FROM user_teams WHERE user_teams.user_id = events.created_by_id) = 1"
+    )
 
 
 def downgrade():
+    # On SQLite the FK column can only go by rebuilding `events`: run this downgrade with
+    # `PRAGMA foreign_keys=OFF`, or invitations are deleted with the old table.
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_events_organiser_team_id_teams"),
+                                 type_="foreignkey")
+        batch_op.drop_column("organiser_team_id")
     op.add_column("users", sa.Column("failed_logins", sa.Integer(), nullable=False,
                                      server_default="0"))
     op.add_column("users", sa.Column("locked_until", sa.DateTime(), nullable=True))

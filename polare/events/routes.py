@@ -43,6 +43,14 @@ def _event_or_404(event_id: int) -> Event:
         abort(404)
 
 
+def _changeable_event_or_403(event_id: int) -> Event:
+    """Return the event if the user may edit or cancel it; 404 if unseen, else 403."""
+    event = _event_or_404(event_id)
+    if not events.may_change_event(current_user, event):
+        abort(403)
+    return event
+
+
 def _teams_in_scope() -> list[Team]:
     ids = team_ids_for(current_user)
     query = select(Team).order_by(Team.name)
@@ -121,6 +129,13 @@ def _fill_choices(form: EventForm, event: Event | None) -> None:
     if event is not None and event.team is not None and event.team not in teams:
         teams.append(event.team)
     form.team_id.choices = [("", _("Alla team"))] + [(str(t.id), t.name) for t in teams]
+    if event is None:
+        own = [(str(t.id), t.name) for t in _teams_in_scope()]
+        form.organiser_team_id.choices = (
+            own if team_ids_for(current_user) is not None
+            else [("", _("Administratörerna"))] + own)
+    else:
+        del form.organiser_team_id  # set once, when the event is created
 
 
 def _event_values(form: EventForm) -> dict[str, Any]:
@@ -133,6 +148,10 @@ def _event_values(form: EventForm) -> dict[str, Any]:
     }
 
 
+def _organiser_value(form: EventForm) -> int | None:
+    return int(form.organiser_team_id.data) if form.organiser_team_id.data else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def create():
@@ -143,7 +162,8 @@ def create():
         form.team_id.data = str(teams[0].id) if len(teams) == 1 else ""
     if form.validate_on_submit():
         try:
-            event = events.create_event(db.session, current_user, **_event_values(form))
+            event = events.create_event(db.session, current_user, **_event_values(form),
+                                        organiser_team_id=_organiser_value(form))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -158,7 +178,7 @@ def create():
 @bp.route("/<id:event_id>/edit", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def edit(event_id: int):
-    event = _event_or_404(event_id)
+    event = _changeable_event_or_403(event_id)
     form = EventForm(obj=event, data=None if request.method == "POST" else {
         "team_id": str(event.team_id) if event.team_id else ""})
     _fill_choices(form, event)
@@ -176,7 +196,7 @@ def edit(event_id: int):
 @bp.route("/<id:event_id>/cancel", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def cancel(event_id: int):
-    event = _event_or_404(event_id)
+    event = _changeable_event_or_403(event_id)
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
@@ -210,6 +230,7 @@ def detail(event_id: int):
         counts=counts.get(event.id, attendance.AttendanceCounts()),
         can_mark=not event.cancelled and event.event_date <= local_today(),
         can_plan=current_user.role in (Role.ADMIN, Role.COORDINATOR),
+        can_change=events.may_change_event(current_user, event),
         action_form=ActionForm(),
     )
 
