@@ -96,7 +96,7 @@ def prepare(connection: Connection, plan: Plan) -> dict[str, Any]:
         connection.execute(users.insert().values(
             id=extra_id, username=f"samordnare{team:04d}-2", full_name="Extra Samordnare",
             email="", password_hash=password_hash, role="coordinator", active=True,
-            session_token=f"load-{extra_id}", failed_logins=0, must_change_password=False,
+            session_token=f"load-{extra_id}", must_change_password=False,
             created_at=now))
         connection.execute(user_teams.insert().values(user_id=extra_id, team_id=team))
         for user_id, username in ((_user_id(team, 0), f"samordnare{team:04d}"),

@@ -169,7 +169,7 @@ class People:
             "id": user_id, "username": username, "full_name": full_name,
             "email": f"{username}@example.se", "password_hash": self.password_hash,
             "role": role, "active": True, "session_token": f"bench-{user_id:08d}-{self.plan.seed}",
-            "failed_logins": 0, "locked_until": None, "must_change_password": False,
+            "must_change_password": False,
             "calendar_token": None, "created_at": self.now, "last_login_at": None})
 
     def write_teams(self) -> list[TeamInfo]:

@@ -1,7 +1,7 @@
 """Import every model so that metadata (and Alembic) knows all tables."""
 
 from polare.audit.models import AuditEntry, AuditEntryPerson
-from polare.auth.models import Role, User, user_teams
+from polare.auth.models import LoginThrottle, Role, User, user_teams
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
 from polare.payroll_web.models import (
@@ -43,6 +43,7 @@ __all__ = [
     "Guardian",
     "IncidentCategory",
     "Invitation",
+    "LoginThrottle",
     "InvitationStatus",
     "LineKind",
     "Participation",

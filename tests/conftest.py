@@ -30,6 +30,7 @@ from polare.extensions import db as flask_db
 from polare.org.models import SchoolYear, Team
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.sorting import swedish_sort_key
+from tests import webpages
 
 TEST_PASSWORD = "test-password-123"
 #: Fixed "today" of the test data: every date in fixtures is derived from it.
@@ -389,3 +390,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres_only" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+
+
+
+# ---------------------------------------------------------------- pages as rendered (WebTest)
+
+
+@pytest.fixture
+def web(app, db, monkeypatch: pytest.MonkeyPatch) -> webpages.FreshGlobalsTestApp:
+    """A WebTest browser with CSRF protection on: forms are submitted as rendered."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    return webpages.FreshGlobalsTestApp(app)

@@ -8,6 +8,7 @@ from werkzeug.routing import Rule
 
 from polare.auth.access import allowed_roles_of
 from polare.auth.models import Role
+from polare.converters import IdConverter, MonthConverter
 
 SKIPPED_ENDPOINTS = {"static"}
 
@@ -19,11 +20,17 @@ def _routes(app: Flask) -> list[Rule]:
     ]
 
 
+def _value_for(converter: object) -> object:
+    if isinstance(converter, IdConverter):
+        return 999999
+    if isinstance(converter, MonthConverter):
+        return "2026-11"
+    return "x"
+
+
 def _url(app: Flask, rule: Rule) -> str:
-    values = {}
-    for name in rule.arguments - set(rule.defaults or {}):
-        converter = rule._converters[name]  # noqa: SLF001
-        values[name] = 999999 if converter.__class__.__name__ == "IntegerConverter" else "x"
+    values = {name: _value_for(rule._converters[name])  # noqa: SLF001
+              for name in rule.arguments - set(rule.defaults or {})}
     with app.test_request_context():
         from flask import url_for
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a9f3c2e71d05'
-down_revision = 'c41d7e2a9b10'
+down_revision = 'e5a1f07c3d92'
 branch_labels = None
 depends_on = None
 

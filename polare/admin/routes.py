@@ -29,6 +29,7 @@ from polare.audit.models import AuditEntry
 from polare.auth import services as users
 from polare.auth.access import roles
 from polare.auth.models import Role, User
+from polare.converters import page_number
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.org import services as org
@@ -84,12 +85,14 @@ def user_create():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_edit(user_id: int):
     user = _get_or_404(User, user_id)
-    form = UserForm(obj=user, data=None if request.method == "POST" else {
-        "role": user.role.value, "teams": [t.id for t in user.teams]})
+    # Not `obj=user`: WTForms would read `user.teams` (Team objects) over the ids given here.
+    form = UserForm(data=None if request.method == "POST" else {
+        "username": user.username, "full_name": user.full_name, "email": user.email,
+        "role": user.role.value, "teams": [t.id for t in user.teams], "active": user.active})
     form.teams.choices = _team_choices()
     del form.password
     if form.validate_on_submit():
@@ -107,7 +110,7 @@ def user_edit(user_id: int):
                            reset_form=ResetPasswordForm(formdata=None))
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<id:user_id>/password", methods=["POST"])
 @roles(ADMIN)
 def user_reset_password(user_id: int):
     user = _get_or_404(User, user_id)
@@ -135,7 +138,7 @@ def team_list():
 
 
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def team_edit(team_id: int | None):
     team = _get_or_404(Team, team_id) if team_id else None
@@ -164,7 +167,7 @@ def district_list():
 
 
 @bp.route("/districts/new", methods=["GET", "POST"], defaults={"district_id": None})
-@bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
+@bp.route("/districts/<id:district_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def district_edit(district_id: int | None):
     district = _get_or_404(District, district_id) if district_id else None
@@ -190,7 +193,7 @@ def school_year_list():
 
 
 @bp.route("/school-years/new", methods=["GET", "POST"], defaults={"year_id": None})
-@bp.route("/school-years/<int:year_id>", methods=["GET", "POST"])
+@bp.route("/school-years/<id:year_id>", methods=["GET", "POST"])
 @roles(ADMIN)
 def school_year_edit(year_id: int | None):
     year = _get_or_404(SchoolYear, year_id) if year_id else None
@@ -243,7 +246,7 @@ def audit_log():
         if form.date_to.data:
             query = query.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
     page = db.paginate(query.options(selectinload(AuditEntry.persons)),
-                       per_page=AUDIT_PAGE_SIZE, error_out=False)
+                       page=page_number(), per_page=AUDIT_PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, page=page,
                            names=_referred_names(page.items))
 

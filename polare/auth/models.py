@@ -47,10 +47,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of the login cookie; rotated on logout, password change and deactivation.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    #: Secret of the user's read-only iCalendar feed; None until first made.
+    #: Secret of the user's read-only iCalendar feed; None until made, and again once revoked.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -75,3 +73,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Recent failed logins of one username or one client address, shared by every worker."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of "user:<username>" or "address:<address>"; the value itself is not kept.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    #: The count means nothing after this; while failures reach the limit, the key is blocked.
+    expires_at: Mapped[datetime] = mapped_column(index=True)

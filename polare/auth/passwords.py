@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from importlib.resources import files
 
@@ -30,6 +31,23 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def verify_password_or_dummy(stored_hash: str | None, password: str) -> bool:
+    """Verify against the stored hash, or against a dummy one when there is none.
+
+    An unknown username then costs the same argon2 work as a known one, so the answer's
+    timing does not tell which usernames exist.
+    """
+    if stored_hash is None:
+        verify_password(_dummy_hash(), password)
+        return False
+    return verify_password(stored_hash, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:

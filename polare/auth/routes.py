@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from polare.auth import bp, services
 from polare.auth.access import ALL_ROLES, public, roles
 from polare.auth.forms import ChangePasswordForm, LoginForm
 from polare.errors import DomainError
-from polare.extensions import db, limiter
+from polare.extensions import db
 
 
 def safe_next(target: str | None) -> str | None:
@@ -33,29 +44,33 @@ def _clear_session_keeping_language() -> None:
         session["lang"] = language
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _refused(template: str, form: FlaskForm, refusal: services.LoginRefused) -> Response:
+    """Answer a refused attempt: 401, or 429 with Retry-After once attempts are blocked."""
+    response = make_response(render_template(template, form=form))
+    if isinstance(refusal, services.LoginThrottled):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    else:
+        response.status_code = 401
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        policy = services.LoginPolicy(
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-        )
         try:
-            user = services.authenticate(db.session, form.username.data, form.password.data,
-                                         policy)
+            user = services.authenticate(
+                db.session, form.username.data, form.password.data,
+                services.LoginPolicy.from_config(current_app.config),
+                address=request.remote_addr or "")
         except services.LoginRefused as refusal:
-            db.session.commit()  # keep the failure count
+            db.session.commit()  # keep the failure counts
             flash(refusal.message, "danger")
-            return render_template("auth/login.html", form=form), 401
+            return _refused("auth/login.html", form, refusal)
         db.session.commit()
         _clear_session_keeping_language()
         session.permanent = True
@@ -81,8 +96,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_own_password(db.session, current_user, form.current_password.data,
-                                         form.new_password.data)
+            services.change_own_password(
+                db.session, current_user, form.current_password.data, form.new_password.data,
+                services.LoginPolicy.from_config(current_app.config))
+        except services.LoginRefused as refusal:
+            db.session.commit()  # keep the failure count
+            form.current_password.errors.append(refusal.message)
+            return _refused("auth/change_password.html", form, refusal)
         except DomainError as error:
             db.session.rollback()
             # The password rules name "password"; on this form that is the new password.

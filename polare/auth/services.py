@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from limits import parse as parse_limit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from polare.audit.services import changes_between, record, snapshot
+from polare.auth import throttle
 from polare.auth.models import Role, User
 from polare.auth.passwords import (
     check_password_rules,
     hash_password,
     needs_rehash,
     verify_password,
+    verify_password_or_dummy,
 )
 from polare.clock import utcnow
 from polare.errors import DomainError, NotFoundError
@@ -28,12 +33,33 @@ USER_FIELDS = ("username", "full_name", "email", "role", "active")
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_failures: int = 5
-    lock_minutes: int = 15
+    """How many failed logins a username and a client address may have, and for how long."""
+
+    per_username: throttle.Limit = throttle.Limit(5, timedelta(minutes=15))
+    per_address: throttle.Limit = throttle.Limit(20, timedelta(minutes=10))
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LoginPolicy:
+        """Read the policy from the app's settings."""
+        per_address = parse_limit(config["LOGIN_RATE_LIMIT"])
+        return cls(
+            per_username=throttle.Limit(config["LOGIN_MAX_FAILURES"],
+                                        timedelta(minutes=config["LOGIN_LOCK_MINUTES"])),
+            per_address=throttle.Limit(per_address.amount,
+                                       timedelta(seconds=per_address.get_expiry())),
+        )
 
 
 class LoginRefused(DomainError):
-    """Wrong username or password, a locked or an inactive account."""
+    """Wrong username or password, or an inactive account; the failure has been counted."""
+
+
+class LoginThrottled(LoginRefused):
+    """Too many failed attempts: the username or the address must wait `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 def _teams_by_name(session: Session, names: Sequence[str]) -> list[Team]:
@@ -120,6 +146,9 @@ def update_user(
     if not active or role != before["role"]:
         user.rotate_session_token()
     changes = changes_between(before, snapshot(user, USER_FIELDS))
+    if not active and user.calendar_token is not None:
+        user.calendar_token = None  # revoked for good: reactivating does not bring it back
+        changes["calendar_feed"] = ["active", "revoked"]
     new_teams = sorted(t.name for t in teams)
     if new_teams != old_teams:
         changes["teams"] = [old_teams, new_teams]
@@ -130,58 +159,93 @@ def update_user(
 def set_password(
     session: Session, actor: User | None, user: User, password: str, *, force_change: bool = False
 ) -> None:
-    """Set a new password, log out every session of the user, and audit it."""
+    """Set a new password, log out every session of the user, and audit it.
+
+    Set by someone else (an admin's reset), it also revokes the calendar feed address: whoever
+    knew the old password may have copied it. It also lifts a lock from failed logins.
+    """
     check_password_rules(password, user.username)
+    reset_by_other = actor is not None and actor.id != user.id
     user.password_hash = hash_password(password)
     user.must_change_password = force_change
-    user.failed_logins = 0
-    user.locked_until = None
     user.rotate_session_token()
-    record(session, actor, "password", "user", user.id,
-           note="reset by admin" if actor is not None and actor.id != user.id else "changed")
+    note = "changed"
+    if reset_by_other:
+        note = "reset by admin" if user.calendar_token is None else (
+            "reset by admin; calendar feed revoked")
+        user.calendar_token = None
+    throttle.forget(session, throttle.username_key(user.username))
+    record(session, actor, "password", "user", user.id, note=note)
 
 
-def change_own_password(session: Session, user: User, current: str, new: str) -> None:
-    """Change the user's own password after checking the current one."""
+def change_own_password(
+    session: Session, user: User, current: str, new: str, policy: LoginPolicy
+) -> None:
+    """Change the user's own password; wrong current passwords count as failed logins."""
+    now = utcnow()
+    key = throttle.username_key(user.username)
+    wait = throttle.seconds_blocked(session, key, policy.per_username, now)
+    if wait:
+        raise LoginThrottled(_password_lock_message(wait), retry_after=wait,
+                             field="current_password")
     if not verify_password(user.password_hash, current):
-        raise DomainError(_("Nuvarande lösenord är fel."), field="current_password")
+        failures = throttle.count_failure(session, key, policy.per_username, now)
+        record(session, user, "password_change_failed", "user", user.id,
+               note=f"wrong current password {failures}")
+        raise LoginRefused(_("Nuvarande lösenord är fel."), field="current_password")
     if verify_password(user.password_hash, new):
         raise DomainError(_("Välj ett annat lösenord än det nuvarande."), field="new_password")
     set_password(session, user, user, new)
 
 
-def _lock_message(locked_until: datetime, now: datetime) -> str:
-    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+def _minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def _lock_message(seconds: int) -> str:
+    minutes = _minutes(seconds)
     return ngettext("För många misslyckade inloggningar. Försök igen om %(num)s minut.",
                     "För många misslyckade inloggningar. Försök igen om %(num)s minuter.",
                     minutes)
 
 
+def _password_lock_message(seconds: int) -> str:
+    minutes = _minutes(seconds)
+    return ngettext("För många felaktiga lösenord. Försök igen om %(num)s minut.",
+                    "För många felaktiga lösenord. Försök igen om %(num)s minuter.",
+                    minutes)
+
+
+def _seconds_blocked(session: Session, keys: dict[str, throttle.Limit],
+                     now: datetime) -> int:
+    return max(throttle.seconds_blocked(session, key, limit, now) for key, limit in keys.items())
+
+
 def authenticate(
-    session: Session, username: str, password: str, policy: LoginPolicy
+    session: Session, username: str, password: str, policy: LoginPolicy, *, address: str
 ) -> User:
-    """Return the user if the password is right; count failures and lock after too many."""
+    """Return the user if the password is right; count failures per username and address.
+
+    An unknown username, a deactivated account and a wrong password get the same answer,
+    after the same argon2 work, and are counted and locked the same way.
+    """
     now = utcnow()
+    keys = {throttle.username_key(username): policy.per_username,
+            throttle.address_key(address): policy.per_address}
+    wait = _seconds_blocked(session, keys, now)
+    if wait:
+        raise LoginThrottled(_lock_message(wait), retry_after=wait)
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None:
+    right = verify_password_or_dummy(user.password_hash if user else None, password)
+    if user is None or not right or not user.active:
+        failures = [throttle.count_failure(session, key, limit, now)
+                    for key, limit in keys.items()]
+        record(session, None, "login_failed", "user", user.id if user else None,
+               note=f"failed login {failures[0]}" if user else "unknown username")
         raise LoginRefused(_("Fel användarnamn eller lösenord."))
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused(_lock_message(user.locked_until, now))
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        note = f"failed login {user.failed_logins}"
-        if user.failed_logins >= policy.max_failures:
-            user.locked_until = now + timedelta(minutes=policy.lock_minutes)
-            user.failed_logins = 0
-            note = "locked after failed logins"
-        record(session, None, "login_failed", "user", user.id, note=note)
-        raise LoginRefused(_("Fel användarnamn eller lösenord."))
-    if not user.active:
-        raise LoginRefused(_("Kontot är inaktiverat. Kontakta en administratör."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(session, throttle.username_key(username))
     user.last_login_at = now
     record(session, user, "login", "user", user.id)
     return user

@@ -68,6 +68,10 @@ class EventForm(FlaskForm):
     start_time = TimeField(_l("Starttid"), validators=[DataRequired()])
     end_time = TimeField(_l("Sluttid"), validators=[Optional()])
     team_id = SelectField(_l("För"))
+    organiser_team_id = SelectField(
+        _l("Arrangör"), validators=[Optional()],
+        description=_l("Gäller aktiviteter för alla team: samordnarna i arrangörsteamet kan "
+                       "ändra den, övriga team bjuder in och markerar närvaro för sina polare."))
     place = StringField(_l("Plats"), validators=[Optional(), Length(max=160), plain_text()])
     notes = TextAreaField(_l("Anteckningar"),
                           validators=[Optional(), Length(max=2000), plain_text(multiline=True)],

@@ -41,11 +41,15 @@ class Event(db.Model):
     place: Mapped[str] = mapped_column(String(160), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
+    #: The team that created the event: its coordinators (and admin) may change an all-team
+    #: event. None for an all-team event made by an admin or the system: only admin changes it.
+    organiser_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     type: Mapped[EventType] = relationship()
-    team: Mapped[Team | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    organiser_team: Mapped[Team | None] = relationship(foreign_keys=[organiser_team_id])
     school_year: Mapped[SchoolYear] = relationship()
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="event", cascade="all, delete-orphan"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
+from polare.converters import page_number
 from polare.errors import DomainError, NotFoundError
 from polare.events import attendance, bp
 from polare.events import services as events
@@ -42,6 +43,14 @@ def _event_or_404(event_id: int) -> Event:
         return events.get_event(db.session, current_user, event_id)
     except NotFoundError:
         abort(404)
+
+
+def _changeable_event_or_403(event_id: int) -> Event:
+    """Return the event if the user may edit or cancel it; 404 if unseen, else 403."""
+    event = _event_or_404(event_id)
+    if not events.may_change_event(current_user, event):
+        abort(403)
+    return event
 
 
 def _teams_in_scope() -> list[Team]:
@@ -94,7 +103,7 @@ def index():
     past = db.paginate(
         query.where(Event.event_date < today)
         .order_by(Event.event_date.desc(), Event.start_time.desc()),
-        per_page=PAST_PER_PAGE, error_out=False,
+        page=page_number(), per_page=PAST_PER_PAGE, error_out=False,
     )
     shown = [e.id for e in upcoming] + [e.id for e in past.items]
     summary_year = db.session.get(SchoolYear, int(year_id)) if year_id else current_year
@@ -122,6 +131,13 @@ def _fill_choices(form: EventForm, event: Event | None) -> None:
     if event is not None and event.team is not None and event.team not in teams:
         teams.append(event.team)
     form.team_id.choices = [("", _("Alla team"))] + [(str(t.id), t.name) for t in teams]
+    if event is None:
+        own = [(str(t.id), t.name) for t in _teams_in_scope()]
+        form.organiser_team_id.choices = (
+            own if team_ids_for(current_user) is not None
+            else [("", _("Administratörerna"))] + own)
+    else:
+        del form.organiser_team_id  # set once, when the event is created
 
 
 def _event_values(form: EventForm) -> dict[str, Any]:
@@ -134,9 +150,14 @@ def _event_values(form: EventForm) -> dict[str, Any]:
     }
 
 
+def _organiser_value(form: EventForm) -> int | None:
+    return int(form.organiser_team_id.data) if form.organiser_team_id.data else None
+
+
 def _created(form: EventForm) -> str:
     """Create the event of the form; return the URL of its page."""
-    event = events.create_event(db.session, current_user, **_event_values(form))
+    event = events.create_event(db.session, current_user, **_event_values(form),
+                                organiser_team_id=_organiser_value(form))
     flash(_("Aktiviteten är skapad. Bjud in polare nedan."), "success")
     return url_for("events.detail", event_id=event.id)
 
@@ -159,10 +180,10 @@ def create():
         422 if request.method == "POST" else 200)
 
 
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/edit", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def edit(event_id: int):
-    event = _event_or_404(event_id)
+    event = _changeable_event_or_403(event_id)
     form = EventForm(obj=event, data=None if request.method == "POST" else {
         "team_id": str(event.team_id) if event.team_id else ""})
     _fill_choices(form, event)
@@ -177,10 +198,10 @@ def edit(event_id: int):
         422 if request.method == "POST" else 200)
 
 
-@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/cancel", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def cancel(event_id: int):
-    event = _event_or_404(event_id)
+    event = _changeable_event_or_403(event_id)
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
@@ -198,7 +219,7 @@ def cancel(event_id: int):
 # ---------------------------------------------------------------- event page and attendance
 
 
-@bp.route("/<int:event_id>")
+@bp.route("/<id:event_id>")
 @roles(Role.COORDINATOR, Role.SUPERVISOR)
 def detail(event_id: int):
     event = _event_or_404(event_id)
@@ -214,6 +235,7 @@ def detail(event_id: int):
         counts=counts.get(event.id, attendance.AttendanceCounts()),
         can_mark=not event.cancelled and event.event_date <= local_today(),
         can_plan=current_user.role in (Role.ADMIN, Role.COORDINATOR),
+        can_change=events.may_change_event(current_user, event),
         action_form=ActionForm(),
     )
 
@@ -229,7 +251,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.route("/<int:event_id>/attendance/<int:person_id>", methods=["POST"])
+@bp.route("/<id:event_id>/attendance/<id:person_id>", methods=["POST"])
 @roles(Role.COORDINATOR, Role.SUPERVISOR)
 def mark(event_id: int, person_id: int):
     event = _event_or_404(event_id)
@@ -266,7 +288,7 @@ def _invited(form: InviteForm, event: Event) -> str:
     return url_for("events.invite", event_id=event.id)
 
 
-@bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
+@bp.route("/<id:event_id>/invite", methods=["GET", "POST"])
 @roles(Role.COORDINATOR)
 def invite(event_id: int):
     event = _event_or_404(event_id)
@@ -290,7 +312,7 @@ def invite(event_id: int):
     ), status
 
 
-@bp.route("/<int:event_id>/invite-all", methods=["POST"])
+@bp.route("/<id:event_id>/invite-all", methods=["POST"])
 @roles(Role.COORDINATOR)
 def invite_all(event_id: int):
     event = _event_or_404(event_id)
@@ -309,7 +331,7 @@ def invite_all(event_id: int):
     return redirect(url_for("events.detail", event_id=event.id))
 
 
-@bp.route("/<int:event_id>/invitations/<int:person_id>/remove", methods=["POST"])
+@bp.route("/<id:event_id>/invitations/<id:person_id>/remove", methods=["POST"])
 @roles(Role.COORDINATOR)
 def uninvite(event_id: int, person_id: int):
     event = _event_or_404(event_id)
@@ -338,7 +360,7 @@ def types():
 
 
 @bp.route("/types/new", methods=["GET", "POST"], defaults={"type_id": None})
-@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def type_edit(type_id: int | None):
     event_type = db.session.get(EventType, type_id) if type_id else None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polare.audit.services import changes_between, record, snapshot
 from polare.auth.access import team_ids_for
-from polare.errors import DomainError, NotFoundError
+from polare.errors import DomainError, NotFoundError, PermissionDeniedError
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import Team
 from polare.org.services import school_year_on
@@ -24,7 +24,7 @@ from polare.roster.models import Enrolment, EnrolmentStatus
 EVENT_TYPE_FIELDS = ("name", "name_en", "required", "active", "sort_order")
 EVENT_FIELDS = (
     "type_id", "title", "event_date", "start_time", "end_time", "team_id", "school_year_id",
-    "place", "notes", "cancelled",
+    "place", "notes", "cancelled", "organiser_team_id",
 )
 
 
@@ -96,6 +96,37 @@ def _check_team(session: Session, actor: Any, team_id: int | None) -> None:
                           field="team_id")
 
 
+def may_change_event(actor: Any, event: Event) -> bool:
+    """Tell whether the actor may edit or cancel the event.
+
+    Admin may change every event; coordinators the events of their teams, and an all-team event
+    only when their team organises it. Everyone else marks attendance for their own invitees.
+    """
+    ids = scope_of(actor)
+    owner = event.team_id if event.team_id is not None else event.organiser_team_id
+    return ids is None or owner in ids
+
+
+def _check_may_change(actor: Any, event: Event) -> None:
+    if not may_change_event(actor, event):
+        raise PermissionDeniedError(
+            _("Bara teamet som arrangerar aktiviteten kan ändra eller ställa in den."))
+
+
+def _organiser_team_id(session: Session, actor: Any, team_id: int | None,
+                       organiser_team_id: int | None) -> int | None:
+    """Return the organising team: the event's team, the one chosen, or the actor's only team."""
+    if team_id is not None:
+        return team_id
+    ids = scope_of(actor)
+    if organiser_team_id is None:
+        return next(iter(ids)) if ids is not None and len(ids) == 1 else None
+    if session.get(Team, organiser_team_id) is None or (
+            ids is not None and organiser_team_id not in ids):
+        raise DomainError(_("Välj ett av dina team som arrangör."), field="organiser_team_id")
+    return organiser_team_id
+
+
 def _check_type(session: Session, type_id: int, current: int | None) -> None:
     event_type = session.get(EventType, type_id)
     if event_type is None or (not event_type.active and type_id != current):
@@ -121,17 +152,22 @@ def _school_year_id_on(session: Session, day: date) -> int:
 def create_event(
     session: Session, actor: Any, *, type_id: int, title: str, event_date: date,
     start_time: time, end_time: time | None, team_id: int | None, place: str = "",
-    notes: str = "",
+    notes: str = "", organiser_team_id: int | None = None,
 ) -> Event:
-    """Schedule an event; its school year follows from the date."""
+    """Schedule an event; its school year follows from the date.
+
+    An all-team event records its organising team (`organiser_team_id`, or the creating
+    coordinator's only team); a team's own event is organised by that team.
+    """
     _check_type(session, type_id, None)
     _check_team(session, actor, team_id)
+    organiser = _organiser_team_id(session, actor, team_id, organiser_team_id)
     _check_times(start_time, end_time)
     event = Event(
         type_id=type_id, title=title.strip(), event_date=event_date, start_time=start_time,
         end_time=end_time, team_id=team_id, school_year_id=_school_year_id_on(session, event_date),
         place=place.strip(), notes=notes.strip(), cancelled=False,
-        created_by_id=getattr(actor, "id", None),
+        organiser_team_id=organiser, created_by_id=getattr(actor, "id", None),
     )
     session.add(event)
     session.flush()
@@ -146,6 +182,7 @@ def update_event(
     notes: str = "",
 ) -> Event:
     """Change an event; invited polare must still belong to its team(s) and school year."""
+    _check_may_change(actor, event)
     if event.cancelled:
         raise DomainError(_("Aktiviteten är inställd och kan inte ändras."))
     _check_type(session, type_id, event.type_id)
@@ -193,6 +230,7 @@ def _invitees_without_place(session: Session, event: Event, team_id: int) -> int
 
 def cancel_event(session: Session, actor: Any, event: Event, *, reason: str = "") -> Event:
     """Cancel an event; one with recorded attendance has happened and cannot be cancelled."""
+    _check_may_change(actor, event)
     if event.cancelled:
         raise DomainError(_("Aktiviteten är redan inställd."))
     attended = session.scalar(select(exists().where(

@@ -18,6 +18,7 @@ import payroll
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role, User
 from polare.clock import local_today
+from polare.converters import id_argument, page_number
 from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
 from polare.org.models import Team
@@ -64,7 +65,7 @@ class Page:
 
 def _page_of(items: tuple[Any, ...], per_page: int) -> Page:
     pages = max(1, math.ceil(len(items) / per_page))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_number(), pages)
     start = (page - 1) * per_page
     return Page(items=items[start:start + per_page], page=page, pages=pages)
 
@@ -86,7 +87,7 @@ def periods() -> str:
     return render_template("payroll_web/periods.html", rows=rows)
 
 
-@bp.route("/periods/<month>")
+@bp.route("/periods/<month:month>")
 @roles(PAYROLL)
 def period(month: str) -> str:
     preview = _preview_or_404(month)
@@ -100,7 +101,7 @@ def period(month: str) -> str:
     )
 
 
-@bp.route("/periods/<month>/persons/<int:person_id>")
+@bp.route("/periods/<month:month>/persons/<id:person_id>")
 @roles(PAYROLL)
 def period_person(month: str, person_id: int) -> str:
     person = db.session.get(Person, person_id)
@@ -118,7 +119,7 @@ def _render_close(preview: services.PeriodPreview, form: CloseForm, status: int 
                            first_close=first_close, unpaid_before=unpaid), status
 
 
-@bp.route("/periods/<month>/close", methods=["GET", "POST"])
+@bp.route("/periods/<month:month>/close", methods=["GET", "POST"])
 @roles(PAYROLL)
 def close(month: str) -> Any:
     preview = _preview_or_404(month)
@@ -142,7 +143,7 @@ def close(month: str) -> Any:
     return _render_close(preview, form, 422 if form.errors else 200)
 
 
-@bp.route("/periods/<month>/export", methods=["POST"])
+@bp.route("/periods/<month:month>/export", methods=["POST"])
 @roles(PAYROLL)
 def export(month: str) -> Response:
     form = ExportForm()
@@ -205,13 +206,13 @@ def _save_version(form: RateVersionForm, version_id: int | None) -> Response | N
 
 
 @bp.route("/rates/new", methods=["GET", "POST"], defaults={"version_id": None})
-@bp.route("/rates/<int:version_id>", methods=["GET", "POST"])
+@bp.route("/rates/<id:version_id>", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_version(version_id: int | None) -> Any:
     try:
         version = (services.get_rate_version(db.session, version_id)
                    if version_id is not None else None)
-        copy_id = request.args.get("copy", type=int)
+        copy_id = id_argument("copy")
         copy = services.get_rate_version(db.session, copy_id) if copy_id else None
     except NotFoundError:
         abort(404)

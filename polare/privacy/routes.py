@@ -74,7 +74,7 @@ def person_search():
     return render_template("privacy/search.html", form=form, persons=persons, masked=masked)
 
 
-@bp.route("/persons/<int:person_id>")
+@bp.route("/persons/<id:person_id>")
 @roles(Role.ADMIN)
 def person(person_id: int):
     found = db.session.get(Person, person_id)
@@ -85,7 +85,7 @@ def person(person_id: int):
                            form=ExtractForm(formdata=None))
 
 
-@bp.route("/persons/<int:person_id>/extract", methods=["POST"])
+@bp.route("/persons/<id:person_id>/extract", methods=["POST"])
 @roles(Role.ADMIN)
 def person_extract(person_id: int):
     if not ExtractForm().validate_on_submit():

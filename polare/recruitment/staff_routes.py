@@ -36,7 +36,7 @@ def _render(enrolment: Enrolment, *, delivery: Delivery | None = None, status: i
     ), status
 
 
-@bp.route("/roster/enrolments/<int:enrolment_id>/application")
+@bp.route("/roster/enrolments/<id:enrolment_id>/application")
 @roles(*EDITORS)
 def application(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)
@@ -47,7 +47,7 @@ def application(enrolment_id: int):
     return _render(enrolment)
 
 
-@bp.route("/roster/enrolments/<int:enrolment_id>/consent-link", methods=["POST"])
+@bp.route("/roster/enrolments/<id:enrolment_id>/consent-link", methods=["POST"])
 @roles(*EDITORS)
 def send_consent_link(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)

@@ -117,7 +117,7 @@ def rates():
 
 
 @bp.route("/contribution-rates/new", methods=["GET", "POST"], defaults={"rate_id": None})
-@bp.route("/contribution-rates/<int:rate_id>", methods=["GET", "POST"])
+@bp.route("/contribution-rates/<id:rate_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def rate_edit(rate_id: int | None):
     rate = db.session.get(EmployerContributionRate, rate_id) if rate_id else None
@@ -137,7 +137,7 @@ def rate_edit(rate_id: int | None):
     return render_template("reports/rate_form.html", form=form, rate=rate)
 
 
-@bp.route("/contribution-rates/<int:rate_id>/delete", methods=["POST"])
+@bp.route("/contribution-rates/<id:rate_id>/delete", methods=["POST"])
 @roles(Role.ADMIN)
 def rate_delete(rate_id: int):
     if DeleteForm().validate_on_submit():
@@ -164,7 +164,7 @@ def budgets():
     return render_template("reports/budgets.html", rows=rows)
 
 
-@bp.route("/budgets/<int:school_year_id>", methods=["GET", "POST"])
+@bp.route("/budgets/<id:school_year_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def budget_edit(school_year_id: int):
     year = db.session.get(SchoolYear, school_year_id)

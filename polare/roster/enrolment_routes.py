@@ -65,13 +65,13 @@ def _to_roster(enrolment: Enrolment):
                             year=enrolment.school_year_id))
 
 
-@bp.route("/enrolments/<int:enrolment_id>")
+@bp.route("/enrolments/<id:enrolment_id>")
 @roles(*EDITORS)
 def enrolment_view(enrolment_id: int):
     return _render(enrolment_or_404(db.session, current_user, enrolment_id))
 
 
-@bp.route("/enrolments/<int:enrolment_id>/activate", methods=["POST"])
+@bp.route("/enrolments/<id:enrolment_id>/activate", methods=["POST"])
 @roles(*EDITORS)
 def enrolment_activate(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)
@@ -110,21 +110,21 @@ def _simple_move(enrolment_id: int, move: Callable[..., Enrolment],
     return _to_roster(enrolment)
 
 
-@bp.route("/enrolments/<int:enrolment_id>/waitlist", methods=["POST"])
+@bp.route("/enrolments/<id:enrolment_id>/waitlist", methods=["POST"])
 @roles(*EDITORS)
 def enrolment_waitlist(enrolment_id: int):
     return _simple_move(enrolment_id, waitlist_enrolment,
                         lambda name: _("%(name)s står nu på väntelistan.", name=name))
 
 
-@bp.route("/enrolments/<int:enrolment_id>/decline", methods=["POST"])
+@bp.route("/enrolments/<id:enrolment_id>/decline", methods=["POST"])
 @roles(*EDITORS)
 def enrolment_decline(enrolment_id: int):
     return _simple_move(enrolment_id, decline_enrolment,
                         lambda name: _("Anmälan för %(name)s är avböjd.", name=name))
 
 
-@bp.route("/enrolments/<int:enrolment_id>/end", methods=["POST"])
+@bp.route("/enrolments/<id:enrolment_id>/end", methods=["POST"])
 @roles(*EDITORS)
 def enrolment_end(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)
@@ -144,7 +144,7 @@ def enrolment_end(enrolment_id: int):
     return _to_roster(enrolment)
 
 
-@bp.route("/enrolments/<int:enrolment_id>/consent", methods=["POST"])
+@bp.route("/enrolments/<id:enrolment_id>/consent", methods=["POST"])
 @roles(*EDITORS)
 def enrolment_consent(enrolment_id: int):
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)

@@ -17,6 +17,7 @@ from polare.auth.access import (
     team_filter,
 )
 from polare.auth.models import User
+from polare.converters import id_argument
 from polare.errors import DomainError
 from polare.events.attendance import events_attended
 from polare.events.training import missing_required_training
@@ -127,8 +128,8 @@ def person_create():
     _enrol_choices(form)
     if request.method == "GET":
         team, year = chosen_team_and_year(
-            db.session, current_user, request.args.get("team", type=int),
-            request.args.get("year", type=int), today=clock.local_today())
+            db.session, current_user, id_argument("team"), id_argument("year"),
+            today=clock.local_today())
         form.team_id.data = team.id if team else None
         form.school_year_id.data = year.id
     existing, registered, status, headers = None, False, 200, {}
@@ -230,14 +231,14 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     ), status
 
 
-@bp.route("/persons/<int:person_id>")
+@bp.route("/persons/<id:person_id>")
 @roles(*VIEWERS)
 def person_view(person_id: int):
     person, team_ids = person_or_404(db.session, current_user, person_id)
     return _render_person(person, team_ids)
 
 
-@bp.route("/persons/<int:person_id>/edit", methods=["GET", "POST"])
+@bp.route("/persons/<id:person_id>/edit", methods=["GET", "POST"])
 @roles(*EDITORS)
 def person_edit(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
@@ -271,7 +272,7 @@ def _enrolled(form: EnrolForm, person: Person) -> str:
     return url_for("roster.enrolment_view", enrolment_id=enrolment.id)
 
 
-@bp.route("/persons/<int:person_id>/enrol", methods=["POST"])
+@bp.route("/persons/<id:person_id>/enrol", methods=["POST"])
 @roles(*EDITORS)
 def person_enrol(person_id: int):
     person, team_ids = person_or_404(db.session, current_user, person_id)
@@ -300,7 +301,7 @@ def _guardian_form_page(form: GuardianForm, person: Person, guardian: Guardian |
                            guardian=guardian), status
 
 
-@bp.route("/persons/<int:person_id>/guardians/new", methods=["GET", "POST"])
+@bp.route("/persons/<id:person_id>/guardians/new", methods=["GET", "POST"])
 @roles(*EDITORS)
 def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
@@ -317,7 +318,7 @@ def guardian_create(person_id: int):
                                422 if request.method == "POST" else 200)
 
 
-@bp.route("/guardians/<int:guardian_id>", methods=["GET", "POST"])
+@bp.route("/guardians/<id:guardian_id>", methods=["GET", "POST"])
 @roles(*EDITORS)
 def guardian_edit(guardian_id: int):
     guardian = _guardian_or_404(guardian_id)
@@ -336,7 +337,7 @@ def guardian_edit(guardian_id: int):
                                422 if request.method == "POST" else 200)
 
 
-@bp.route("/guardians/<int:guardian_id>/remove", methods=["POST"])
+@bp.route("/guardians/<id:guardian_id>/remove", methods=["POST"])
 @roles(*EDITORS)
 def guardian_remove(guardian_id: int):
     guardian = _guardian_or_404(guardian_id)

@@ -14,6 +14,7 @@ from polare import clock
 from polare.audit.services import record
 from polare.auth.access import can_see_full_personnummer, roles
 from polare.auth.models import Role
+from polare.converters import page_number
 from polare.errors import DomainError
 from polare.events.training import missing_required_training
 from polare.extensions import db
@@ -165,7 +166,8 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
         query = roster_query(team.id, year.id, filters, reference_day(year, clock.local_today()),
                              today=clock.local_today())
         if paged:
-            page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+            page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE,
+                               error_out=False)
             enrolments = list(page.items)
             context["page"] = page
         else:

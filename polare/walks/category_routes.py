@@ -23,7 +23,7 @@ def categories():
 
 
 @bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def category_edit(category_id: int | None):
     category = db.session.get(IncidentCategory, category_id) if category_id else None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from polare.auth.access import ensure_team, roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import LOCAL_TZ, local_today
+from polare.converters import id_argument, page_number
 from polare.errors import ConflictError, DomainError
 from polare.extensions import db
 from polare.org.models import District, Team
@@ -71,7 +72,7 @@ def _my_teams() -> list[Team]:
 
 
 def _chosen_team(teams: list[Team]) -> Team:
-    wanted = request.values.get("team_id", type=int)
+    wanted = id_argument("team_id")
     for team in teams:
         if team.id == wanted:
             return team
@@ -165,8 +166,8 @@ def index():
             team_id=form.team_id.data, status=WalkStatus(form.status.data)
             if form.status.data else None, district_id=form.district_id.data,
             date_from=form.date_from.data, date_to=form.date_to.data)
-    page = db.paginate(queries.walks_query(current_user, filters), per_page=PAGE_SIZE,
-                       error_out=False)
+    page = db.paginate(queries.walks_query(current_user, filters), page=page_number(),
+                       per_page=PAGE_SIZE, error_out=False)
     counts = queries.headcounts(db.session, [walk.id for walk in page.items])
     return render_template("walks/index.html", form=form, page=page, counts=counts,
                            teams=teams)
@@ -175,8 +176,8 @@ def index():
 @bp.route("/approve")
 @roles(*PLANNERS)
 def approval_queue():
-    page = db.paginate(queries.approval_queue_query(current_user), per_page=PAGE_SIZE,
-                       error_out=False)
+    page = db.paginate(queries.approval_queue_query(current_user), page=page_number(),
+                       per_page=PAGE_SIZE, error_out=False)
     gaps = rules.training_gaps_by_walk(db.session, page.items)
     forms = {walk.id: ApproveForm(formdata=None, version=walk.version) for walk in page.items}
     return render_template("walks/queue.html", page=page, gaps=gaps, forms=forms)
@@ -251,7 +252,7 @@ def plan_many():
                            conflicts=conflicts), status
 
 
-@bp.route("/<int:walk_id>")
+@bp.route("/<id:walk_id>")
 @roles(*PLANNERS)
 def detail(walk_id: int):
     walk = _walk_or_404(walk_id)
@@ -264,7 +265,7 @@ def detail(walk_id: int):
     )
 
 
-@bp.route("/<int:walk_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:walk_id>/edit", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def edit(walk_id: int):
     walk = _walk_or_404(walk_id)
@@ -332,7 +333,7 @@ def _walk_log(form: LogForm) -> WalkLog:
     )
 
 
-@bp.route("/<int:walk_id>/log", methods=["GET", "POST"])
+@bp.route("/<id:walk_id>/log", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def log(walk_id: int):
     walk = _walk_or_404(walk_id)
@@ -375,7 +376,7 @@ def _status_move(walk_id: int, move_walk: Callable[[int, int, str], Any], done: 
     return redirect(url_for("walks.detail", walk_id=walk.id))
 
 
-@bp.route("/<int:walk_id>/complete", methods=["POST"])
+@bp.route("/<id:walk_id>/complete", methods=["POST"])
 @roles(*PLANNERS)
 def complete(walk_id: int):
     return _status_move(
@@ -384,7 +385,7 @@ def complete(walk_id: int):
         _("Nattvandringen är markerad som genomförd."))
 
 
-@bp.route("/<int:walk_id>/cancel", methods=["POST"])
+@bp.route("/<id:walk_id>/cancel", methods=["POST"])
 @roles(*PLANNERS)
 def cancel(walk_id: int):
     return _status_move(
@@ -393,7 +394,7 @@ def cancel(walk_id: int):
         _("Nattvandringen är inställd."))
 
 
-@bp.route("/<int:walk_id>/send-back", methods=["POST"])
+@bp.route("/<id:walk_id>/send-back", methods=["POST"])
 @roles(*PLANNERS)
 def send_back(walk_id: int):
     return _status_move(
@@ -402,7 +403,7 @@ def send_back(walk_id: int):
         _("Nattvandringen är tillbaka som genomförd och kan godkännas igen."))
 
 
-@bp.route("/<int:walk_id>/approve", methods=["POST"])
+@bp.route("/<id:walk_id>/approve", methods=["POST"])
 @roles(*PLANNERS)
 def approve(walk_id: int):
     walk = _walk_or_404(walk_id)

@@ -10,6 +10,7 @@ from polare.audit.models import AuditEntry
 from polare.audit.services import record
 from polare.auth.models import Role, User
 from polare.org.models import SchoolYear, Settings
+from tests.webpages import form_with, web_log_in
 
 
 def test_admin_creates_a_coordinator_for_ryd_who_must_change_password(client, db, login_as,
@@ -127,3 +128,22 @@ def test_audit_log_shows_the_names_of_the_polare_an_entry_refers_to(client, db, 
     login_as(Role.ADMIN)
     body = client.get("/admin/audit?entity=walk").get_data(as_text=True)
     assert "Tyra Refererad" in body
+
+
+def test_user_edit_page_preselects_the_users_teams(web, make_user, teams):
+    admin = make_user(Role.ADMIN)
+    coordinator = make_user(Role.COORDINATOR, teams=("Berga", "Ryd"))
+    web_log_in(web, admin.username)
+    form = form_with(web.get(f"/admin/users/{coordinator.id}"), "teams")
+    assert sorted(form["teams"].value) == sorted([str(teams["Berga"].id), str(teams["Ryd"].id)])
+
+
+def test_saving_a_user_unchanged_keeps_their_role_and_teams(web, db, make_user):
+    admin = make_user(Role.ADMIN)
+    coordinator = make_user(Role.COORDINATOR, teams=("Berga", "Ryd"))
+    web_log_in(web, admin.username)
+    response = form_with(web.get(f"/admin/users/{coordinator.id}"), "teams").submit()
+    assert response.status_code == 302
+    db.refresh(coordinator)
+    assert [t.name for t in coordinator.teams] == ["Berga", "Ryd"]
+    assert coordinator.role == Role.COORDINATOR

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from flask import Flask, url_for
 from werkzeug.routing import Rule
 
+from polare.converters import IdConverter
+
 #: Endpoints the crawler never requests: they end the session or serve files.
 SKIPPED_ENDPOINTS = frozenset({"static", "auth.logout"})
 #: Forms whose submission would log the crawling user out.
@@ -146,7 +148,7 @@ def free_arguments(rule: Rule) -> set[str]:
 def int_arguments(rule: Rule) -> set[str]:
     """Return the rule's integer arguments."""
     return {name for name in free_arguments(rule)
-            if type(rule._converters[name]).__name__ == "IntegerConverter"}  # noqa: SLF001
+            if isinstance(rule._converters[name], IdConverter)}  # noqa: SLF001
 
 
 def build_url(app: Flask, rule: Rule, values: Mapping[str, Any]) -> str | None:

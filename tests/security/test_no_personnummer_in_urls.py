@@ -7,6 +7,7 @@ import re
 import pytest
 
 from polare.auth.models import Role
+from polare.converters import IdConverter
 from tests.security import crawl
 from tests.security.conftest import url_values
 
@@ -23,7 +24,7 @@ def test_no_route_takes_a_personnummer(app):
         for argument, converter in rule._converters.items():  # noqa: SLF001
             assert not _NUMBER_ARGUMENT.search(argument), rule.rule
             if argument.endswith("_id"):
-                assert type(converter).__name__ == "IntegerConverter", rule.rule
+                assert isinstance(converter, IdConverter), rule.rule
 
 
 @pytest.mark.parametrize(("role", "team_names"), [(Role.ADMIN, ()), (Role.COORDINATOR, ("Ryd",)),

@@ -15,6 +15,7 @@ from polare.events.models import Event, EventType
 from polare.walks.calendar import renew_calendar_token
 from polare.walks.workflow import cancel_walk
 from tests.walks.conftest import FRIDAY
+from tests.webpages import FreshGlobalsTestApp, form_to, form_with, web_log_in
 
 
 @pytest.fixture
@@ -111,3 +112,51 @@ def test_calendar_page_creates_and_renews_the_address_with_an_audit_entry(db, cl
         AuditEntry.action.like("%calendar_token")).order_by(AuditEntry.id)).all()
     assert actions == ["create_calendar_token", "renew_calendar_token"]
     assert first not in str(db.scalars(select(AuditEntry.changes)).all())
+
+
+# ---------------------------------------------------------------- revocation through admin pages
+
+
+@pytest.fixture
+def admin_web(web, make_user):
+    """A WebTest browser logged in as an admin."""
+    web_log_in(web, make_user(Role.ADMIN).username)
+    return web
+
+
+def _save_user_form(admin_web, user, *, active: bool) -> None:
+    form = form_with(admin_web.get(f"/admin/users/{user.id}"), "teams")
+    form["active"] = active
+    assert form.submit().status_code == 302
+
+
+def test_an_admin_password_reset_revokes_the_calendar_feed(client, admin_web, feed_user):
+    old = feed_user.calendar_token
+    reset = form_with(admin_web.get(f"/admin/users/{feed_user.id}"), "force_change")
+    reset["password"] = "ett-nytt-losenord"
+    reset.submit()
+    assert client.get(f"/walks/calendar/{old}.ics").status_code == 404
+
+
+def test_after_a_revocation_the_user_gets_a_new_address_on_request(app, admin_web, feed_user):
+    old = feed_user.calendar_token
+    reset = form_with(admin_web.get(f"/admin/users/{feed_user.id}"), "force_change")
+    reset["password"], reset["force_change"] = "ett-nytt-losenord", False
+    reset.submit()
+    own = FreshGlobalsTestApp(app)
+    web_log_in(own, feed_user.username, "ett-nytt-losenord")
+    page = own.get("/walks/calendar")
+    assert "ingen adress" in page.text
+    form_to(page, "/walks/calendar/renew").submit()
+    assert feed_user.calendar_token not in (None, old)
+    assert own.get(f"/walks/calendar/{feed_user.calendar_token}.ics").status_code == 200
+
+
+def test_deactivating_a_user_revokes_the_feed_and_reactivating_does_not_restore_it(
+        client, admin_web, feed_user):
+    old = feed_user.calendar_token
+    _save_user_form(admin_web, feed_user, active=False)
+    _save_user_form(admin_web, feed_user, active=True)
+    assert feed_user.active
+    assert feed_user.calendar_token is None
+    assert client.get(f"/walks/calendar/{old}.ics").status_code == 404
