@@ -4,7 +4,8 @@ Everything is read from the environment, so one file serves every server:
 
 - POLARE_BIND (default 127.0.0.1:8000): where the reverse proxy reaches the app;
 - POLARE_WORKERS (default 2): worker processes; more than one needs REDIS_URL, so that every
-  worker counts login attempts in the same store;
+  worker counts requests against the same limits (applications per address, personnummer
+  lookups per user, calendar feeds); failed logins are counted in the database;
 - POLARE_TIMEOUT (default 120 s): a payroll export of a large month takes seconds, not minutes;
 - POLARE_PROXIES (read by the app): how many proxies' X-Forwarded-* headers to trust.
 """
@@ -28,11 +29,12 @@ max_requests_jitter = 200
 
 
 def on_starting(server: object) -> None:
-    """Refuse several workers without Redis: each would count login failures alone."""
+    """Refuse several workers without Redis: each would count limited requests alone."""
     redis_url = os.environ.get("REDIS_URL", "")
     if workers > 1 and not redis_url.startswith(("redis://", "rediss://")):
         sys.exit(
-            f"Polare: {workers} workers need REDIS_URL, so that every worker shares the login "
-            "limits (otherwise each counts alone and an attacker gets workers × the limit). "
-            "Set REDIS_URL=redis://host:6379/0, or POLARE_WORKERS=1."
+            f"Polare: {workers} workers need REDIS_URL, so that every worker shares the request "
+            "limits (applications, personnummer lookups); otherwise each counts alone and an "
+            "abuser gets workers × the limit. Set REDIS_URL=redis://host:6379/0, or "
+            "POLARE_WORKERS=1."
         )

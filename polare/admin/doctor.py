@@ -106,15 +106,15 @@ def configured_workers() -> int:
 
 
 def check_shared_limits(app: Flask) -> Finding:
-    """Several workers must count login attempts in one shared store."""
+    """Several workers must count limited requests (applications, lookups) in one store."""
     workers = configured_workers()
     shared = _limiter_storage(app).startswith(("redis://", "rediss://"))
     if workers > 1 and not shared:
-        return Finding("Inloggningsgräns", Outcome.FAIL,
+        return Finding("Begränsningar", Outcome.FAIL,
                        f"{workers} arbetsprocesser räknar var för sig (ingen REDIS_URL)",
                        "sätt REDIS_URL=redis://värd:6379/0, eller kör en arbetsprocess")
     where = "Redis" if shared else "en arbetsprocess"
-    return Finding("Inloggningsgräns", Outcome.OK, f"{workers} arbetsprocess(er), {where}")
+    return Finding("Begränsningar", Outcome.OK, f"{workers} arbetsprocess(er), {where}")
 
 
 def check_mail(app: Flask) -> Finding:

@@ -77,7 +77,7 @@ def test_doctor_fails_when_migrations_are_not_applied(tmp_path, monkeypatch):
 def test_doctor_fails_with_several_workers_and_no_shared_limiter_storage(tmp_path, monkeypatch):
     result = _run_doctor(tmp_path, monkeypatch, env=PRODUCTION_ENV)
     assert result.exit_code == 1
-    assert "FEL      Inloggningsgräns: 4 arbetsprocesser räknar var för sig" in result.output
+    assert "FEL      Begränsningar: 4 arbetsprocesser räknar var för sig" in result.output
 
 
 def test_doctor_fails_when_redis_does_not_answer(tmp_path, monkeypatch):
