@@ -22,6 +22,11 @@ def utc_start_of_local_day(day: date) -> datetime:
             .replace(tzinfo=None))
 
 
+def local_now() -> datetime:
+    """Return the local time in Sweden, naive like the walks' times."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
 def local_today() -> date:
     """Return today's date in Sweden."""
     return datetime.now(LOCAL_TZ).date()
