@@ -1,5 +1,5 @@
 // Tables on every page: a table that scrolls sideways can be reached and scrolled with the
-// keyboard (tabindex, a named region), and below 576 px each row becomes a card whose cells
+// keyboard (tabindex, a name), and below 576 px each row becomes a card whose cells
 // carry their column's name (data-label), as the templates that set them by hand do.
 (function () {
   "use strict";
@@ -36,7 +36,7 @@
   document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
     if (!wrapper.hasAttribute("tabindex")) {
       wrapper.setAttribute("tabindex", "0");
-      wrapper.setAttribute("role", "region");
+      wrapper.setAttribute("role", "group");  // not a landmark: the section around it is one
       wrapper.setAttribute("aria-label", nameOf(wrapper));
     }
   });

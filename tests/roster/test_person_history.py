@@ -70,4 +70,4 @@ def test_history_is_a_focusable_named_region(client, login_as, polare):
         "div", class_="table-responsive")
     assert region["tabindex"] == "0"
     assert region["role"] == "region"
-    assert region["aria-labelledby"] == "history-heading"
+    assert region["aria-label"] == "Ändringar i registret"
