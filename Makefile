@@ -1,5 +1,6 @@
 # Polare: `make run` serves the app with demo data; `make test` runs every check.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
@@ -70,8 +71,8 @@ run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo
-	@echo "Polare: http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Polare: http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Template filters: Swedish money, ISO dates, times, masked personnummer."""
+"""Template filters: Swedish money, ISO dates, times, stored UTC times shown in local time."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Flask
 
 from payroll.money import format_sek
+from polare.clock import to_local
 
 
 def iso_date(value: date | datetime | None) -> str:
@@ -24,6 +25,11 @@ def clock(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+def local_time(value: datetime | None) -> datetime | None:
+    """Return a stored UTC time as local time in Sweden (Europe/Stockholm), for display."""
+    return None if value is None else to_local(value)
+
+
 def sek(value: Decimal | int | None) -> str:
     """Format an amount as 1 234,50 kr."""
     return "" if value is None else format_sek(Decimal(value))
@@ -34,3 +40,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso_date
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["sek"] = sek
+    app.jinja_env.filters["local_time"] = local_time

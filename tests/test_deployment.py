@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+
+from tests.processes import stop
 
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 90
@@ -44,16 +45,6 @@ def _port(process: subprocess.Popen, log: Path) -> int:
             pytest.fail(f"gunicorn exited:\n{text_so_far[-3000:]}")
         time.sleep(0.2)
     pytest.fail(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.fixture
@@ -110,7 +101,7 @@ def test_the_21st_failed_login_is_refused_whichever_of_two_workers_answers(
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
             statuses.append(_failed_login(opener, url, f"gissning{attempt}"))
     finally:
-        _stop(process)
+        stop(process)
     assert statuses[:20] == [401] * 20
     assert statuses[20] == 429
     workers = {line.split()[0] for line in access_log.read_text().splitlines()

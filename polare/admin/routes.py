@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -29,6 +29,7 @@ from polare.audit.models import AuditEntry
 from polare.auth import services as users
 from polare.auth.access import roles
 from polare.auth.models import Role, User
+from polare.clock import utc_start_of_local_day
 from polare.converters import page_number
 from polare.errors import DomainError
 from polare.extensions import db
@@ -242,9 +243,10 @@ def audit_log():
         if form.entity.data:
             query = query.where(AuditEntry.entity == form.entity.data.strip())
         if form.date_from.data:
-            query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time.min))
+            query = query.where(AuditEntry.at >= utc_start_of_local_day(form.date_from.data))
         if form.date_to.data:
-            query = query.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
+            query = query.where(
+                AuditEntry.at < utc_start_of_local_day(form.date_to.data + timedelta(days=1)))
     page = db.paginate(query.options(selectinload(AuditEntry.persons)),
                        page=page_number(), per_page=AUDIT_PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, page=page,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from exports import Sheet, WrittenWorkbook, write_workbook
 from exports.xlsx import TEXT_FORMAT
 from polare.auth.access import can_see_full_personnummer, team_filter
 from polare.auth.models import User
-from polare.clock import LOCAL_TZ
+from polare.clock import to_local
 from polare.imports.roster_rows import HEADERS as POLARE_HEADERS
 from polare.imports.walk_rows import HEADERS as WALK_ROW_HEADERS
 from polare.imports.walk_rows import STATUS_WORDS
@@ -159,9 +159,7 @@ def _full_personnummer(session: Session, viewer: User, person_ids: Collection[in
 
 def _local(moment: datetime | None) -> datetime | None:
     """Return a stored UTC time as local time in Sweden (naive, as Excel shows it)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return None if moment is None else to_local(moment)
 
 
 def _hours(walk: Walk) -> Decimal:

@@ -8,19 +8,27 @@ from sqlalchemy import text
 
 from polare.admin.forms import ROLE_LABELS
 from polare.auth.access import ALL_ROLES, public, roles
+from polare.auth.models import Role
 from polare.auth.routes import safe_next
-from polare.clock import local_today
+from polare.clock import local_now, local_today
 from polare.extensions import db
 from polare.main import bp
 from polare.recruitment.flags import new_applications_for
 from polare.reports.dashboard import build_dashboard
+from polare.walks.queries import next_walks
+
+#: Roles whose start page leads with tonight's walk and the next one, to log them.
+WALK_LOGGERS = (Role.SUPERVISOR, Role.COORDINATOR)
 
 
 @bp.route("/")
 @roles(*ALL_ROLES)
 def index():
-    board = build_dashboard(db.session, current_user, local_today())
-    return render_template("main/index.html", board=board,
+    today = local_today()
+    board = build_dashboard(db.session, current_user, today)
+    walks = (next_walks(db.session, current_user, local_now())
+             if current_user.role in WALK_LOGGERS else None)
+    return render_template("main/index.html", board=board, next_walks=walks, today=today,
                            role_label=ROLE_LABELS[current_user.role],
                            new_applications=new_applications_for(db.session, current_user))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from polare.audit.models import AuditEntry
+from polare.clock import to_local
 from polare.roster.forms import STATUS_LABELS
 from polare.roster.identity import format_phone_se, mask_personnummer
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
@@ -26,6 +28,9 @@ ACTION_LABELS = {
     "guardian_update": _l("Vårdnadshavare ändrad"),
     "guardian_remove": _l("Vårdnadshavare borttagen"),
     "year_end": _l("Stängd vid läsårets slut"),
+    "view": _l("Personnumret visat"),
+    "export": _l("Registerutdrag hämtat"),
+    "purge": _l("Gallrad"),
 }
 
 FIELD_LABELS = {
@@ -50,10 +55,17 @@ FIELD_LABELS = {
     "end_reason": _l("Anledning"),
     "waitlisted_at": _l("Väntelista sedan"),
     "consent_date": _l("Samtycke daterat"),
+    "anonymised_at": _l("Anonymiserad"),
+    "pay_lines_anonymised": _l("Anonymiserade arvodesrader"),
 }
 _STATUS_VALUES = frozenset(status.value for status in EnrolmentStatus)
 #: Logged ids that mean nothing to a reader (the note and the user column say who).
 HIDDEN_FIELDS = frozenset({"person_id", "consent_guardian_id", "consent_registered_by_id"})
+
+
+#: Notes written in Swedish when the entry was logged, worded again at display time.
+_CONSENT_NOTE = "Samtycke från "
+_EXTRACT_NOTE = "Registerutdrag "
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,15 @@ class HistoryItem:
     subject: str
     changes: list[tuple[str, Any, Any]]
     note: str
+
+
+def _time_value(value: str) -> str:
+    """Return a logged ISO time (UTC) as Swedish local time, 2026-11-24 21:05."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _shown(field: str, value: Any, full_personnummer: bool) -> Any:
@@ -77,6 +98,8 @@ def _shown(field: str, value: Any, full_personnummer: bool) -> Any:
             return "****"
     if field == "status" and value in _STATUS_VALUES:
         return str(STATUS_LABELS[EnrolmentStatus(value)])
+    if field.endswith("_at") and isinstance(value, str):
+        return _time_value(value)
     if field == "phone":
         try:
             return format_phone_se(value)
@@ -85,33 +108,68 @@ def _shown(field: str, value: Any, full_personnummer: bool) -> Any:
     return value
 
 
-def person_history(
-    session: Session, person: Person, enrolments: list[Enrolment], *, full_personnummer: bool
-) -> list[HistoryItem]:
-    """Return the latest audit entries of the person and their enrolments, newest first."""
-    labels = {str(e.id): f"{e.team.name} {e.school_year.label}" for e in enrolments}
-    entries = session.scalars(
+def _note(entry: AuditEntry) -> str:
+    """Return the entry's note in the user's language; empty when the entry says it already."""
+    note = entry.note or ""
+    if entry.action == "view" or note.startswith("guardian "):
+        return ""
+    if entry.action == "update" and entry.entity == "enrolment" and "status" in (entry.changes
+                                                                                or {}):
+        return ""  # "sökande → aktiv": the status change is listed, in the user's language
+    if entry.action == "consent" and note.startswith(_CONSENT_NOTE):
+        return str(_l("Samtycke från %(name)s", name=note.removeprefix(_CONSENT_NOTE)))
+    if entry.action == "export" and note.startswith(_EXTRACT_NOTE):
+        return str(_l("Fil: %(file)s", file=note.removeprefix(_EXTRACT_NOTE)))
+    return note
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """What happened to the record, and (apart, behind a toggle) who was shown the number."""
+
+    changes: list[HistoryItem]
+    views: list[HistoryItem]
+
+
+def _entries(session: Session, person: Person, enrolment_ids: Collection[str], *,
+             views: bool) -> Sequence[AuditEntry]:
+    """Return the latest entries of the person and enrolments: page views or everything else."""
+    is_view = AuditEntry.action == "view"
+    return session.scalars(
         select(AuditEntry)
         .where(or_(
             and_(AuditEntry.entity == "person", AuditEntry.entity_id == str(person.id)),
-            and_(AuditEntry.entity == "enrolment", AuditEntry.entity_id.in_(labels)),
-        ))
+            and_(AuditEntry.entity == "enrolment", AuditEntry.entity_id.in_(enrolment_ids)),
+        ), is_view if views else ~is_view)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(HISTORY_LIMIT)
+    ).all()
+
+
+def _item(entry: AuditEntry, labels: dict[str, str], full_personnummer: bool) -> HistoryItem:
+    """Return one audit entry as the person page words it."""
+    subject = (str(_l("Anmälan %(what)s", what=labels[entry.entity_id]))
+               if entry.entity == "enrolment" else str(_l("Person")))
+    changes = [
+        (str(FIELD_LABELS.get(field, field)), _shown(field, old, full_personnummer),
+         _shown(field, new, full_personnummer))
+        for field, (old, new) in (entry.changes or {}).items()
+        if field not in HIDDEN_FIELDS and (old not in (None, "") or new not in (None, ""))
+    ]
+    return HistoryItem(
+        at=entry.at, username=entry.username,
+        action=str(ACTION_LABELS.get(entry.action, entry.action)), subject=subject,
+        changes=changes, note=_note(entry),
     )
-    items = []
-    for entry in entries:
-        subject = (str(_l("Anmälan %(what)s", what=labels[entry.entity_id]))
-                   if entry.entity == "enrolment" else str(_l("Person")))
-        changes = [
-            (str(FIELD_LABELS.get(field, field)), _shown(field, old, full_personnummer),
-             _shown(field, new, full_personnummer))
-            for field, (old, new) in (entry.changes or {}).items()
-            if field not in HIDDEN_FIELDS and (old not in (None, "") or new not in (None, ""))
-        ]
-        items.append(HistoryItem(
-            at=entry.at, username=entry.username,
-            action=str(ACTION_LABELS.get(entry.action, entry.action)), subject=subject,
-            changes=changes, note=entry.note if not entry.note.startswith("guardian ") else "",
-        ))
-    return items
+
+
+def person_history(
+    session: Session, person: Person, enrolments: list[Enrolment], *, full_personnummer: bool
+) -> PersonHistory:
+    """Return the latest changes and page views of the person and their enrolments, newest first."""
+    labels = {str(e.id): f"{e.team.name} {e.school_year.label}" for e in enrolments}
+    return PersonHistory(*(
+        [_item(entry, labels, full_personnummer)
+         for entry in _entries(session, person, labels, views=views)]
+        for views in (False, True)
+    ))

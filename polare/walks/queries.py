@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -34,13 +34,18 @@ class WalkFilter:
     date_to: date | None = None
 
 
-def walks_query(user: User, filters: WalkFilter) -> Select[tuple[Walk]]:
-    """Return the walks of the user's teams matching the filters, latest first."""
+def walks_query(user: User, filters: WalkFilter, today: date) -> Select[tuple[Walk]]:
+    """Return the walks of the user's teams matching the filters.
+
+    Today's and later walks come first, soonest first; then earlier walks, latest first.
+    """
+    upcoming = Walk.walk_date >= today
     query = (
         select(Walk)
         .options(joinedload(Walk.team), joinedload(Walk.district))
         .where(team_filter(user, Walk.team_id))
-        .order_by(Walk.starts_at.desc(), Walk.id.desc())
+        .order_by(case((upcoming, 0), else_=1), case((upcoming, Walk.starts_at)),
+                  Walk.starts_at.desc(), Walk.id)
     )
     if filters.team_id:
         query = query.where(Walk.team_id == filters.team_id)
@@ -53,6 +58,19 @@ def walks_query(user: User, filters: WalkFilter) -> Select[tuple[Walk]]:
     if filters.date_to:
         query = query.where(Walk.walk_date <= filters.date_to)
     return query
+
+
+def next_walks(session: Session, user: User, now: datetime, limit: int = 2) -> list[Walk]:
+    """Return the user's teams' planned walks that have not ended, soonest first."""
+    return list(session.scalars(
+        select(Walk)
+        .options(joinedload(Walk.team), joinedload(Walk.district),
+                 selectinload(Walk.participations))
+        .where(team_filter(user, Walk.team_id), Walk.status == WalkStatus.PLANNED,
+               Walk.ends_at > now)
+        .order_by(Walk.starts_at, Walk.id)
+        .limit(limit)
+    ))
 
 
 def approval_queue_query(user: User) -> Select[tuple[Walk]]:

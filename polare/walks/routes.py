@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from polare.auth.access import ensure_team, roles, team_ids_for
 from polare.auth.models import Role
-from polare.clock import LOCAL_TZ, local_today
+from polare.clock import local_now, local_today
 from polare.converters import id_argument, page_number
 from polare.errors import ConflictError, DomainError
 from polare.extensions import db
@@ -45,11 +45,6 @@ from polare.web import save_once, show_domain_error
 PLANNERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PAGE_SIZE = 25
 DEFAULT_START, DEFAULT_END = time(19, 0), time(23, 0)
-
-
-def local_now() -> datetime:
-    """Return the local time in Sweden, naive like the walks' times."""
-    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
 
 
 def _walk_or_404(walk_id: int) -> Walk:
@@ -130,6 +125,7 @@ def _refused(form: Any, error: DomainError) -> int:
 
 
 def _flash_warnings(walks: list[Walk]) -> None:
+    """Flash the walks' warnings once each (the walk list shows no warnings of its own)."""
     messages: list[str] = []
     for walk in walks:
         for warning in rules.walk_warnings(db.session, walk):
@@ -166,11 +162,12 @@ def index():
             team_id=form.team_id.data, status=WalkStatus(form.status.data)
             if form.status.data else None, district_id=form.district_id.data,
             date_from=form.date_from.data, date_to=form.date_to.data)
-    page = db.paginate(queries.walks_query(current_user, filters), page=page_number(),
-                       per_page=PAGE_SIZE, error_out=False)
+    today = local_today()
+    page = db.paginate(queries.walks_query(current_user, filters, today),
+                       page=page_number(), per_page=PAGE_SIZE, error_out=False)
     counts = queries.headcounts(db.session, [walk.id for walk in page.items])
     return render_template("walks/index.html", form=form, page=page, counts=counts,
-                           teams=teams)
+                           teams=teams, today=today)
 
 
 @bp.route("/approve")
@@ -186,8 +183,7 @@ def approval_queue():
 def _planned(form: PlanForm, team: Team) -> str:
     """Plan the walk of the form; return the URL of its page."""
     walk = plan_walk(db.session, current_user, _plan_from(form, team.id, form.walk_date.data))
-    flash(_("Nattvandringen är planerad."), "success")
-    _flash_warnings([walk])
+    flash(_("Nattvandringen är planerad."), "success")  # its page lists the warnings
     return url_for("walks.detail", walk_id=walk.id)
 
 
@@ -262,6 +258,7 @@ def detail(walk_id: int):
         gaps=gaps, approve_form=ApproveForm(formdata=None, version=walk.version),
         status_form=StatusForm(formdata=None, version=walk.version),
         duration=rules.format_hours(walk.ends_at - walk.starts_at),
+        started=local_now() >= walk.starts_at,
     )
 
 
@@ -290,8 +287,7 @@ def edit(walk_id: int):
             status = _refused(form, error)
         else:
             db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            _flash_warnings([walk])
+            flash(_("Ändringarna är sparade."), "success")  # the walk's page lists the warnings
             return redirect(url_for("walks.detail", walk_id=walk.id))
     elif request.method == "POST":
         status = 422
@@ -357,7 +353,8 @@ def log(walk_id: int):
             return redirect(url_for("walks.detail", walk_id=walk.id))
     elif request.method == "POST":
         status = 422
-    return render_template("walks/log.html", form=form, walk=walk), status
+    return render_template("walks/log.html", form=form, walk=walk,
+                           started=local_now() >= walk.starts_at), status
 
 
 def _status_move(walk_id: int, move_walk: Callable[[int, int, str], Any], done: str):

@@ -25,10 +25,12 @@ from polare import create_app
 from polare.auth.models import Role, User
 from polare.auth.services import create_user
 from polare.clock import local_today
+from polare.events.models import EventType
+from polare.events.services import create_event
 from polare.extensions import db
 from polare.org.models import District
 from polare.org.services import school_year_on, set_team_year_cap, team_by_name
-from polare.payroll_web.services import save_rate_version
+from polare.payroll_web.services import close_period, save_rate_version
 from polare.roster.models import Person
 from polare.roster.services import (
     GuardianInput,
@@ -37,11 +39,14 @@ from polare.roster.services import (
     add_guardian,
     create_enrolment,
     create_person,
+    decline_enrolment,
+    end_enrolment,
     register_consent,
+    waitlist_enrolment,
 )
-from polare.walks.models import IncidentCategory, ParticipationStatus
+from polare.walks.models import IncidentCategory, ParticipationStatus, Walk
 from polare.walks.planning import WalkPlan, plan_walk
-from polare.walks.workflow import WalkLog, approve_walk, complete_walk, log_walk
+from polare.walks.workflow import WalkLog, approve_walk, cancel_walk, complete_walk, log_walk
 
 PASSWORD = "nattvandring-i-ryd-2026"  # noqa: S105  (a throwaway test database)
 #: The Ryd cap of the current school year: two polare are active, so the journey fills it.
@@ -56,6 +61,7 @@ USERS = (
     ("e2e-handledare", Role.SUPERVISOR, ("Berga",), "Harald Handledare"),
     ("e2e-skagg", Role.COORDINATOR, ("Skäggetorp",), "Sixten Skagg"),
     ("e2e-lon", Role.PAYROLL, (), "Lisa Lön"),
+    ("e2e-admin", Role.ADMIN, (), "Ada Admin"),
 )
 
 
@@ -76,6 +82,10 @@ class JourneyData:
     pay_team: str = "Skäggetorp"
     pay_persons: dict[str, int] = field(default_factory=dict)
     pay_amounts: dict[str, str] = field(default_factory=dict)
+    #: For the crawl: a walk of each status (Berga) and an enrolment of each status (Skäggetorp).
+    walks_by_status: dict[str, int] = field(default_factory=dict)
+    enrolments_by_status: dict[str, int] = field(default_factory=dict)
+    closed_month: str = ""
 
 
 def personnummer(birth: date, serial: int) -> str:
@@ -237,6 +247,91 @@ def _paid_walk(session: Session, data: JourneyData, today: date, planner: User) 
     approve_walk(session, planner, walk.id, version=walk.version, confirm_training=True)
 
 
+def _logged_walk(session: Session, planner: User, plan: WalkPlan,
+                 attendance: ParticipationStatus) -> Walk:
+    """Plan, log and complete a walk (every polare with the attendance)."""
+    walk = plan_walk(session, planner, plan)
+    log_walk(session, planner, walk.id, WalkLog(
+        attendance=dict.fromkeys(plan.person_ids, attendance), youths_met=7, youths_talked=2,
+        incidents={}, note="Stilla kväll."), version=walk.version)
+    complete_walk(session, planner, walk.id, version=walk.version,
+                  now=datetime.combine(plan.walk_date + timedelta(days=1), time(9, 0)))
+    return walk
+
+
+def _crawl_walks(session: Session, data: JourneyData, today: date, supervisor: User) -> None:
+    """Berga walks of every status, with two polare of their own (no overlap with journeys).
+
+    Tonight's walk is planned; two days ago one was completed and one approved (everyone
+    absent, so nothing is paid); one in two days is cancelled.
+    """
+    earlier = today - timedelta(days=2)
+    people = [_polare(session, "Ali", "Crawlsson", born_years_before(today, 19, 90), 601),
+              _polare(session, "Vera", "Webb", born_years_before(today, 19, 90), 602)]
+    for person in people:
+        for day in {school_year_on(session, d).id: d for d in (today, earlier)}.values():
+            _activate(session, person, "Berga", day)
+
+    def plan(day: date, start: int, end: int) -> WalkPlan:
+        return WalkPlan(
+            team_id=team_by_name(session, "Berga").id, walk_date=day, start_time=time(start),
+            end_time=time(end), district_id=_home_district(session, "Berga"),
+            meeting_point="Berga centrum", staff_ids=[supervisor.id],
+            person_ids=[p.id for p in people])
+
+    data.walks_by_status["planned"] = plan_walk(session, supervisor, plan(today, 20, 23)).id
+    data.walks_by_status["completed"] = _logged_walk(
+        session, supervisor, plan(earlier, 13, 15), ParticipationStatus.ATTENDED).id
+    approved = _logged_walk(session, supervisor, plan(earlier, 10, 12),
+                            ParticipationStatus.ABSENT)
+    approve_walk(session, supervisor, approved.id, version=approved.version,
+                 confirm_training=True)
+    data.walks_by_status["approved"] = approved.id
+    cancelled = plan_walk(session, supervisor, plan(today + timedelta(days=2), 18, 21))
+    cancel_walk(session, supervisor, cancelled.id, version=cancelled.version,
+                reason="Oväder")
+    data.walks_by_status["cancelled"] = cancelled.id
+    event_type = session.scalars(select(EventType).order_by(EventType.id)).first()
+    create_event(session, supervisor, type_id=event_type.id, title="Nätverksträff i Berga",
+                 event_date=today + timedelta(days=7), start_time=time(17),
+                 end_time=time(19), team_id=team_by_name(session, "Berga").id,
+                 place="Berga bibliotek")
+
+
+def _crawl_enrolments(session: Session, data: JourneyData, today: date) -> None:
+    """Skäggetorp enrolments of every status this school year, each of its own polare."""
+    year = school_year_on(session, today)
+    team = team_by_name(session, "Skäggetorp")
+    for serial, status in enumerate(("applicant", "waitlisted", "declined", "ended"), 701):
+        person = _polare(session, status.title(), "Statusson", born_years_before(today, 19),
+                         serial)
+        enrolment = create_enrolment(session, None, person, team.id, year.id,
+                                     on=year.starts_on)
+        if status == "waitlisted":
+            waitlist_enrolment(session, None, enrolment.id)
+        elif status == "declined":
+            decline_enrolment(session, None, enrolment.id)
+        elif status == "ended":
+            activate_enrolment(session, None, enrolment.id, on=year.starts_on)
+            end_enrolment(session, None, enrolment.id, on=today, reason="Flyttat")
+        data.enrolments_by_status[status] = enrolment.id
+
+
+def _closed_month(session: Session, data: JourneyData, today: date, planner: User) -> None:
+    """A paid Skäggetorp walk on the 10th of the month before last, whose month is closed."""
+    day = (today.replace(day=1) - timedelta(days=32)).replace(day=10)
+    person = _polare(session, "Stina", "Stängd", born_years_before(day, 19), 801)
+    _activate(session, person, data.pay_team, day)
+    walk = _logged_walk(session, planner, WalkPlan(
+        team_id=team_by_name(session, data.pay_team).id, walk_date=day,
+        start_time=time(18), end_time=time(21),
+        district_id=_home_district(session, data.pay_team), meeting_point="Skäggetorp C",
+        staff_ids=[planner.id], person_ids=[person.id]), ParticipationStatus.ATTENDED)
+    approve_walk(session, planner, walk.id, version=walk.version, confirm_training=True)
+    data.closed_month = f"{day:%Y-%m}"
+    close_period(session, None, data.closed_month)
+
+
 def load_journey_data(session: Session, today: date) -> JourneyData:
     """Create everything the journeys start from; return what the tests need to know."""
     users = _users(session)
@@ -246,6 +341,9 @@ def load_journey_data(session: Session, today: date) -> JourneyData:
     _berga(session, data, today, users["e2e-handledare"])
     _rate_table(session)
     _paid_walk(session, data, today, users["e2e-skagg"])
+    _crawl_walks(session, data, today, users["e2e-handledare"])
+    _crawl_enrolments(session, data, today)
+    _closed_month(session, data, today, users["e2e-skagg"])
     return data
 
 

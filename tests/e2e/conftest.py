@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import skip_or_fail
 from tests.e2e.helpers import log_in
+from tests.processes import stop
 
 #: Debian's Chromium; POLARE_CHROMIUM may name another build of it (never a downloaded one).
 CHROMIUM = os.environ.get("POLARE_CHROMIUM", "/usr/bin/chromium")
@@ -123,16 +123,6 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, deadline: floa
     pytest.fail(f"/healthz did not answer 200 in time:\n{log.read_text()[-4000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def e2e_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start the app under gunicorn on a free 127.0.0.1 port with a prepared database."""
@@ -153,7 +143,7 @@ def e2e_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         _wait_healthy(url, process, error_log, deadline)
         yield Server(url=url, data=data, logs=(error_log, access_log))
     finally:
-        _stop(process)
+        stop(process)
 
 
 # ---------------------------------------------------------------- the browser

@@ -1,0 +1,44 @@
+// Tables on every page: a table that scrolls sideways can be reached and scrolled with the
+// keyboard (tabindex, a name), and below 576 px each row becomes a card whose cells
+// carry their column's name (data-label), as the templates that set them by hand do.
+(function () {
+  "use strict";
+  function nameOf(wrapper) {
+    var caption = wrapper.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var section = wrapper.closest("section, article");
+    var heading = section && section.querySelector("h1, h2, h3, h4");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+  function columnNames(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (!rows.length) { return null; }
+    var names = [];
+    Array.prototype.forEach.call(rows[rows.length - 1].cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i += 1) { names.push(cell.textContent.trim()); }
+    });
+    return names;
+  }
+  function label(table) {
+    var names = columnNames(table);
+    if (!names) { return; }
+    table.classList.add("table-stack");
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr, tfoot tr"), function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (!cell.hasAttribute("data-label") && names[column] && cell.colSpan === 1) {
+          cell.setAttribute("data-label", names[column]);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+  document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+    if (!wrapper.hasAttribute("tabindex")) {
+      wrapper.setAttribute("tabindex", "0");
+      wrapper.setAttribute("role", "group");  // not a landmark: the section around it is one
+      wrapper.setAttribute("aria-label", nameOf(wrapper));
+    }
+  });
+  document.querySelectorAll("main table.table").forEach(label);
+})();
