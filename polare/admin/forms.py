@@ -88,6 +88,11 @@ class SettingsForm(FlaskForm):
                                     validators=[DataRequired(), NumberRange(1, 240)])
     deletion_decision_ref = StringField(_l("Gallringsbeslut (diarienummer)"),
                                         validators=[Optional(), Length(max=120)])
+    first_pay_period = StringField(
+        _l("Första löneperiod"), validators=[Optional(), Length(max=7)],
+        description=_l("År-månad, t.ex. 2026-02. Pass före den betalas inte av Polare. Tom: den "
+                       "tidigaste månaden med ett godkänt pass. Kan inte ändras när en period "
+                       "har stängts."))
     submit = SubmitField(_l("Spara"))
 
 

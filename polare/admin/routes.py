@@ -210,6 +210,7 @@ def settings():
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in org.SETTINGS_FIELDS}
         values["deletion_decision_ref"] = values["deletion_decision_ref"] or ""
+        values["first_pay_period"] = (values["first_pay_period"] or "").strip() or None
         done = commit_or_show(
             form, lambda: org.update_settings(db.session, current_user, **values),
             _("Inställningarna är sparade."), url_for("admin.settings"))

@@ -96,3 +96,5 @@ class Settings(db.Model):
     retention_months: Mapped[int] = mapped_column(default=24)
     #: Reference of the municipality's gallringsbeslut, quoted in every purge.
     deletion_decision_ref: Mapped[str] = mapped_column(String(120), default="")
+    #: Första löneperiod 'YYYY-MM'; None: the earliest month with a payable participation.
+    first_pay_period: Mapped[str | None] = mapped_column(String(7))

@@ -78,7 +78,8 @@ def test_sheets_and_headers_are_in_the_order_of_the_spec(db, december):
         assert sheet.column_dimensions["A"].width >= 16
 
 
-def test_open_period_is_marked_preliminary_and_closed_one_final(db, december, payroll_user):
+def test_open_period_is_marked_preliminary_and_closed_one_not_attested(db, december,
+                                                                       payroll_user):
     written, data = export(db, "2026-12", payroll_user)
     assert written.filename == "arvoden-2026-12-PRELIMINAR.xlsx"
     info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
@@ -87,9 +88,20 @@ def test_open_period_is_marked_preliminary_and_closed_one_final(db, december, pa
     assert info["Skapad av"] == "Lena Lön"
     assert isinstance(info["Skapad"], datetime)
     written, data = export(db, "2026-11")
+    assert written.filename == "arvoden-2026-11-EJ-ATTESTERAD.xlsx"
+    info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
+    assert info["Status"] == "EJ ATTESTERAD"
+
+
+def test_only_an_attested_period_gives_the_final_workbook(db, rate_table, polare, make_walk,
+                                                          payroll_user, attestant):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    services.close_period(db, payroll_user, "2026-11")
+    services.attest_period(db, attestant, "2026-11")
+    written, data = export(db, "2026-11")
     assert written.filename == "arvoden-2026-11.xlsx"
     info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
-    assert info["Status"] == "Slutlig (perioden är stängd)"
+    assert info["Status"] == "Slutlig (perioden är attesterad)"
 
 
 def test_cells_have_real_types_and_formats(db, december, polare):

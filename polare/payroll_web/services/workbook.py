@@ -18,13 +18,20 @@ from polare.audit.services import record
 from polare.auth.models import User
 from polare.batch import cycle_collection_paused
 from polare.clock import utcnow
+from polare.errors import DomainError
 from polare.org.services import get_settings
 from polare.payroll_web.models import PayrollExport, PeriodStatus
 from polare.payroll_web.services.details import LineDetail, local_time
 from polare.payroll_web.services.periods import PeriodPreview, preview_period
 
 PRELIMINARY = "PRELIMINÄR"
-FINAL = "Slutlig (perioden är stängd)"
+NOT_ATTESTED = "EJ ATTESTERAD"
+FINAL = "Slutlig (perioden är attesterad)"
+#: What a workbook of a period in each status is, as its Status says.
+STATUS_TEXT = {PeriodStatus.OPEN: PRELIMINARY, PeriodStatus.CLOSED: NOT_ATTESTED,
+               PeriodStatus.ATTESTED: FINAL}
+_FILENAME_SUFFIX = {PeriodStatus.OPEN: "-PRELIMINAR", PeriodStatus.CLOSED: "-EJ-ATTESTERAD",
+                    PeriodStatus.ATTESTED: ""}
 WHOLE_NUMBER = "0"
 
 LONEFIL = "Lönefil"
@@ -38,9 +45,9 @@ SUMMERING_HEADERS = ("Team", "Antal polare", "Antal pass", "Belopp")
 
 
 def workbook_filename(month: str, status: PeriodStatus) -> str:
-    """Return arvoden-YYYY-MM.xlsx, or arvoden-YYYY-MM-PRELIMINAR.xlsx for an open period."""
-    suffix = "" if status == PeriodStatus.CLOSED else "-PRELIMINAR"
-    return f"arvoden-{month}{suffix}.xlsx"
+    """Return arvoden-YYYY-MM.xlsx for an attested period, else marked -PRELIMINAR (open) or
+    -EJ-ATTESTERAD (closed)."""
+    return f"arvoden-{month}{_FILENAME_SUFFIX[status]}.xlsx"
 
 
 def _lonefil_rows(preview: PeriodPreview, pay_code: str) -> list[tuple[Any, ...]]:
@@ -79,7 +86,7 @@ def _summering_rows(preview: PeriodPreview, created_at: datetime,
     ]
     rows.append((None, None, None, None))
     rows += [
-        ("Status", PRELIMINARY if preview.is_open else FINAL, None, None),
+        ("Status", STATUS_TEXT[preview.status], None, None),
         ("Period", preview.month, None, None),
         ("Skapad", created_at, None, None),
         ("Skapad av", created_by, None, None),
@@ -120,6 +127,8 @@ def export_workbook(session: Session, actor: User | None, month: str,
                     out: BinaryIO) -> WorkbookExport:
     """Write a period's payroll workbook to out (seekable) and record who, when and its hash."""
     preview = preview_period(session, month)
+    if preview.outside:
+        raise DomainError(preview.close_refusal or "")
     created = utcnow()
     created_by = actor.display_name if actor is not None else "system"
     sheets = payroll_sheets(preview, pay_code=get_settings(session).pay_code,
