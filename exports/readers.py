@@ -82,8 +82,13 @@ def read_table(
     expected_headers: Sequence[str],
     *,
     limits: ZipLimits = DEFAULT_LIMITS,
+    optional_headers: Sequence[str] = (),
 ) -> Table:
-    """Read the first sheet of an .xlsx file, or a CSV file, with exactly `expected_headers`."""
+    """Read the first sheet of an .xlsx file, or a CSV file, with exactly `expected_headers`.
+
+    Columns named in `optional_headers` (also in `expected_headers`) may be left out; their
+    cells then read as empty.
+    """
     extension = PurePath(filename).suffix.lower()
     if extension == ".xlsx":
         raw_rows = _xlsx_rows(data, limits)
@@ -93,7 +98,7 @@ def read_table(
         raise ImportFileError(
             f"Filtypen i '{filename}' stöds inte. Ladda upp en .xlsx- eller .csv-fil."
         )
-    return _table(raw_rows, expected_headers)
+    return _table(raw_rows, expected_headers, optional_headers)
 
 
 def template_bytes(
@@ -257,11 +262,13 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         raise ImportFileError(f"Filen kunde inte läsas som CSV: {error}") from error
 
 
-def _table(raw_rows: Sequence[Sequence[Any]], expected_headers: Sequence[str]) -> Table:
+def _table(raw_rows: Sequence[Sequence[Any]], expected_headers: Sequence[str],
+           optional_headers: Sequence[str] = ()) -> Table:
     """Match the header row to `expected_headers` and key each non-empty row by them."""
     if not raw_rows:
         raise ImportFileError("Filen är tom. Första raden ska innehålla kolumnrubrikerna.")
-    columns = _match_headers(raw_rows[0], expected_headers)
+    columns = _match_headers(raw_rows[0], expected_headers, optional_headers)
+    absent = dict.fromkeys(name for name in optional_headers if name not in columns.values())
     rows = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         values = [_normalise(value) for value in raw]
@@ -270,12 +277,13 @@ def _table(raw_rows: Sequence[Sequence[Any]], expected_headers: Sequence[str]) -
         _check_unnamed_columns(values, columns, number)
         named = {
             name: values[index] if index < len(values) else None for index, name in columns.items()
-        }
+        } | absent
         rows.append(Row(number=number, values=named))
     return Table(headers=tuple(columns.values()), rows=rows)
 
 
-def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str]) -> dict[int, str]:
+def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str],
+                   optional_headers: Sequence[str] = ()) -> dict[int, str]:
     """Return column index -> expected name, refusing missing, unknown or repeated columns."""
     by_key = {_header_key(name): name for name in expected_headers}
     columns: dict[int, str] = {}
@@ -291,7 +299,8 @@ def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str]) -
             raise ImportFileError(f"Kolumnen '{by_key[key]}' finns flera gånger.")
         else:
             columns[index] = by_key[key]
-    missing = [name for name in expected_headers if name not in columns.values()]
+    missing = [name for name in expected_headers
+               if name not in columns.values() and name not in optional_headers]
     problems = []
     if missing:
         problems.append(_naming("Kolumnen", "Kolumnerna", missing) + " saknas.")

@@ -39,6 +39,10 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Roll"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     teams = SelectMultipleField(_l("Team"), coerce=int, validators=[Optional()])
     active = BooleanField(_l("Aktiv"), default=True)
+    can_attest = BooleanField(
+        _l("Attesträtt"),
+        description=_l("Får attestera löneperioder som någon annan har stängt, och öppna "
+                       "stängda perioder igen innan de attesteras."))
     password = PasswordField(_l("Lösenord"), validators=[Optional(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Spara"))

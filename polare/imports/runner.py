@@ -44,7 +44,7 @@ def run_import(
     kind = get_kind(kind_key)
     if not may_import(actor, kind):
         raise PermissionDeniedError(_("Du får inte importera %(kind)s.", kind=str(kind.label)))
-    table = read_table(filename, data, kind.headers)
+    table = read_table(filename, data, kind.headers, optional_headers=kind.optional_headers)
     if not table.rows:
         raise ImportFileError(_("Filen har rubriker men inga rader att importera."))
     if len(table.rows) > MAX_ROWS:

@@ -192,7 +192,8 @@ def close(month: str) -> Any:
             form.digest.data = preview.digest
             return _render_close(preview, form, 422)
         db.session.commit()
-        flash(_("Perioden %(month)s är stängd. Raderna är låsta.", month=month), "success")
+        flash(_("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
+                month=month), "success")
         return redirect(url_for("payroll_web.period", month=month))
     return _render_close(preview, form, 422 if form.errors else 200)
 

@@ -187,12 +187,12 @@ class PayrollMachine(RuleBasedStateMachine):
         self.next_line_id += len(result.lines)
         self.latest_closed = month
 
-    @precondition(lambda self: self.first_period is None)
+    @precondition(lambda self: self.latest_closed is None)
     @rule(month=st.sampled_from(FIRST_MONTHS))
     def close_the_first_pay_period(self, month: str) -> None:
-        """Set the first pay period and close it; walks before it are never paid."""
-        self.first_period = month
-        self.close(month)
+        """Close the first pay period (set now, unless a reopened close set it before)."""
+        self.first_period = self.first_period or month
+        self.close(self.first_period)
         self.assert_closed_months_paid_exactly()
 
     @precondition(lambda self: self.latest_closed is not None and self.latest_closed < LAST_MONTH)
@@ -230,13 +230,8 @@ class PayrollMachine(RuleBasedStateMachine):
                 check_transition("attested", "open")
             return
         check_transition("closed", "open")
-        before = [line for line in self.frozen if line.period != month]
-        self.frozen = before
-        if month == self.first_period:
-            self.latest_closed = None
-            self.first_period = None
-        else:
-            self.latest_closed = previous_month(month)
+        self.frozen = [line for line in self.frozen if line.period != month]
+        self.latest_closed = None if month == self.first_period else previous_month(month)
 
     def assert_closed_months_paid_exactly(self) -> None:
         """Check every participation against what it is due now, right after a close.

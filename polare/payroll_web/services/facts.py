@@ -108,14 +108,16 @@ def latest_closed_month(session: Session) -> str | None:
 
 
 def first_pay_period(session: Session) -> str | None:
-    """Return the first pay period: the setting; else the first closed month; else the earliest
-    month with an approved, attended participation; None when there is none of these.
+    """Return the first pay period: the setting; else the first month ever closed (also if
+    reopened since); else the earliest month with an approved, attended participation; None
+    when there is none of these.
 
     One query of three scalar subqueries.
     """
     setting = select(Settings.first_pay_period).where(Settings.id == 1).scalar_subquery()
     first_closed = (select(func.min(PayPeriod.month))
-                    .where(PayPeriod.status.in_(CLOSED_STATUSES)).scalar_subquery())
+                    .where(or_(PayPeriod.status.in_(CLOSED_STATUSES),
+                               PayPeriod.reopened_at.is_not(None))).scalar_subquery())
     first_day = (select(func.min(Walk.walk_date))
                  .join(Participation, Participation.walk_id == Walk.id)
                  .where(Walk.status == WalkStatus.APPROVED,
