@@ -21,6 +21,7 @@ from payroll.money import format_sek, round_to_krona, to_money
 from payroll.periods import (
     PeriodStatus,
     check_close,
+    check_order,
     check_transition,
     earliest_open,
     is_closed,
@@ -64,6 +65,7 @@ __all__ = [
     "TeamTotal",
     "age_on",
     "check_close",
+    "check_order",
     "check_transition",
     "compute_period",
     "earliest_open",

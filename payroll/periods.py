@@ -113,6 +113,24 @@ def _undecided_used(result: PeriodResult, versions: Iterable[RateVersion]) -> Ra
     return min(undecided, key=lambda v: (v.effective_from, v.id), default=None)
 
 
+def check_order(month: str, latest_closed: str | None, first_period: str | None) -> None:
+    """Refuse a month that is closed, or is not the next to close from the first pay period."""
+    if is_closed(month, latest_closed) and not is_outside(month, first_period):
+        try:
+            check_transition(PeriodStatus.CLOSED, PeriodStatus.CLOSED)
+        except IllegalTransitionError as exc:
+            raise ClosePeriodError(f"{exc} ({month})", reason="closed") from exc
+    expected = next_to_close(latest_closed, first_period)
+    if expected is None:
+        raise ClosePeriodError("Det finns ingen första löneperiod: ange den under Inställningar",
+                               reason="no_first_period")
+    if month != expected:
+        raise ClosePeriodError(
+            f"Perioden {month} kan inte stängas: nästa period att stänga är {expected}",
+            reason="out_of_turn", expected=expected,
+        )
+
+
 def check_close(month: str, result: PeriodResult, latest_closed: str | None, *,
                 first_period: str | None, today: date,
                 versions: Iterable[RateVersion]) -> None:
@@ -123,19 +141,7 @@ def check_close(month: str, result: PeriodResult, latest_closed: str | None, *,
     """
     if result.period != month:
         raise ValueError(f"the result is for {result.period}, not {month}")
-    try:
-        check_transition(status_of(month, latest_closed), PeriodStatus.CLOSED)
-    except IllegalTransitionError as exc:
-        raise ClosePeriodError(f"{exc} ({month})", reason="closed") from exc
-    expected = next_to_close(latest_closed, first_period)
-    if expected is None:
-        raise ClosePeriodError("Det finns ingen första löneperiod: ange den under Inställningar",
-                               reason="no_first_period")
-    if month != expected:
-        raise ClosePeriodError(
-            f"Perioden {month} kan inte stängas: nästa period att stänga är {expected}",
-            reason="out_of_turn", expected=expected,
-        )
+    check_order(month, latest_closed, first_period)
     if last_day(month) >= today:
         raise ClosePeriodError(f"Perioden {month} kan inte stängas förrän månaden är slut",
                                reason="not_ended")

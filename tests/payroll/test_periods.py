@@ -184,3 +184,9 @@ def test_close_accepts_an_undecided_version_no_line_uses() -> None:
 def test_close_refuses_a_result_of_another_month() -> None:
     with pytest.raises(ValueError, match="not 2026-11"):
         close("2026-11", empty("2026-12"), "2026-10")
+
+
+def test_close_refuses_a_month_before_the_first_pay_period_after_closes_naming_the_next() -> None:
+    with pytest.raises(ClosePeriodError, match="2026-09 kan inte stängas: nästa period att "
+                                               "stänga är 2026-11"):
+        close("2026-09", empty("2026-09"), "2026-10")

@@ -317,6 +317,11 @@ def close_period(session: Session, actor: User | None, month: str, *,
     check_month(month)
     period = lock_period(session, month)
     _refuse_unless_open(period)
+    try:
+        payroll.check_order(month, latest_closed_month(session), first_pay_period(session))
+    except payroll.ClosePeriodError as error:
+        raise DomainError(_close_wording(error, month, payroll.PeriodResult(month, (), ()))
+                          ) from error
     facts, result, lines = _computed(session, month, None)
     refusal = close_refusal(month, result, facts, today or local_today())
     if refusal is not None:
