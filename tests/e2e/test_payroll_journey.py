@@ -102,13 +102,14 @@ def test_payroll_previews_explains_closes_and_downloads_the_month(
     underlag = rows_of(workbook["Underlag"])
     summering = rows_of(workbook["Summering"])
     lonefil_total = sum(Decimal(str(row[5])) for row in lonefil)
-    underlag_total = sum(Decimal(str(row[10])) for row in underlag)
+    underlag_total = sum(Decimal(str(row[11])) for row in underlag)
     totals = {row[0]: row for row in summering}
     assert Decimal(str(totals["Totalt"][3])) == lonefil_total == underlag_total
     assert totals[team][1:3] == (2, 2)
     assert Decimal(str(totals[team][3])) == minor + adult
-    ages = {row[1]: (row[7], row[8], Decimal(str(row[10]))) for row in underlag
-            if row[3] == team}
+    assert [row[0] for row in underlag] == list(range(1, len(underlag) + 1))
+    ages = {row[2]: (row[8], row[9], Decimal(str(row[11]))) for row in underlag
+            if row[4] == team}
     assert sorted(ages.values()) == [(16, 1, minor), (19, 1, adult)]
     assert all(row[6] == month for row in lonefil)
     status = {row[0]: row[1] for row in workbook["Summering"].iter_rows(values_only=True)}

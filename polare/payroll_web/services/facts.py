@@ -82,6 +82,8 @@ class Facts:
     names: dict[int, Names] = field(default_factory=dict)
     #: team name -> cost centre.
     cost_centres: dict[str, str] = field(default_factory=dict)
+    #: line_id of a frozen line -> its row (Rad) in its period's Underlag.
+    line_numbers: dict[int, int] = field(default_factory=dict)
 
     def compute(self, month: str | None = None) -> payroll.PeriodResult:
         """Return the lines and errors of the month (or of another open month loaded too)."""
@@ -272,6 +274,7 @@ class _Loader:
         self.takes_arrears = earliest is not None and month in (None, earliest)
         self.years = YearsInProgramme(session, self._for_person(Enrolment.person_id))
         self.names: dict[int, Names] = {}
+        self.line_numbers: dict[int, int] = {}
 
     def _for_person(self, column: Any) -> ColumnElement[bool]:
         return column.in_(self.persons) if self.persons is not None else true()
@@ -295,6 +298,7 @@ class _Loader:
             month=self.month or "", latest_closed=self.latest_closed,
             first_period=self.first_period, versions=versions, participations=participations,
             frozen=frozen, names=self.names, cost_centres=cost_centres,
+            line_numbers=self.line_numbers,
         )
 
     def _payable_unpaid(self) -> list[payroll.Participation]:
@@ -401,6 +405,8 @@ class _Loader:
                 row.person_id, Names(row.first_name, row.last_name, row.personnummer or "")
             )
             lines.append(frozen_line(row))
+            if row.line_no is not None:
+                self.line_numbers[row.id] = row.line_no
         return lines
 
 
@@ -432,6 +438,7 @@ class StoredRow(NamedTuple):
     amount: Decimal
     refers_to_id: int | None
     reason: str
+    line_no: int | None
     month: str
 
 

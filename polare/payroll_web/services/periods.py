@@ -149,10 +149,11 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
         history[pid].append((month, amount))
     referred = select(PayLine.refers_to_id).join(
         PayPeriod, PayLine.period_id == PayPeriod.id).where(*conditions)
-    periods_of = dict(session.execute(
-        select(PayLine.id, PayPeriod.month).join(PayPeriod, PayLine.period_id == PayPeriod.id)
-        .where(PayLine.id.in_(referred))
-    ).all())
+    referred_rows = {
+        line_id: (month, line_no) for line_id, month, line_no in session.execute(
+            select(PayLine.id, PayPeriod.month, PayLine.line_no)
+            .join(PayPeriod, PayLine.period_id == PayPeriod.id).where(PayLine.id.in_(referred)))
+    }
     names = version_names(session)
     details = []
     for row in rows:
@@ -165,7 +166,9 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
             line=line, first_name=row.first_name, last_name=row.last_name,
             personnummer=row.personnummer or "", cost_centre=row.cost_centre,
             version_name=names.get(line.version_id, ""), occasions=occasions,
-            refers_to_period=periods_of.get(row.refers_to_id), final=True,
+            refers_to_period=referred_rows.get(row.refers_to_id, (None, None))[0], final=True,
+            line_no=row.line_no,
+            refers_to_line_no=referred_rows.get(row.refers_to_id, (None, None))[1],
         ))
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 
