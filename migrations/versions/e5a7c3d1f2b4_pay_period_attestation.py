@@ -28,32 +28,24 @@ EXACT_COLUMNS = (
 
 
 def upgrade():
-    with op.batch_alter_table("settings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("first_pay_period", sa.String(length=7), nullable=True))
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("can_attest", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-    with op.batch_alter_table("rate_versions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("decision_reference", sa.String(length=120),
-                                      nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("decision_date", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("decided_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("decided_at", sa.DateTime(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_rate_versions_decided_by_id_users"),
-                                    "users", ["decided_by_id"], ["id"], ondelete="SET NULL")
-    with op.batch_alter_table("pay_periods", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("attested_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("attested_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("reopened_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("reopened_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("reopen_reason", sa.String(length=500), nullable=False,
-                                      server_default=""))
-        batch_op.create_foreign_key(batch_op.f("fk_pay_periods_attested_by_id_users"),
-                                    "users", ["attested_by_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_foreign_key(batch_op.f("fk_pay_periods_reopened_by_id_users"),
-                                    "users", ["reopened_by_id"], ["id"], ondelete="SET NULL")
-    with op.batch_alter_table("pay_lines", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("line_no", sa.Integer(), nullable=True))
+    # Plain ADD COLUMNs, without foreign keys: on SQLite a foreign key would need a batch
+    # "move and copy" of these parent tables, and dropping the old table with foreign keys on
+    # deletes or nulls out every row that refers to it (rate_rows cascade).
+    op.add_column("settings", sa.Column("first_pay_period", sa.String(length=7), nullable=True))
+    op.add_column("users", sa.Column("can_attest", sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column("rate_versions", sa.Column("decision_reference", sa.String(length=120),
+                                             nullable=False, server_default=""))
+    op.add_column("rate_versions", sa.Column("decision_date", sa.Date(), nullable=True))
+    op.add_column("rate_versions", sa.Column("decided_by_id", sa.Integer(), nullable=True))
+    op.add_column("rate_versions", sa.Column("decided_at", sa.DateTime(), nullable=True))
+    op.add_column("pay_periods", sa.Column("attested_by_id", sa.Integer(), nullable=True))
+    op.add_column("pay_periods", sa.Column("attested_at", sa.DateTime(), nullable=True))
+    op.add_column("pay_periods", sa.Column("reopened_by_id", sa.Integer(), nullable=True))
+    op.add_column("pay_periods", sa.Column("reopened_at", sa.DateTime(), nullable=True))
+    op.add_column("pay_periods", sa.Column("reopen_reason", sa.String(length=500),
+                                           nullable=False, server_default=""))
+    op.add_column("pay_lines", sa.Column("line_no", sa.Integer(), nullable=True))
     op.execute(
         "UPDATE pay_lines SET line_no = (SELECT count(*) FROM pay_lines AS earlier "
         "WHERE earlier.period_id = pay_lines.period_id AND earlier.id <= pay_lines.id)"
@@ -64,27 +56,24 @@ def upgrade():
                        f"WHERE {column} IS NOT NULL")
 
 
+def _drop_column(table: str, column: str) -> None:
+    """Drop a column in place (SQLite 3.35+ can), never by copying a parent table."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
+
+
 def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         for table, column in EXACT_COLUMNS:
             op.execute(f"UPDATE {table} SET {column} = {column} / 100.0 "  # noqa: S608
                        f"WHERE {column} IS NOT NULL")
-    with op.batch_alter_table("pay_lines", schema=None) as batch_op:
-        batch_op.drop_column("line_no")
-    with op.batch_alter_table("pay_periods", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_pay_periods_reopened_by_id_users"),
-                                 type_="foreignkey")
-        batch_op.drop_constraint(batch_op.f("fk_pay_periods_attested_by_id_users"),
-                                 type_="foreignkey")
-        for column in ("reopen_reason", "reopened_at", "reopened_by_id", "attested_at",
-                       "attested_by_id"):
-            batch_op.drop_column(column)
-    with op.batch_alter_table("rate_versions", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_rate_versions_decided_by_id_users"),
-                                 type_="foreignkey")
-        for column in ("decided_at", "decided_by_id", "decision_date", "decision_reference"):
-            batch_op.drop_column(column)
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("can_attest")
-    with op.batch_alter_table("settings", schema=None) as batch_op:
-        batch_op.drop_column("first_pay_period")
+    _drop_column("pay_lines", "line_no")
+    for column in ("reopen_reason", "reopened_at", "reopened_by_id", "attested_at",
+                   "attested_by_id"):
+        _drop_column("pay_periods", column)
+    for column in ("decided_at", "decided_by_id", "decision_date", "decision_reference"):
+        _drop_column("rate_versions", column)
+    _drop_column("users", "can_attest")
+    _drop_column("settings", "first_pay_period")

@@ -41,7 +41,9 @@ class RateVersion(db.Model):
     #: The decision behind the amounts (e.g. a diarienummer); empty for example tables.
     decision_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
     decision_date: Mapped[date | None]
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: users.id of who recorded the decision. No foreign key: one would need SQLite to copy
+    #: this parent table, and its rows' children would go with the old copy.
+    decided_by_id: Mapped[int | None]
     decided_at: Mapped[datetime | None]
 
     @property
@@ -104,12 +106,12 @@ class PayPeriod(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None]
     total: Mapped[Decimal | None] = mapped_column(MONEY)
-    attested_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    #: users.id of the attestant, and below of who reopened the period last. No foreign keys:
+    #: one would need SQLite to copy this parent table (see the migration e5a7c3d1f2b4).
+    attested_by_id: Mapped[int | None]
     attested_at: Mapped[datetime | None]
     #: The latest reopening (each one is also in the audit log).
-    reopened_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    reopened_by_id: Mapped[int | None]
     reopened_at: Mapped[datetime | None]
     reopen_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
