@@ -99,7 +99,8 @@ def close_command(month: str, username: str | None, yes: bool) -> None:
         click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
                    f"totalt {_money(preview.summary.total.amount)}.")
         if preview.is_open and preview.close_refusal is None and not yes:
-            click.confirm("Stängningen är slutgiltig. Stäng perioden?", abort=True)
+            click.confirm("Raderna låses och perioden väntar sedan på attest. Stäng perioden?",
+                          abort=True)
         services.close_period(db.session, actor, month, expected_digest=preview.digest)
     except DomainError as error:
         db.session.rollback()
