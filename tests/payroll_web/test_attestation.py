@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
@@ -139,10 +139,12 @@ def test_a_decision_of_a_version_a_closed_month_used_cannot_change(db, closed_no
 
 
 def test_amounts_are_stored_exactly_not_as_floats(db, closed_november):
-    kinds = db.execute(select(func.typeof(PayLine.amount), func.typeof(PayPeriod.total))
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    type_of = func.typeof if sqlite else func.pg_typeof
+    kinds = db.execute(select(type_of(PayLine.amount).cast(String),
+                              type_of(PayPeriod.total).cast(String))
                        .join(PayPeriod, PayLine.period_id == PayPeriod.id)).one()
-    if db.get_bind().dialect.name == "sqlite":
-        assert kinds == ("integer", "integer")
+    assert tuple(kinds) == (("integer", "integer") if sqlite else ("numeric", "numeric"))
     assert db.scalar(select(PayLine.amount)) == Decimal("200.00")
 
 

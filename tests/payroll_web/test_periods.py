@@ -153,7 +153,8 @@ def test_later_change_to_a_november_walk_is_corrected_in_december_referring_to_t
     assert detail.line.reason == "Närvaro ändrad / ej längre godkänd"
     assert detail.line.walk_date == NOVEMBER_WALK
     assert detail.occasions == -1
-    assert detail.concerns == f"2026-11, rad {frozen.id}: Närvaro ändrad / ej längre godkänd"
+    assert detail.concerns == "2026-11, rad 1: Närvaro ändrad / ej längre godkänd"
+    assert frozen.line_no == 1
 
 
 def test_walk_sent_back_after_closing_gives_a_negative_correction(db, rate_table, polare,
