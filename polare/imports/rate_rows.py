@@ -117,7 +117,13 @@ def _import_version(ctx: ImportContext, effective_from: date,
     if existing is not None:
         same = _band_set(existing) == {_key(row.band) for row in rows}
         if same and len(existing.rows) == len(rows):
-            ctx.count(len(rows), Tally(RowState.EXISTING))
+            decision = rows[0].decision
+            if decision is None or existing.decided:
+                ctx.count(len(rows), Tally(RowState.EXISTING))
+                return
+            tally = ctx.attempt([first], lambda: _decide(ctx, existing, decision))
+            if tally is not None:
+                ctx.count(len(rows), tally)
         else:
             ctx.result.add_problem([first], RowProblem.one("Giltig från", _(
                 "%(where)s: Polare har redan en tabellversion från det datumet, med andra rader. "
@@ -148,6 +154,15 @@ def _save(ctx: ImportContext, effective_from: date, rows: list[RateRowValues],
     tally = Tally()
     tally.add("rate_version")
     return tally
+
+
+def _decide(ctx: ImportContext, version: RateVersion, decision: tuple[str, date]) -> Tally:
+    """Record the file's decision for a version Polare already has without one."""
+    reference, decided_on = decision
+    with blame("Beslut", {"reference": "Beslut"}):
+        decide_rate_version(ctx.session, ctx.actor, version.id, reference=reference,
+                            decided_on=decided_on)
+    return Tally(RowState.CHANGED)
 
 
 def _key(band: payroll.RateBand) -> tuple[int, int | None, int, int | None, Decimal]:

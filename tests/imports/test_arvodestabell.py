@@ -129,3 +129,14 @@ def test_a_decision_without_its_date_is_refused(db, run, payroll_user):
     assert {(e.column, e.reason) for e in result.errors} == {
         ("Beslutsdatum", "Ange beslutets datum tillsammans med Beslut.")}
     assert db.scalar(select(func.count(RateVersion.id))) == 0
+
+
+def test_importing_a_version_again_with_its_decision_records_the_decision(db, run,
+                                                                          payroll_user):
+    assert run("arvodestabell", good_rows(), as_=payroll_user).ok
+    rows = [[*row, "KS 2026/88", date(2026, 6, 10)] for row in bands()[:3]]
+    again = run("arvodestabell", rows, as_=payroll_user)
+    assert again.ok, again.errors
+    assert again.changed_rows == 3
+    autumn = db.scalars(select(RateVersion).where(RateVersion.effective_from == AUTUMN)).one()
+    assert (autumn.decision_reference, autumn.decision_date) == ("KS 2026/88", date(2026, 6, 10))
