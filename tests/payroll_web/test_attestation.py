@@ -172,3 +172,11 @@ def test_attestation_refusals_are_worded_in_english(app, db, closed_november, pa
     with force_locale("en"), pytest.raises(DomainError) as refused:
         actions[case]()
     assert refused.value.message == REFUSALS_IN_ENGLISH[case]
+
+
+def test_a_month_closed_without_a_named_user_cannot_be_attested(db, rate_table, polare,
+                                                               make_walk, attestant):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    with pytest.raises(DomainError, match="stängdes utan namngiven användare"):
+        services.attest_period(db, attestant, "2026-11")

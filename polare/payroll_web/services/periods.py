@@ -366,7 +366,11 @@ def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
     period = _locked_closed(session, month)
     if not actor.can_attest:
         raise PermissionDeniedError(_("%(name)s har inte attesträtt.", name=actor.display_name))
-    if period.closed_by_id is None or period.closed_by_id == actor.id:
+    if period.closed_by_id is None:
+        raise DomainError(_(
+            "Perioden %(month)s stängdes utan namngiven användare och kan inte attesteras: "
+            "öppna den igen och låt en namngiven användare stänga den.", month=month))
+    if period.closed_by_id == actor.id:
         raise PermissionDeniedError(_(
             "Perioden %(month)s ska attesteras av en annan person än den som stängde den.",
             month=month))
