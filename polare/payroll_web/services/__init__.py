@@ -4,6 +4,7 @@ Services take explicit inputs, flush but never commit, raise DomainError with a 
 for the user, and write audit entries.
 """
 
+from polare.payroll_web.services.attestation import attest_period, reopen_period
 from polare.payroll_web.services.details import (
     LineDetail,
     PersonSummary,
@@ -15,14 +16,12 @@ from polare.payroll_web.services.facts import Facts, load_facts, load_versions
 from polare.payroll_web.services.periods import (
     PeriodPreview,
     PeriodRow,
-    attest_period,
     check_month,
     close_period,
     list_periods,
     lock_period,
     outside_before,
     preview_period,
-    reopen_period,
 )
 from polare.payroll_web.services.persons import PersonStipends, stipend_lines_of_person
 from polare.payroll_web.services.rates import (
