@@ -152,7 +152,9 @@ class People:
                 "label": version.label, "note": "Syntetisk arvodestabell",
                 "indexed_from_id": 1 if version.id == 2 else None,
                 "index_percent": INDEX_PERCENT if version.id == 2 else None,
-                "created_by_id": PAYROLL_ID, "created_at": self.now})
+                "created_by_id": PAYROLL_ID, "created_at": self.now,
+                "decision_reference": f"KS 2024-{117 + version.id}",
+                "decision_date": version.effective_from})
             for band in version.bands:
                 add("rate_rows", {
                     "id": self.ids.next("rate_rows"), "version_id": version.id,
@@ -162,14 +164,15 @@ class People:
         for month, period_id in self.plan.period_ids.items():
             add("pay_periods", {"id": period_id, "month": month, "status": "closed",
                                 "closed_by_id": PAYROLL_ID,
-                                "closed_at": self.plan.closed_at(month), "total": None})
+                                "closed_at": self.plan.closed_at(month), "total": None,
+                                "reopen_reason": ""})
 
     def _user(self, user_id: int, username: str, full_name: str, role: str) -> None:
         self.writer.add("users", {
             "id": user_id, "username": username, "full_name": full_name,
             "email": f"{username}@example.se", "password_hash": self.password_hash,
             "role": role, "active": True, "session_token": f"bench-{user_id:08d}-{self.plan.seed}",
-            "must_change_password": False,
+            "must_change_password": False, "can_attest": False,
             "calendar_token": None, "created_at": self.now, "last_login_at": None})
 
     def write_teams(self) -> list[TeamInfo]:

@@ -83,11 +83,13 @@ def read_table(
     *,
     limits: ZipLimits = DEFAULT_LIMITS,
     max_rows: int | None = None,
+    optional_headers: Sequence[str] = (),
 ) -> Table:
     """Read the first sheet of an .xlsx file, or a CSV file, with exactly `expected_headers`.
 
     Rows are read one at a time: the data row after `max_rows` raises TooManyRowsError and
-    the rest of the file is never read.
+    the rest of the file is never read. Columns named in `optional_headers` (also in
+    `expected_headers`) may be left out; their cells then read as empty.
     """
     extension = PurePath(filename).suffix.lower()
     if extension == ".xlsx":
@@ -99,7 +101,7 @@ def read_table(
             f"Filtypen i '{filename}' stöds inte. Ladda upp en .xlsx- eller .csv-fil."
         )
     try:
-        return _table(raw_rows, expected_headers, max_rows)
+        return _table(raw_rows, expected_headers, max_rows, optional_headers)
     finally:
         raw_rows.close()
 
@@ -266,12 +268,13 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def _table(raw_rows: Iterator[Sequence[Any]], expected_headers: Sequence[str],
-           max_rows: int | None) -> Table:
+           max_rows: int | None, optional_headers: Sequence[str] = ()) -> Table:
     """Match the header row to `expected_headers` and key each non-empty row by them."""
     header = next(raw_rows, None)
     if header is None:
         raise ImportFileError("Filen är tom. Första raden ska innehålla kolumnrubrikerna.")
-    columns = _match_headers(header, expected_headers)
+    columns = _match_headers(header, expected_headers, optional_headers)
+    absent = dict.fromkeys(name for name in optional_headers if name not in columns.values())
     rows: list[Row] = []
     for number, raw in enumerate(raw_rows, start=2):
         values = [_normalise(value) for value in raw]
@@ -282,12 +285,13 @@ def _table(raw_rows: Iterator[Sequence[Any]], expected_headers: Sequence[str],
         _check_unnamed_columns(values, columns, number)
         named = {
             name: values[index] if index < len(values) else None for index, name in columns.items()
-        }
+        } | absent
         rows.append(Row(number=number, values=named))
     return Table(headers=tuple(columns.values()), rows=rows)
 
 
-def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str]) -> dict[int, str]:
+def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str],
+                   optional_headers: Sequence[str] = ()) -> dict[int, str]:
     """Return column index -> expected name, refusing missing, unknown or repeated columns."""
     by_key = {_header_key(name): name for name in expected_headers}
     columns: dict[int, str] = {}
@@ -303,7 +307,8 @@ def _match_headers(header_row: Sequence[Any], expected_headers: Sequence[str]) -
             raise ImportFileError(f"Kolumnen '{by_key[key]}' finns flera gånger.")
         else:
             columns[index] = by_key[key]
-    missing = [name for name in expected_headers if name not in columns.values()]
+    missing = [name for name in expected_headers
+               if name not in columns.values() and name not in optional_headers]
     problems = []
     if missing:
         problems.append(_naming("Kolumnen", "Kolumnerna", missing) + " saknas.")

@@ -66,6 +66,9 @@ class Sheet:
     number_formats: Mapping[int, str] | None = None
     freeze_header: bool = True
     autofilter: bool = True
+    #: Data rows the autofilter covers, from the first (None: all), when a table has notes
+    #: below it.
+    filter_rows: int | None = None
 
     def __post_init__(self) -> None:
         if not self.title or len(self.title) > MAX_TITLE_LENGTH:
@@ -144,7 +147,8 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
             for value, column_format, passing in zip(row, column_formats, as_they_are, strict=True)
         ])
     if sheet.autofilter:
-        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{count + 1}"
+        filtered = count if sheet.filter_rows is None else min(count, sheet.filter_rows)
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{filtered + 1}"
     return count
 
 

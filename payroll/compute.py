@@ -7,7 +7,7 @@ from decimal import Decimal
 from payroll.errors import NoBandError, NoRateInForceError, PeriodClosedError
 from payroll.lines import PAYMENT_KINDS, FrozenLine, LineKind, PayLine, PeriodResult
 from payroll.money import to_money
-from payroll.periods import earliest_open, is_closed, month_of
+from payroll.periods import earliest_open, is_closed, is_outside, month_of
 from payroll.rates import RateVersion
 from payroll.stipend import Explanation, Participation, stipend_for
 
@@ -90,11 +90,13 @@ class _PeriodComputation:
     """Collects the lines and errors of one open period."""
 
     def __init__(
-        self, month: str, versions: Sequence[RateVersion], latest_closed: str | None
+        self, month: str, versions: Sequence[RateVersion], latest_closed: str | None,
+        first_period: str | None,
     ) -> None:
         self.month = month
         self.versions = versions
         self.latest_closed = latest_closed
+        self.first_period = first_period
         self.takes_arrears = month == earliest_open(latest_closed)
         self.lines: list[PayLine] = []
         self.errors: list[tuple[tuple, str]] = []
@@ -110,6 +112,8 @@ class _PeriodComputation:
     def pay(self, p: Participation) -> None:
         """Add the ordinary or late line of a payable participation never paid before."""
         walk_month = month_of(p.walk_date)
+        if is_outside(walk_month, self.first_period):
+            return
         if walk_month == self.month:
             kind, reason = LineKind.ORDINARY, ""
         elif self.takes_arrears and is_closed(walk_month, self.latest_closed):
@@ -164,12 +168,14 @@ def compute_period(
     versions: Iterable[RateVersion],
     frozen_lines: Iterable[FrozenLine],
     latest_closed: str | None,
+    first_period: str | None = None,
 ) -> PeriodResult:
     """Compute the lines of an open month; the same data always gives the same lines.
 
     The month pays its own payable participations; the earliest open month also pays what
     was never paid in closed months (late entries) and corrects frozen lines whose amount
-    no longer matches the data.
+    no longer matches the data. Walks before first_period are outside Polare's payroll and
+    never paid (None: no month is outside).
     """
     if is_closed(month, latest_closed):
         raise PeriodClosedError(f"Perioden {month} är stängd och kan inte räknas om")
@@ -177,7 +183,7 @@ def compute_period(
     histories = _group_frozen(frozen_lines)
     if histories and latest_closed is None:
         raise ValueError("frozen lines given although no period is closed")
-    computation = _PeriodComputation(month, tuple(versions), latest_closed)
+    computation = _PeriodComputation(month, tuple(versions), latest_closed, first_period)
     for pid in sorted(by_id):
         if by_id[pid].payable and pid not in histories:
             computation.pay(by_id[pid])

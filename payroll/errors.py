@@ -46,11 +46,14 @@ class ClosePeriodError(PayrollError):
     """A pay period cannot be closed now.
 
     `reason` says why, so a caller can word it in the user's language: "closed" (it already
-    is), "out_of_turn" (`expected` is the month to close first) or "errors" (lines that
-    cannot be computed).
+    is), "no_first_period" (none is set and nothing is payable), "out_of_turn" (`expected` is
+    the month to close next), "not_ended" (its last day has not passed), "errors" (lines that
+    cannot be computed) or "undecided" (`version` carries no decision).
     """
 
-    def __init__(self, message: str, *, reason: str, expected: str | None = None) -> None:
+    def __init__(self, message: str, *, reason: str, expected: str | None = None,
+                 version: object = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.expected = expected
+        self.version = version

@@ -71,6 +71,8 @@ class RateVersion:
     effective_from: date
     bands: tuple[RateBand, ...]
     label: str = ""
+    #: Whether the version carries its decision (reference and date); needed to close a month.
+    decided: bool = False
 
     @property
     def name(self) -> str:

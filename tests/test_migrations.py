@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from polare.admin.cli import seed_all
 from polare.admin.demo import load_demo
@@ -147,3 +148,29 @@ def test_upgrading_a_database_in_use_keeps_every_row(tmp_path):
                                            {"t": table}).scalar()}
         db.engine.dispose()
     assert after == {table: before[table] for table in after}
+
+
+def test_upgrade_turns_sqlite_real_amounts_into_exact_ore(tmp_path):
+    url = f"sqlite:///{tmp_path / 'money.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="c41d7e2a9b10")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO rate_versions (id, effective_from, label, note, created_at) "
+                "VALUES (1, '2024-08-01', '', '', '2024-08-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO rate_rows (version_id, age_from, years_from, amount) "
+                "VALUES (1, 15, 1, 262.5)"))
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            stored = connection.execute(
+                text("SELECT typeof(amount), amount FROM rate_rows")).one()
+        from polare.payroll_web.models import RateRow
+
+        with app.app_context():
+            amount = db.session.scalar(select(RateRow.amount))
+        db.engine.dispose()
+    assert tuple(stored) == ("integer", 26250)
+    assert amount == Decimal("262.50")

@@ -23,11 +23,19 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from payroll import BandError, PeriodResult, RateBand, validate_bands
+from payroll import (
+    BandError,
+    LineKind,
+    PayLine,
+    PeriodResult,
+    RateBand,
+    RateVersion,
+    validate_bands,
+)
 from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.payroll_web import labels
-from polare.payroll_web.services import version_title
+from polare.payroll_web.services import Facts, version_title
 from polare.payroll_web.services.periods import check_month, close_refusal
 from polare.walks.models import WalkStatus
 from polare.walks.services import move
@@ -240,12 +248,53 @@ def test_rate_band_labels_are_the_pay_rules_own_in_swedish_and_translated_in_eng
                 "Stipend table from 2024-08-01")
 
 
-def test_a_month_out_of_turn_is_refused_in_english(app, compiled_catalog):
-    result = PeriodResult(period="2026-12", lines=(), errors=())
+DECIDED = RateVersion(1, date(2024, 8, 1), (RateBand(15, None, 1, None, Decimal(200)),),
+                      decided=True)
+UNDECIDED = RateVersion(2, date(2026, 11, 1), DECIDED.bands)
+
+
+def _facts(latest: str | None, first: str | None) -> Facts:
+    """Return facts with nothing to pay, the first pay period and both rate versions."""
+    return Facts(month="", latest_closed=latest, first_period=first,
+                 versions=(DECIDED, UNDECIDED), participations=[], frozen=[])
+
+
+def _line_priced_by(version: RateVersion) -> PayLine:
+    return PayLine(period="2026-11", kind=LineKind.ORDINARY, participation_id=1, person_id=1,
+                   walk_id=1, walk_date=date(2026, 11, 5), age=17, years=1,
+                   version_id=version.id, band_label="", amount=Decimal("200.00"))
+
+
+CLOSE_REFUSALS = [
+    ("2026-12", (), "2026-10", "2026-10", date(2027, 1, 4),
+     "The period 2026-12 cannot be closed: periods are closed in order and the next period "
+     "to close is 2026-11."),
+    ("2026-11", (), "2026-10", "2026-10", date(2026, 11, 30),
+     "The period 2026-11 cannot be closed until the month has ended."),
+    ("2026-11", (), None, None, date(2026, 12, 3),
+     "There is no first pay period to close: set the first pay period under Settings."),
+    ("2026-11", (_line_priced_by(UNDECIDED),), "2026-10", "2026-10", date(2026, 12, 3),
+     "The stipend table from 2026-11-01 has no decision. Record the decision under Stipend "
+     "tables before closing the period."),
+]
+
+
+@pytest.mark.parametrize(("month", "lines", "latest", "first", "today", "english"),
+                         CLOSE_REFUSALS)
+def test_a_refused_close_is_worded_in_english(app, compiled_catalog, month, lines, latest, first,
+                                             today, english):
+    result = PeriodResult(period=month, lines=lines, errors=())
     with app.app_context(), force_locale("en"):
-        refusal = close_refusal("2026-12", result, "2026-10")
-    assert refusal == ("The period 2026-12 cannot be closed before 2026-11: periods are closed "
-                       "in order.")
+        assert close_refusal(month, result, _facts(latest, first), today) == english
+
+
+def test_a_month_out_of_turn_is_refused_in_swedish_naming_the_month_to_close_next(
+        app, compiled_catalog):
+    result = PeriodResult(period="2026-12", lines=(), errors=())
+    with app.app_context():
+        refusal = close_refusal("2026-12", result, _facts("2026-10", "2026-10"), date(2027, 1, 4))
+    assert refusal == ("Perioden 2026-12 kan inte stängas: perioderna stängs i tur och ordning "
+                       "och nästa period att stänga är 2026-11.")
 
 
 def test_a_malformed_month_is_refused_in_english(app, compiled_catalog):

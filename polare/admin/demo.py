@@ -15,12 +15,14 @@ DEMO_PASSWORD = "polare-demo-2026"  # noqa: S105  (printed for trying the app, n
 
 #: username, role, teams, name, description
 DEMO_USERS = (
-    ("admin", Role.ADMIN, (), "Alva Admin", "administratör"),
+    ("admin", Role.ADMIN, (), "Alva Admin", "administratör, attesträtt"),
     ("samordnare", Role.COORDINATOR, ("Ryd",), "Sam Ordnare", "samordnare, Ryd"),
     ("handledare", Role.SUPERVISOR, ("Ryd",), "Hanna Handledare", "handledare, Ryd"),
     ("berga", Role.COORDINATOR, ("Berga",), "Bo Berga", "samordnare, Berga"),
     ("lon", Role.PAYROLL, (), "Lena Lön", "lön, alla team"),
 )
+#: Demo users with attesträtt: a month Lena closes, Alva attests.
+DEMO_ATTESTANTS = frozenset({"admin"})
 
 
 def load_demo_users(session: Session) -> list[tuple[str, str]]:
@@ -30,7 +32,8 @@ def load_demo_users(session: Session) -> list[tuple[str, str]]:
             continue
         teams = [team_by_name(session, name) for name in team_names]
         create_user(session, None, username=username, password=DEMO_PASSWORD, role=role,
-                    teams=[t for t in teams if t is not None], full_name=full_name)
+                    teams=[t for t in teams if t is not None], full_name=full_name,
+                    can_attest=username in DEMO_ATTESTANTS)
     return [(username, description) for username, _r, _t, _n, description in DEMO_USERS]
 
 

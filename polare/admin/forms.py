@@ -40,6 +40,10 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Roll"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     teams = SelectMultipleField(_l("Team"), coerce=int, validators=[Optional()])
     active = BooleanField(_l("Aktiv"), default=True)
+    can_attest = BooleanField(
+        _l("Attesträtt"),
+        description=_l("Får attestera löneperioder som någon annan har stängt, och öppna "
+                       "stängda perioder igen innan de attesteras."))
     password = PasswordField(_l("Lösenord"), validators=[Optional(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Spara"))
@@ -108,6 +112,11 @@ class SettingsForm(FlaskForm):
     applications_next_year_from = DateField(
         _l("Ansökningar till nästa läsår från"), validators=[Optional()],
         description=_l("Från detta datum hamnar ansökningar via webbformuläret i nästa läsår."))
+    first_pay_period = StringField(
+        _l("Första löneperiod"), validators=[Optional(), Length(max=7)],
+        description=_l("År-månad, t.ex. 2026-02. Pass före den betalas inte av Polare. Tom: den "
+                       "tidigaste månaden med ett godkänt pass. Kan inte ändras när en period "
+                       "har stängts."))
     submit = SubmitField(_l("Spara"))
 
 

@@ -77,7 +77,7 @@ def user_create():
                 password=form.password.data or "", role=Role(form.role.data),
                 teams=[db.session.get(Team, tid) for tid in form.teams.data],
                 full_name=form.full_name.data or "", email=form.email.data or "",
-                must_change_password=True,
+                must_change_password=True, can_attest=form.can_attest.data,
             ),
             _("Användaren %(name)s är skapad.", name=form.username.data),
             url_for("admin.user_list"))
@@ -102,7 +102,7 @@ def user_edit(user_id: int):
                 db.session, current_user, user, full_name=form.full_name.data or "",
                 email=form.email.data or "", role=Role(form.role.data),
                 teams=[db.session.get(Team, tid) for tid in form.teams.data],
-                active=form.active.data,
+                active=form.active.data, can_attest=form.can_attest.data,
             ),
             _("Ändringarna är sparade."), url_for("admin.user_list"))
         if done is not None:
@@ -220,6 +220,7 @@ def settings():
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in org.SETTINGS_FIELDS}
         values["deletion_decision_ref"] = values["deletion_decision_ref"] or ""
+        values["first_pay_period"] = (values["first_pay_period"] or "").strip() or None
         done = commit_or_show(
             form, lambda: org.update_settings(db.session, current_user, **values),
             _("Inställningarna är sparade."), url_for("admin.settings"))

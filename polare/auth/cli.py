@@ -1,4 +1,5 @@
-"""`flask users create USERNAME --role ROLE [--team TEAM ...]` (password from standard input)."""
+"""`flask users create USERNAME --role ROLE [--team TEAM ...] [--attest]` (password from standard
+input), and `flask users grant-attest|revoke-attest USERNAME`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ users_cli = AppGroup("users", help="Manage staff users.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--team", "teams", multiple=True, help="Team name; repeat for several teams.")
 @click.option("--name", "full_name", default="", help="Full name.")
-def create_user_command(username: str, role: str, teams: tuple[str, ...], full_name: str) -> None:
+@click.option("--attest", is_flag=True, help="Ge attesträtt: får attestera löneperioder.")
+def create_user_command(username: str, role: str, teams: tuple[str, ...], full_name: str,
+                        attest: bool) -> None:
     """Create a user; the password is read from standard input (one line)."""
     if sys.stdin.isatty():
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
@@ -29,13 +32,39 @@ def create_user_command(username: str, role: str, teams: tuple[str, ...], full_n
     try:
         user = services.create_user_by_team_names(
             db.session, None, username=username, password=password, role=Role(role),
-            team_names=teams, full_name=full_name,
+            team_names=teams, full_name=full_name, can_attest=attest,
         )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
-    click.echo(f"Skapade {user.username} ({user.role.value}).")
+    click.echo(f"Skapade {user.username} ({user.role.value}"
+               f"{', attesträtt' if user.can_attest else ''}).")
+
+
+def _set_attest_right(username: str, allowed: bool) -> None:
+    """Grant or revoke attesträtt and commit, or print the refusal."""
+    try:
+        user = services.set_attest_right(db.session, None, username, allowed)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.username} {'har' if allowed else 'har inte längre'} attesträtt.")
+
+
+@users_cli.command("grant-attest")
+@click.argument("username")
+def grant_attest_command(username: str) -> None:
+    """Give USERNAME attesträtt: the right to attest pay periods someone else closed."""
+    _set_attest_right(username, True)
+
+
+@users_cli.command("revoke-attest")
+@click.argument("username")
+def revoke_attest_command(username: str) -> None:
+    """Take attesträtt from USERNAME."""
+    _set_attest_right(username, False)
 
 
 bp.cli.add_command(users_cli)

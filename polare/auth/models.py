@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     #: Part of the login cookie; rotated on logout, password change and deactivation.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Attesträtt: may attest a pay period closed by someone else.
+    can_attest: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Secret of the user's read-only iCalendar feed; None until made, and again once revoked.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

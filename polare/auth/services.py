@@ -28,7 +28,7 @@ from polare.clock import utcnow
 from polare.errors import DomainError, NotFoundError
 from polare.org.models import Team
 
-USER_FIELDS = ("username", "full_name", "email", "role", "active")
+USER_FIELDS = ("username", "full_name", "email", "role", "active", "can_attest")
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ def create_user(
     full_name: str = "",
     email: str = "",
     must_change_password: bool = False,
+    can_attest: bool = False,
 ) -> User:
     """Create a staff user; the username must be new and the password meet the rules."""
     username = username.strip()
@@ -107,6 +108,7 @@ def create_user(
         role=role,
         teams=list(teams),
         must_change_password=must_change_password,
+        can_attest=can_attest,
     )
     session.add(user)
     session.flush()
@@ -133,8 +135,10 @@ def update_user(
     role: Role,
     teams: Sequence[Team],
     active: bool,
+    can_attest: bool | None = None,
 ) -> User:
-    """Change a user's details, role, teams or active flag; deactivation logs them out."""
+    """Change a user's details, role, teams, active flag or attesträtt; deactivation logs them
+    out."""
     if user.id == actor.id and (not active or role != user.role):
         raise DomainError(_("Du kan inte ändra din egen roll eller inaktivera dig själv."))
     _check_role_teams(role, teams)
@@ -142,6 +146,8 @@ def update_user(
     old_teams = sorted(t.name for t in user.teams)
     user.full_name, user.email = full_name.strip(), email.strip()
     user.role, user.active = role, active
+    if can_attest is not None:
+        user.can_attest = can_attest
     user.teams = list(teams)
     if not active or role != before["role"]:
         user.rotate_session_token()
@@ -153,6 +159,19 @@ def update_user(
     if new_teams != old_teams:
         changes["teams"] = [old_teams, new_teams]
     record(session, actor, "update", "user", user.id, changes=changes)
+    return user
+
+
+def set_attest_right(session: Session, actor: User | None, username: str,
+                     allowed: bool) -> User:
+    """Grant or revoke a user's attesträtt (the right to attest pay periods others closed)."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise NotFoundError(_("Det finns ingen användare %(username)s.", username=username))
+    if user.can_attest != allowed:
+        user.can_attest = allowed
+        record(session, actor, "update", "user", user.id,
+               changes={"can_attest": [not allowed, allowed]})
     return user
 
 

@@ -198,3 +198,5 @@ class Column:
     name: str
     #: Lazily translated, so it is shown in the reader's language.
     help_text: object
+    #: A file may leave the column out altogether.
+    optional: bool = False

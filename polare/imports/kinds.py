@@ -41,6 +41,11 @@ class ImportKind:
     def headers(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    @property
+    def optional_headers(self) -> tuple[str, ...]:
+        """Return the columns a file may leave out."""
+        return tuple(column.name for column in self.columns if column.optional)
+
 
 KINDS = {kind.key: kind for kind in (
     ImportKind("polare", _l("Polare och anmälningar"),

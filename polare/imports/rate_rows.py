@@ -18,12 +18,12 @@ from sqlalchemy.orm import selectinload
 
 import payroll
 from exports import Row, parse_date
-from polare.imports.cells import Cells, Column, amount, whole_number
+from polare.imports.cells import Cells, Column, amount, text_parser, whole_number
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
 from polare.imports.text import _
 from polare.payroll_web.models import RateVersion
-from polare.payroll_web.services import save_rate_version
+from polare.payroll_web.services import decide_rate_version, save_rate_version
 
 COLUMNS = (
     Column("Giltig från", _l("Datum tabellen gäller från (ÅÅÅÅ-MM-DD). Alla rader med samma "
@@ -33,6 +33,11 @@ COLUMNS = (
     Column("År från", _l("Lägsta antal år i verksamheten, från 1.")),
     Column("År till", _l("Högsta antal år i verksamheten; tomt = ingen övre gräns.")),
     Column("Belopp", _l("Arvode per nattvandring i kronor, t.ex. 250 eller 262,50.")),
+    Column("Beslut", _l("Beslutets diarienummer eller referens; samma på varje rad i "
+                        "versionen. Valfri kolumn: utan beslut kan ingen period som använder "
+                        "versionen stängas."), optional=True),
+    Column("Beslutsdatum", _l("Beslutets datum (ÅÅÅÅ-MM-DD), ifyllt tillsammans med Beslut. "
+                              "Valfri kolumn."), optional=True),
 )
 HEADERS = tuple(column.name for column in COLUMNS)
 
@@ -44,6 +49,8 @@ class RateRowValues:
     number: int
     effective_from: date
     band: payroll.RateBand
+    #: (reference, date) of the decision, or None when the row gives none.
+    decision: tuple[str, date] | None = None
 
 
 def import_rates(ctx: ImportContext, rows: Sequence[Row]) -> None:
@@ -61,7 +68,12 @@ def import_rates(ctx: ImportContext, rows: Sequence[Row]) -> None:
             continue
         versions.setdefault(parsed.effective_from, []).append(parsed)
     for effective_from, version_rows in versions.items():
-        if effective_from not in bad_dates:
+        decisions = {row.decision for row in version_rows}
+        if len(decisions) > 1:
+            ctx.result.add_problem([version_rows[0].number], RowProblem.one("Beslut", _(
+                "Tabellen från %(day)s har olika beslut på olika rader; ange samma beslut på "
+                "varje rad.", day=effective_from.isoformat())))
+        elif effective_from not in bad_dates:
             _import_version(ctx, effective_from, version_rows)
 
 
@@ -72,11 +84,26 @@ def _parse(cells: Cells, effective_from: date | None) -> RateRowValues | None:
     years_from = cells.get("År från", whole_number)
     years_to = cells.get("År till", whole_number, required=False)
     money = cells.get("Belopp", amount)
+    decision = _decision(cells)
     if (effective_from is None or age_from is None or years_from is None or money is None
             or cells.problems):
         return None
     return RateRowValues(cells.number, effective_from,
-                         payroll.RateBand(age_from, age_to, years_from, years_to, money))
+                         payroll.RateBand(age_from, age_to, years_from, years_to, money),
+                         decision)
+
+
+def _decision(cells: Cells) -> tuple[str, date] | None:
+    """Return the row's decision (Beslut, Beslutsdatum): both cells or neither."""
+    reference = cells.get("Beslut", text_parser("Beslut", 120), required=False)
+    decided_on = cells.get("Beslutsdatum", parse_date, required=False)
+    if reference and decided_on is not None:
+        return reference, decided_on
+    if reference:
+        cells.refuse("Beslutsdatum", _("Ange beslutets datum tillsammans med Beslut."))
+    elif decided_on is not None:
+        cells.refuse("Beslut", _("Ange beslutets referens tillsammans med Beslutsdatum."))
+    return None
 
 
 def _import_version(ctx: ImportContext, effective_from: date,
@@ -90,7 +117,13 @@ def _import_version(ctx: ImportContext, effective_from: date,
     if existing is not None:
         same = _band_set(existing) == {_key(row.band) for row in rows}
         if same and len(existing.rows) == len(rows):
-            ctx.count(len(rows), Tally(RowState.EXISTING))
+            decision = rows[0].decision
+            if decision is None or existing.decided:
+                ctx.count(len(rows), Tally(RowState.EXISTING))
+                return
+            tally = ctx.attempt([first], lambda: _decide(ctx, existing, decision))
+            if tally is not None:
+                ctx.count(len(rows), tally)
         else:
             ctx.result.add_problem([first], RowProblem.one("Giltig från", _(
                 "%(where)s: Polare har redan en tabellversion från det datumet, med andra rader. "
@@ -105,17 +138,31 @@ def _save(ctx: ImportContext, effective_from: date, rows: list[RateRowValues],
           where: str) -> Tally:
     """Save the version through the payroll service."""
     try:
-        with blame("Giltig från", {"rows": "Ålder från", "effective_from": "Giltig från"}):
-            save_rate_version(
+        with blame("Giltig från", {"rows": "Ålder från", "effective_from": "Giltig från",
+                                   "reference": "Beslut"}):
+            version = save_rate_version(
                 ctx.session, ctx.actor, None, effective_from=effective_from, label="",
                 note=_("Importerad från %(file)s.", file=ctx.result.logged_filename),
                 bands=[row.band for row in rows])
+            if rows[0].decision is not None:
+                reference, decided_on = rows[0].decision
+                decide_rate_version(ctx.session, ctx.actor, version.id, reference=reference,
+                                    decided_on=decided_on)
     except RowProblem as problem:
         raise RowProblem([(column, f"{where}: {reason}")
                           for column, reason in problem.problems]) from problem
     tally = Tally()
     tally.add("rate_version")
     return tally
+
+
+def _decide(ctx: ImportContext, version: RateVersion, decision: tuple[str, date]) -> Tally:
+    """Record the file's decision for a version Polare already has without one."""
+    reference, decided_on = decision
+    with blame("Beslut", {"reference": "Beslut"}):
+        decide_rate_version(ctx.session, ctx.actor, version.id, reference=reference,
+                            decided_on=decided_on)
+    return Tally(RowState.CHANGED)
 
 
 def _key(band: payroll.RateBand) -> tuple[int, int | None, int, int | None, Decimal]:

@@ -56,7 +56,8 @@ def read_import(kind_key: str, filename: str, data: bytes) -> ImportFile:
     filename = shown_filename(filename)
     kind = get_kind(kind_key)
     try:
-        table = read_table(filename, data, kind.headers, max_rows=MAX_ROWS)
+        table = read_table(filename, data, kind.headers, max_rows=MAX_ROWS,
+                           optional_headers=kind.optional_headers)
     except TooManyRowsError as error:
         raise ImportFileError(_("Filen har fler än %(max)s rader; högst %(max)s rader "
                                 "importeras åt gången. Dela upp filen.",

@@ -98,3 +98,5 @@ class Settings(db.Model):
     deletion_decision_ref: Mapped[str] = mapped_column(String(120), default="")
     #: From this day on, the public form enrols applicants in the next school year.
     applications_next_year_from: Mapped[date | None]
+    #: Första löneperiod 'YYYY-MM'; None: the earliest month with a payable participation.
+    first_pay_period: Mapped[str | None] = mapped_column(String(7))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from flask_babel import gettext as _
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Session
 from polare.audit.services import changes_between, record, snapshot
 from polare.errors import DomainError, NotFoundError
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
+from polare.payroll_web.models import PayPeriod, PeriodStatus
+
+#: A month written YYYY-MM (01–12).
+FIRST_PAY_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 SETTINGS_FIELDS = (
     "default_cap",
@@ -21,6 +26,7 @@ SETTINGS_FIELDS = (
     "retention_months",
     "deletion_decision_ref",
     "applications_next_year_from",
+    "first_pay_period",
 )
 
 
@@ -41,6 +47,9 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
     max_age = values.get("max_age", settings.max_age)
     if min_age > max_age:  # type: ignore[operator]
         raise DomainError(_("Lägsta ålder kan inte vara högre än högsta ålder."), field="min_age")
+    first = values.get("first_pay_period", settings.first_pay_period) or None
+    if first != settings.first_pay_period:
+        _check_first_pay_period(session, first)
     before = snapshot(settings, SETTINGS_FIELDS)
     for name, value in values.items():
         if name not in SETTINGS_FIELDS:
@@ -49,6 +58,18 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
     record(session, actor, "update", "settings", 1,
            changes=changes_between(before, snapshot(settings, SETTINGS_FIELDS)))
     return settings
+
+
+def _check_first_pay_period(session: Session, month: str | None) -> None:
+    """Refuse a first pay period that is no month, or any change once a month is closed."""
+    if month is not None and not FIRST_PAY_PERIOD.fullmatch(month):
+        raise DomainError(_("Skriv första löneperioden som år-månad, t.ex. 2026-02."),
+                          field="first_pay_period")
+    closed = session.scalar(select(func.min(PayPeriod.month)).where(
+        PayPeriod.status.in_((PeriodStatus.CLOSED, PeriodStatus.ATTESTED))))
+    if closed is not None:
+        raise DomainError(_("Första löneperiod kan inte ändras: perioden %(month)s är redan "
+                            "stängd.", month=closed), field="first_pay_period")
 
 
 def get_team(session: Session, team_id: int) -> Team:

@@ -1,4 +1,7 @@
-"""`flask payroll preview|close|export` and `flask rates index`."""
+"""`flask payroll preview|close|attest|reopen|export` and `flask rates index|decide`.
+
+A refusal is one line on standard error and exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ from polare.extensions import db
 from polare.payroll_web import bp, services
 from polare.payroll_web.forms import parse_amount
 
-payroll_group = AppGroup("payroll", help="Arvoden: förhandsgranska, stäng och exportera perioder.")
+payroll_group = AppGroup("payroll", help="Arvoden: förhandsgranska, stäng, attestera, öppna igen "
+                                           "och exportera perioder.")
 rates_group = AppGroup("rates", help="Arvodestabeller.")
 bp.cli.add_command(payroll_group)
 bp.cli.add_command(rates_group)
 
-STATUS_LABELS = {"open": "öppen, PRELIMINÄR", "closed": "stängd"}
+STATUS_LABELS = {"open": "öppen, PRELIMINÄR", "closed": "stängd, väntar på attest",
+                 "attested": "attesterad"}
 
 
 def _actor(username: str | None) -> User | None:
@@ -45,7 +50,9 @@ def _money(amount: Decimal) -> str:
 
 def _print_preview(preview: services.PeriodPreview) -> None:
     """Print a period's lines per person, the team totals and any errors."""
-    click.echo(f"Period {preview.month} ({STATUS_LABELS[preview.status.value]})")
+    status = ("utanför Polares lönehantering" if preview.outside
+              else STATUS_LABELS[preview.status.value])
+    click.echo(f"Period {preview.month} ({status})")
     for person in preview.summary.persons:
         flag = "  NEGATIV SUMMA" if person.negative else ""
         click.echo(f"\n{person.name} {person.personnummer}{flag}")
@@ -75,6 +82,8 @@ def preview_command(month: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     _print_preview(preview)
+    if preview.errors:
+        raise SystemExit(1)
 
 
 @payroll_group.command("close")
@@ -90,13 +99,53 @@ def close_command(month: str, username: str | None, yes: bool) -> None:
         click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
                    f"totalt {_money(preview.summary.total.amount)}.")
         if preview.is_open and preview.close_refusal is None and not yes:
-            click.confirm("Stängningen är slutgiltig. Stäng perioden?", abort=True)
+            click.confirm("Raderna låses och perioden väntar sedan på attest. Stäng perioden?",
+                          abort=True)
         services.close_period(db.session, actor, month, expected_digest=preview.digest)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
-    click.echo(f"Perioden {month} är stängd.")
+    click.echo(f"Perioden {month} är stängd och väntar på attest.")
+
+
+@payroll_group.command("attest")
+@click.argument("month")
+@click.option("--as", "username", required=True,
+              help="Användaren som attesterar: en annan än den som stängde, med attesträtt.")
+@click.option("--yes", is_flag=True, help="Attestera utan att fråga.")
+def attest_command(month: str, username: str, yes: bool) -> None:
+    """Attest the closed MONTH (YYYY-MM): it becomes final."""
+    actor = _actor(username)
+    try:
+        preview = services.preview_period(db.session, month)
+        click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
+                   f"totalt {_money(preview.summary.total.amount)}.")
+        if not yes:
+            click.confirm("Attesten är slutgiltig. Attestera perioden?", abort=True)
+        services.attest_period(db.session, actor, month)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Perioden {month} är attesterad.")
+
+
+@payroll_group.command("reopen")
+@click.argument("month")
+@click.option("--as", "username", required=True,
+              help="Användaren som öppnar: den som stängde, eller en attestant.")
+@click.option("--reason", required=True, help="Varför perioden öppnas igen.")
+def reopen_command(month: str, username: str, reason: str) -> None:
+    """Reopen the closed MONTH (YYYY-MM) before it is attested: its lines are unfrozen."""
+    actor = _actor(username)
+    try:
+        services.reopen_period(db.session, actor, month, reason)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Perioden {month} är öppen igen.")
 
 
 @payroll_group.command("export")
@@ -157,3 +206,25 @@ def index_command(effective_from: object, percent: str, label: str, username: st
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo("Den nya versionen är sparad.")
+
+
+@rates_group.command("decide")
+@click.argument("effective_from", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--reference", required=True, help="Beslutets diarienummer eller referens.")
+@click.option("--date", "decided_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Beslutets datum (ÅÅÅÅ-MM-DD).")
+@click.option("--as", "username", required=True, help="Användaren som registrerar beslutet.")
+def decide_command(effective_from: object, reference: str, decided_on: object,
+                   username: str) -> None:
+    """Record the decision behind the version in force from EFFECTIVE_FROM (ÅÅÅÅ-MM-DD)."""
+    actor = _actor(username)
+    day: date = effective_from.date()  # type: ignore[attr-defined]
+    try:
+        version = services.version_by_date(db.session, day)
+        services.decide_rate_version(db.session, actor, version.id, reference=reference,
+                                     decided_on=decided_on.date())  # type: ignore[attr-defined]
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Beslutet för tabellen från {day} är registrerat.")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 import payroll
 from polare.org.services import get_settings
 from polare.payroll_web.models import RateVersion
-from polare.payroll_web.services import save_rate_version
+from polare.payroll_web.services import decide_rate_version, save_rate_version
 
 EXAMPLE_FROM = date(2024, 8, 1)
 EXAMPLE_LABEL = "Exempelvärden"
@@ -19,6 +19,8 @@ EXAMPLE_NOTE = (
     "Exempelvärden för att prova appen, inte kommunens beslutade arvoden. "
     "Lägg in de beslutade beloppen som en ny version innan den första perioden stängs."
 )
+#: The demo's stand-in decision, so months can be closed and attested when trying the app.
+DEMO_DECISION = "DEMO: inget riktigt beslut"
 #: (age_to, years_from, years_to, amount) below and from 18 years of age.
 _YOUNGER = ((1, 1, "200"), (2, 2, "230"), (3, None, "260"))
 _OLDER = ((1, 1, "250"), (2, 2, "280"), (3, None, "310"))
@@ -34,8 +36,12 @@ def example_bands(min_age: int) -> tuple[payroll.RateBand, ...]:
 
 
 def load_demo(session: Session, today: date) -> None:
-    """Add the example rate table once; periods are left open so closing can be tried."""
+    """Add the example rate table once, with a demo decision so months can be closed and
+    attested; periods are left open so closing can be tried."""
     if session.scalar(select(RateVersion.id).where(RateVersion.effective_from == EXAMPLE_FROM)):
         return
-    save_rate_version(session, None, None, effective_from=EXAMPLE_FROM, label=EXAMPLE_LABEL,
-                      note=EXAMPLE_NOTE, bands=example_bands(get_settings(session).min_age))
+    version = save_rate_version(session, None, None, effective_from=EXAMPLE_FROM,
+                                label=EXAMPLE_LABEL, note=EXAMPLE_NOTE,
+                                bands=example_bands(get_settings(session).min_age))
+    decide_rate_version(session, None, version.id, reference=DEMO_DECISION,
+                        decided_on=EXAMPLE_FROM)

@@ -171,10 +171,39 @@ class CloseForm(FlaskForm):
 
     digest = HiddenField(validators=[DataRequired()])
     confirm = BooleanField(
-        _l("Jag har granskat raderna. Stängningen är slutgiltig och kan inte ångras."),
+        _l("Jag har granskat raderna. De låses och perioden väntar sedan på attest."),
         validators=[DataRequired(message=_l("Bekräfta att du har granskat raderna."))],
     )
     submit = SubmitField(_l("Stäng perioden"))
+
+
+class AttestForm(FlaskForm):
+    """Attestation of a closed period by a second person."""
+
+    confirm = BooleanField(
+        _l("Jag har granskat raderna. Attesten är slutgiltig."),
+        validators=[DataRequired(message=_l("Bekräfta att du har granskat raderna."))],
+    )
+    submit = SubmitField(_l("Attestera perioden"))
+
+
+class ReopenForm(FlaskForm):
+    """Reopening a closed period that is not attested, with a reason."""
+
+    reason = TextAreaField(
+        _l("Skäl"), validators=[DataRequired(message=_l("Ange varför perioden öppnas igen.")),
+                                Length(max=500), plain_text],
+    )
+    submit = SubmitField(_l("Öppna perioden igen"))
+
+
+class DecisionForm(FlaskForm):
+    """The decision behind a rate version: its reference and date."""
+
+    reference = StringField(_l("Beslut (diarienummer)"),
+                            validators=[DataRequired(), Length(max=120), plain_text])
+    decided_on = DateField(_l("Beslutsdatum"), validators=[InputRequired()])
+    submit = SubmitField(_l("Registrera beslutet"))
 
 
 class ExportForm(FlaskForm):

@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Numeric,
     String,
     Text,
     text,
@@ -18,9 +17,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polare.clock import utcnow
+from polare.dbtypes import ExactDecimal
 from polare.extensions import db, str_enum
 
-MONEY = Numeric(12, 2)
+#: Exact on every database (integer öre on SQLite, where NUMERIC would hold a float).
+MONEY = ExactDecimal(12, 2)
 
 
 class RateVersion(db.Model):
@@ -34,9 +35,21 @@ class RateVersion(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     #: Set when made by indexation from another version.
     indexed_from_id: Mapped[int | None] = mapped_column(ForeignKey("rate_versions.id"))
-    index_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    index_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 2))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The decision behind the amounts (e.g. a diarienummer); empty for example tables.
+    decision_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    decision_date: Mapped[date | None]
+    #: users.id of who recorded the decision. No foreign key: one would need SQLite to copy
+    #: this parent table, and its rows' children would go with the old copy.
+    decided_by_id: Mapped[int | None]
+    decided_at: Mapped[datetime | None]
+
+    @property
+    def decided(self) -> bool:
+        """Tell whether the version carries its decision; only then may a month using it close."""
+        return bool(self.decision_reference) and self.decision_date is not None
 
     rows: Mapped[list[RateRow]] = relationship(
         back_populates="version",
@@ -73,7 +86,10 @@ class RateRow(db.Model):
 
 class PeriodStatus(enum.StrEnum):
     OPEN = "open"
+    #: Closed and frozen, waiting for a second person to attest it.
     CLOSED = "closed"
+    #: Attested: final, never changed, never reopened.
+    ATTESTED = "attested"
 
 
 class PayPeriod(db.Model):
@@ -90,6 +106,14 @@ class PayPeriod(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None]
     total: Mapped[Decimal | None] = mapped_column(MONEY)
+    #: users.id of the attestant, and below of who reopened the period last. No foreign keys:
+    #: one would need SQLite to copy this parent table (see the migration e5a7c3d1f2b4).
+    attested_by_id: Mapped[int | None]
+    attested_at: Mapped[datetime | None]
+    #: The latest reopening (each one is also in the audit log).
+    reopened_by_id: Mapped[int | None]
+    reopened_at: Mapped[datetime | None]
+    reopen_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     lines: Mapped[list[PayLine]] = relationship(back_populates="period", order_by="PayLine.id")
 
@@ -143,6 +167,8 @@ class PayLine(db.Model):
     #: For corrections: the ordinary or late line this one corrects.
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("pay_lines.id"))
     reason: Mapped[str] = mapped_column(String(200), default="")
+    #: The line's row number (Rad) in its period's Underlag, from 1.
+    line_no: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     period: Mapped[PayPeriod] = relationship(back_populates="lines")

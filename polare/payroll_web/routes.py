@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -24,12 +23,16 @@ from polare.extensions import db
 from polare.org.models import Team
 from polare.payroll_web import bp, labels, services
 from polare.payroll_web.forms import (
+    AttestForm,
     CloseForm,
+    DecisionForm,
     ExportForm,
     IndexForm,
     NewRateVersionForm,
     RateVersionForm,
+    ReopenForm,
 )
+from polare.payroll_web.models import PeriodStatus
 from polare.roster.models import Person
 from polare.web import save_once, show_domain_error
 
@@ -87,18 +90,72 @@ def periods() -> str:
     return render_template("payroll_web/periods.html", rows=rows)
 
 
-@bp.route("/periods/<month:month>")
-@roles(PAYROLL)
-def period(month: str) -> str:
-    preview = _preview_or_404(month)
-    closer = (db.session.get(User, preview.period.closed_by_id)
-              if preview.period is not None and preview.period.closed_by_id else None)
+def _name_of(user_id: int | None) -> str:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.display_name if user is not None else ""
+
+
+def _render_period(preview: services.PeriodPreview, *, attest_form: AttestForm | None = None,
+                   reopen_form: ReopenForm | None = None, status: int = 200) -> tuple[str, int]:
+    stored = preview.period
+    closed_by_id = stored.closed_by_id if stored is not None else None
+    waiting = preview.status == PeriodStatus.CLOSED
     return render_template(
         "payroll_web/period.html", preview=preview,
-        closed_by=closer.display_name if closer is not None else "system",
+        closed_by=_name_of(closed_by_id) or "system",
+        attested_by=_name_of(stored.attested_by_id) if stored is not None else "",
+        reopened_by=_name_of(stored.reopened_by_id) if stored is not None else "",
+        may_attest=waiting and current_user.can_attest and closed_by_id not in
+        (None, current_user.id),
+        may_reopen=waiting and preview.month == preview.latest_closed
+        and (current_user.can_attest or closed_by_id == current_user.id),
+        attest_form=attest_form or AttestForm(formdata=None),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
         persons=_page_of(preview.summary.persons, PERSONS_PER_PAGE),
-        exports=services.exports_of(db.session, month), export_form=ExportForm(),
-    )
+        exports=services.exports_of(db.session, preview.month), export_form=ExportForm(),
+    ), status
+
+
+@bp.route("/periods/<month:month>")
+@roles(PAYROLL)
+def period(month: str) -> tuple[str, int]:
+    return _render_period(_preview_or_404(month))
+
+
+@bp.route("/periods/<month:month>/attest", methods=["POST"])
+@roles(PAYROLL)
+def attest(month: str) -> Any:
+    form = AttestForm()
+    if form.validate_on_submit():
+        try:
+            services.attest_period(db.session, current_user, month)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Perioden %(month)s är attesterad. Den slutliga arbetsboken kan laddas ner.",
+                    month=month), "success")
+            return redirect(url_for("payroll_web.period", month=month))
+    return _render_period(_preview_or_404(month), attest_form=form, status=422)
+
+
+@bp.route("/periods/<month:month>/reopen", methods=["POST"])
+@roles(PAYROLL)
+def reopen(month: str) -> Any:
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen_period(db.session, current_user, month, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Perioden %(month)s är öppen igen. Raderna räknas om från underlaget.",
+                    month=month), "success")
+            return redirect(url_for("payroll_web.period", month=month))
+    return _render_period(_preview_or_404(month), reopen_form=form, status=422)
 
 
 @bp.route("/periods/<month:month>/persons/<id:person_id>")
@@ -113,18 +170,18 @@ def period_person(month: str, person_id: int) -> str:
 
 def _render_close(preview: services.PeriodPreview, form: CloseForm, status: int = 200
                   ) -> tuple[str, int]:
-    first_close = preview.latest_closed is None
-    unpaid = services.unpaid_before(db.session, preview.month) if first_close else 0
+    outside = services.outside_before(db.session, preview.month)
     return render_template("payroll_web/close.html", preview=preview, form=form,
-                           first_close=first_close, unpaid_before=unpaid), status
+                           outside_before=outside), status
 
 
 @bp.route("/periods/<month:month>/close", methods=["GET", "POST"])
 @roles(PAYROLL)
 def close(month: str) -> Any:
     preview = _preview_or_404(month)
-    if not preview.is_open:
-        flash(_("Perioden %(month)s är redan stängd.", month=month), "info")
+    if not preview.is_open or preview.outside:
+        flash(preview.close_refusal or _("Perioden %(month)s är redan stängd.", month=month),
+              "info")
         return redirect(url_for("payroll_web.period", month=month))
     form = CloseForm(data={"digest": preview.digest} if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -138,7 +195,8 @@ def close(month: str) -> Any:
             form.digest.data = preview.digest
             return _render_close(preview, form, 422)
         db.session.commit()
-        flash(_("Perioden %(month)s är stängd. Raderna är låsta.", month=month), "success")
+        flash(_("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
+                month=month), "success")
         return redirect(url_for("payroll_web.period", month=month))
     return _render_close(preview, form, 422 if form.errors else 200)
 
@@ -245,6 +303,33 @@ def _indexed(form: IndexForm) -> str:
     return url_for("payroll_web.rates")
 
 
+@bp.route("/rates/<id:version_id>/decision", methods=["GET", "POST"])
+@roles(PAYROLL)
+def rate_decision(version_id: int) -> Any:
+    try:
+        version = services.get_rate_version(db.session, version_id)
+    except NotFoundError:
+        abort(404)
+    form = DecisionForm(data=None if request.method == "POST" else {
+        "reference": version.decision_reference, "decided_on": version.decision_date})
+    if form.validate_on_submit():
+        try:
+            services.decide_rate_version(db.session, current_user, version_id,
+                                         reference=form.reference.data,
+                                         decided_on=form.decided_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Beslutet för tabellen från %(day)s är registrerat.",
+                    day=version.effective_from.isoformat()), "success")
+            return redirect(url_for("payroll_web.rates"))
+    title = labels.version_title(version.effective_from, version.label)
+    return render_template("payroll_web/rate_decision.html", form=form, title=title), (
+        422 if form.errors else 200)
+
+
 @bp.route("/rates/index", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_index() -> Any:
@@ -271,12 +356,6 @@ def rate_index() -> Any:
             show_domain_error(form, error)
     status = 422 if form.errors else 200
     return render_template("payroll_web/rate_index.html", form=form, review=review), status
-
-
-@bp.app_template_filter("local_time")
-def local_time_filter(moment: datetime | None) -> datetime | None:
-    """Show a stored UTC time in Swedish local time."""
-    return services.local_time(moment) if moment is not None else None
 
 
 @bp.app_template_filter("band_label")

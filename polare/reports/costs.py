@@ -27,7 +27,7 @@ from polare.payroll_web.services.facts import latest_closed_month
 from polare.reports.models import EmployerContributionRate
 from polare.reports.periods import month_key, months_between
 from polare.reports.scope import ReportScope
-from polare.reports.sql import age_on_first_january, ore
+from polare.reports.sql import age_on_first_january
 from polare.roster.models import Person
 from polare.walks.models import Walk
 
@@ -105,7 +105,8 @@ def frozen_items(session: Session, scope: ReportScope) -> list[CostItem]:
     age = age_on_first_january(Person.birth_date, PayLine.walk_date).label("age")
     keys = (Walk.team_id, Walk.district_id, PayLine.walk_date, age)
     rows = session.execute(
-        select(*keys, func.sum(ore(PayLine.amount)))
+        # PayLine.amount is exact on every database (ExactDecimal), so its SQL sum is too.
+        select(*keys, func.sum(PayLine.amount))
         .join(Walk, Walk.id == PayLine.walk_id)
         .join(Person, Person.id == PayLine.person_id)
         .where(scope.dates(PayLine.walk_date), scope.teams(Walk.team_id),
@@ -113,8 +114,8 @@ def frozen_items(session: Session, scope: ReportScope) -> list[CostItem]:
         .group_by(*keys)
     )
     return [
-        CostItem(team_id, district_id, walk_date, int(age), Decimal(int(sum_ore)) / HUNDRED)
-        for team_id, district_id, walk_date, age, sum_ore in rows
+        CostItem(team_id, district_id, walk_date, int(age), to_money(total))
+        for team_id, district_id, walk_date, age, total in rows
     ]
 
 

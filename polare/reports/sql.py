@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, extract, func
+from sqlalchemy import Integer, String, and_, case, extract
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -47,11 +47,6 @@ def _seconds_between_sqlite(element: seconds_between, compiler: Any, **kw: Any) 
 def _seconds_between_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS INTEGER)"
-
-
-def ore(amount: ColumnElement[Any]) -> ColumnElement[int]:
-    """Return an amount in whole öre as an integer, so sums are exact on every database."""
-    return cast(func.round(amount * 100), Integer)
 
 
 def age_on_first_january(

@@ -30,7 +30,7 @@ from polare.events.services import create_event
 from polare.extensions import db
 from polare.org.models import District
 from polare.org.services import school_year_on, set_team_year_cap, team_by_name
-from polare.payroll_web.services import close_period, save_rate_version
+from polare.payroll_web.services import close_period, decide_rate_version, save_rate_version
 from polare.roster.models import Person
 from polare.roster.services import (
     GuardianInput,
@@ -62,7 +62,10 @@ USERS = (
     ("e2e-skagg", Role.COORDINATOR, ("Skäggetorp",), "Sixten Skagg"),
     ("e2e-lon", Role.PAYROLL, (), "Lisa Lön"),
     ("e2e-admin", Role.ADMIN, (), "Ada Admin"),
+    ("e2e-attest", Role.PAYROLL, (), "Ada Attest"),
 )
+#: Users with attesträtt.
+ATTESTANTS = ("e2e-attest",)
 
 
 @dataclass
@@ -143,7 +146,8 @@ def _users(session: Session) -> dict[str, User]:
     for username, role, team_names, full_name in USERS:
         teams = [team_by_name(session, name) for name in team_names]
         users[username] = create_user(session, None, username=username, password=PASSWORD,
-                                      role=role, teams=teams, full_name=full_name)
+                                      role=role, teams=teams, full_name=full_name,
+                                      can_attest=username in ATTESTANTS)
     return users
 
 
@@ -214,9 +218,11 @@ def _rate_table(session: Session) -> None:
     for years_from, years_to, step in ((1, 1, 0), (2, 2, 30), (3, None, 60)):
         bands.append(payroll.RateBand(15, 17, years_from, years_to, MINOR_FIRST_YEAR + step))
         bands.append(payroll.RateBand(18, None, years_from, years_to, ADULT_FIRST_YEAR + step))
-    save_rate_version(session, None, None, effective_from=date(2024, 8, 1),
-                      label="E2E-tabell", note="Testvärden för webbläsartesterna",
-                      bands=bands)
+    version = save_rate_version(session, None, None, effective_from=date(2024, 8, 1),
+                                label="E2E-tabell", note="Testvärden för webbläsartesterna",
+                                bands=bands)
+    decide_rate_version(session, None, version.id, reference="E2E 2024/1",
+                        decided_on=date(2024, 6, 1))
 
 
 def _paid_walk(session: Session, data: JourneyData, today: date, planner: User) -> None:

@@ -1,4 +1,5 @@
-"""Payroll on a desktop: preview a month, explain a line, close it, download the workbook."""
+"""Payroll on a desktop: preview a month, explain a line, close it, have a second person attest
+it, download the final workbook."""
 
 from __future__ import annotations
 
@@ -74,9 +75,23 @@ def test_payroll_previews_explains_closes_and_downloads_the_month(
     page.get_by_label("Jag har granskat raderna.").check()
     page.get_by_role("button", name="Stäng perioden").click()
     expect(success_message(page)).to_contain_text(
-        f"Perioden {month} är stängd. Raderna är låsta.")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Stängd")
+        f"Perioden {month} är stängd. Raderna är låsta och perioden väntar på attest.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("stängd — väntar på attest")
     expect(page.get_by_role("link", name="Stäng perioden …")).to_have_count(0)
+    expect(page.get_by_role("button", name="Attestera perioden")).to_have_count(0)
+    unattested = download(page, "Ladda ner arbetsboken (EJ ATTESTERAD)", tmp_path)
+    assert unattested.name == f"arvoden-{month}-EJ-ATTESTERAD.xlsx"
+
+    # A second person with attesträtt attests; only then is the workbook final.
+    page = browse("e2e-attest")
+    page.goto(f"/payroll/periods/{month}")
+    expect(page.locator("#period-steps")).to_contain_text("Lisa Lön")
+    page.get_by_label("Jag har granskat raderna. Attesten är slutgiltig.").check()
+    page.get_by_role("button", name="Attestera perioden").click()
+    expect(success_message(page)).to_contain_text(f"Perioden {month} är attesterad.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("attesterad")
+    expect(page.locator("#period-steps")).to_contain_text("Ada Attest")
+    expect(page.get_by_role("button", name="Öppna perioden igen")).to_have_count(0)
 
     workbook_path = download(page, "Ladda ner arbetsboken", tmp_path)
     assert workbook_path.name == f"arvoden-{month}.xlsx"
@@ -87,13 +102,14 @@ def test_payroll_previews_explains_closes_and_downloads_the_month(
     underlag = rows_of(workbook["Underlag"])
     summering = rows_of(workbook["Summering"])
     lonefil_total = sum(Decimal(str(row[5])) for row in lonefil)
-    underlag_total = sum(Decimal(str(row[10])) for row in underlag)
+    underlag_total = sum(Decimal(str(row[11])) for row in underlag)
     totals = {row[0]: row for row in summering}
     assert Decimal(str(totals["Totalt"][3])) == lonefil_total == underlag_total
     assert totals[team][1:3] == (2, 2)
     assert Decimal(str(totals[team][3])) == minor + adult
-    ages = {row[1]: (row[7], row[8], Decimal(str(row[10]))) for row in underlag
-            if row[3] == team}
+    assert [row[0] for row in underlag] == list(range(1, len(underlag) + 1))
+    ages = {row[2]: (row[8], row[9], Decimal(str(row[11]))) for row in underlag
+            if row[4] == team}
     assert sorted(ages.values()) == [(16, 1, minor), (19, 1, adult)]
     assert all(row[6] == month for row in lonefil)
     status = {row[0]: row[1] for row in workbook["Summering"].iter_rows(values_only=True)}

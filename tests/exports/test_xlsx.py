@@ -300,3 +300,7 @@ def test_error_from_the_rows_propagates_and_leaves_no_temporary_files(
 def test_timezone_aware_datetimes_are_refused() -> None:
     with pytest.raises(TypeError, match="timezone"):
         write_workbook([Sheet("Data", ["Tid"], [[datetime(2026, 11, 24, 18, tzinfo=UTC)]])])
+
+
+def test_autofilter_can_cover_only_the_first_rows_of_a_table_with_notes_below() -> None:
+    assert single_sheet(filter_rows=1).auto_filter.ref == "A1:D2"

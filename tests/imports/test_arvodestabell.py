@@ -8,9 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from exports import Sheet, write_workbook
 from polare.auth.models import Role, User
 from polare.errors import PermissionDeniedError
+from polare.imports.kinds import KINDS
+from polare.imports.runner import run_import
 from polare.payroll_web.models import RateRow, RateVersion
+from tests.conftest import TODAY
+from tests.imports.conftest import NOW
 
 AUTUMN = date(2026, 8, 1)
 NEW_YEAR = date(2027, 1, 1)
@@ -23,7 +28,13 @@ def payroll_user(make_user) -> User:
 
 
 def good_rows() -> list[list[object]]:
-    """Return two versions of three bands each covering ages 15–20 and every year."""
+    """Return two versions of three bands each covering ages 15–20 and every year, without
+    decisions (empty Beslut and Beslutsdatum)."""
+    return [[*row, None, None] for row in bands()]
+
+
+def bands() -> list[list[object]]:
+    """Return the six band rows of good_rows(), without the decision columns."""
     return [
         [AUTUMN, 15, 17, 1, None, Decimal(250)],
         [AUTUMN, 18, None, 1, 1, Decimal(300)],
@@ -90,3 +101,42 @@ def test_coordinator_may_not_import_rate_tables(run):
 def test_payroll_may_not_import_polare(run, payroll_user):
     with pytest.raises(PermissionDeniedError):
         run("polare", [], as_=payroll_user)
+
+
+def test_decision_columns_record_each_versions_decision(db, run, payroll_user):
+    rows = [[*row, "KS 2026/88", date(2026, 6, 10)] for row in bands()[:3]]
+    rows += good_rows()[3:]
+    result = run("arvodestabell", rows, as_=payroll_user)
+    assert result.ok, result.errors
+    autumn, new_year = db.scalars(select(RateVersion).order_by(RateVersion.effective_from))
+    assert (autumn.decision_reference, autumn.decision_date, autumn.decided) == (
+        "KS 2026/88", date(2026, 6, 10), True)
+    assert not new_year.decided
+
+
+def test_a_file_without_the_decision_columns_is_imported_without_decisions(db, payroll_user):
+    data = write_workbook([Sheet(title="Blad1", headers=KINDS["arvodestabell"].headers[:6],
+                                 rows=bands())]).data
+    result = run_import(db, payroll_user, "arvodestabell", "tabell.xlsx", data, today=TODAY,
+                        now=NOW)
+    assert result.ok, result.errors
+    assert not any(v.decided for v in db.scalars(select(RateVersion)))
+
+
+def test_a_decision_without_its_date_is_refused(db, run, payroll_user):
+    rows = [[*row, "KS 2026/88", None] for row in bands()]
+    result = run("arvodestabell", rows, as_=payroll_user)
+    assert {(e.column, e.reason) for e in result.errors} == {
+        ("Beslutsdatum", "Ange beslutets datum tillsammans med Beslut.")}
+    assert db.scalar(select(func.count(RateVersion.id))) == 0
+
+
+def test_importing_a_version_again_with_its_decision_records_the_decision(db, run,
+                                                                          payroll_user):
+    assert run("arvodestabell", good_rows(), as_=payroll_user).ok
+    rows = [[*row, "KS 2026/88", date(2026, 6, 10)] for row in bands()[:3]]
+    again = run("arvodestabell", rows, as_=payroll_user)
+    assert again.ok, again.errors
+    assert again.changed_rows == 3
+    autumn = db.scalars(select(RateVersion).where(RateVersion.effective_from == AUTUMN)).one()
+    assert (autumn.decision_reference, autumn.decision_date) == ("KS 2026/88", date(2026, 6, 10))

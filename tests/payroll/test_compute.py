@@ -181,13 +181,26 @@ def test_late_entry_is_not_paid_in_a_later_open_period(
     assert compute_period("2026-12", [walk], [version], [], "2026-10").lines == ()
 
 
-def test_walks_before_the_first_closed_month_are_paid_late(
+def test_unpaid_walks_of_closed_months_are_paid_late(
     make_participation: MakeParticipation, version: RateVersion
 ) -> None:
     walk = make_participation(walk_date=date(2026, 3, 5))
-    assert amounts(compute_period("2026-11", [walk], [version], [], "2026-10").lines) == [
-        (LineKind.LATE, Decimal("500.00"))
-    ]
+    assert amounts(compute_period("2026-11", [walk], [version], [], "2026-10", "2026-01").lines
+                   ) == [(LineKind.LATE, Decimal("500.00"))]
+
+
+def test_walks_before_the_first_pay_period_are_never_paid_late(
+    make_participation: MakeParticipation, version: RateVersion
+) -> None:
+    walk = make_participation(walk_date=date(2026, 3, 5))
+    assert compute_period("2026-11", [walk], [version], [], "2026-10", "2026-04").lines == ()
+
+
+def test_walks_before_the_first_pay_period_are_not_paid_in_their_month(
+    make_participation: MakeParticipation, version: RateVersion
+) -> None:
+    walk = make_participation(walk_date=date(2026, 3, 5))
+    assert compute_period("2026-03", [walk], [version], [], None, "2026-04").lines == ()
 
 
 def test_correction_refers_to_the_original_line_when_no_longer_payable(

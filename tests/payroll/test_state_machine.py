@@ -1,4 +1,8 @@
-"""Stateful property: whatever changes after a close, closed months end up paid exactly right."""
+"""Stateful property: whatever changes, closes, attests and reopens, nothing is paid twice.
+
+Closed months end up paid exactly right, walks before the first pay period are never paid,
+and an attested month never changes.
+"""
 
 from collections import defaultdict
 from datetime import date
@@ -25,6 +29,7 @@ from payroll import (
     freeze,
     month_of,
     next_month,
+    parse_month,
     stipend_for,
     years_in_programme,
 )
@@ -52,6 +57,16 @@ START = {1: (1, 1), 2: (2, 1), 3: (3, 2), 4: (2, 3), 5: (2, 4), 6: (1, 5), 7: (3
 START |= {9: (1, 8), 10: (2, 8)}
 FIRST_MONTHS = ("2026-04", "2026-05", "2026-06", "2026-07")
 LAST_MONTH = "2026-12"
+#: A day after every month the machine closes.
+AFTER_ALL = date(2027, 1, 1)
+
+
+
+def previous_month(month: str) -> str:
+    """Return the month before the given one."""
+    year, number = parse_month(month)
+    return f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"
+
 
 amounts = st.decimals(min_value=0, max_value=2000, places=2)
 
@@ -76,12 +91,15 @@ class PayrollMachine(RuleBasedStateMachine):
         self.approved = dict.fromkeys(WALKS, True)
         self.removed: set[int] = set()
         self.versions = [
-            RateVersion(1, date(2025, 8, 1), bands(*map(Decimal, ("500", "550", "600", "700"))))
+            RateVersion(1, date(2025, 8, 1), bands(*map(Decimal, ("500", "550", "600", "700"))),
+                        decided=True)
         ]
         self.latest_closed: str | None = None
-        self.closes = 0
-        self.first_closed: str | None = None
+        self.first_period: str | None = None
         self.frozen: list[FrozenLine] = []
+        self.next_line_id = 1
+        #: The lines of each attested month as they were when it was attested.
+        self.attested: dict[str, list[FrozenLine]] = {}
 
     def participation(self, pid: int) -> Participation:
         """Return a participation as the web layer would load it now."""
@@ -119,7 +137,7 @@ class PayrollMachine(RuleBasedStateMachine):
         inputs = [self.current(), self.versions, self.frozen]
         if reorder:
             inputs = [list(reversed(items)) for items in inputs]
-        return compute_period(month, *inputs, self.latest_closed)
+        return compute_period(month, *inputs, self.latest_closed, self.first_period)
 
     def live(self) -> list[int]:
         """Return the ids of participations not removed."""
@@ -157,39 +175,75 @@ class PayrollMachine(RuleBasedStateMachine):
     def add_rate_version(self, effective_from: date, amounts: tuple) -> None:
         """Add a rate version, possibly effective in a closed month."""
         version_id = len(self.versions) + 1
-        self.versions.append(RateVersion(version_id, effective_from, bands(*amounts)))
+        self.versions.append(RateVersion(version_id, effective_from, bands(*amounts),
+                                         decided=True))
 
-    @precondition(lambda self: self.latest_closed is None or self.latest_closed < LAST_MONTH)
-    @rule(data=st.data())
-    def close_earliest_open_month(self, data: st.DataObject) -> None:
-        """Compute the earliest open month, close it and freeze its lines."""
-        if self.latest_closed is None:
-            month = data.draw(st.sampled_from(FIRST_MONTHS))
-            self.first_closed = month
-        else:
-            month = next_month(self.latest_closed)
+    def close(self, month: str) -> None:
+        """Check, then close the month and freeze its lines."""
         result = self.compute(month)
-        check_close(month, result, self.latest_closed)
-        first_id = len(self.frozen) + 1
-        self.frozen += [freeze(line, first_id + n) for n, line in enumerate(result.lines)]
+        check_close(month, result, self.latest_closed, first_period=self.first_period,
+                    today=AFTER_ALL, versions=self.versions)
+        self.frozen += [freeze(line, self.next_line_id + n) for n, line in enumerate(result.lines)]
+        self.next_line_id += len(result.lines)
         self.latest_closed = month
-        self.closes += 1
+
+    @precondition(lambda self: self.latest_closed is None)
+    @rule(month=st.sampled_from(FIRST_MONTHS))
+    def close_the_first_pay_period(self, month: str) -> None:
+        """Close the first pay period (set now, unless a reopened close set it before)."""
+        self.first_period = self.first_period or month
+        self.close(self.first_period)
         self.assert_closed_months_paid_exactly()
 
-    def assert_closed_months_paid_exactly(self) -> None:
-        """Check every participation of a closed month against what it is due now.
+    @precondition(lambda self: self.latest_closed is not None and self.latest_closed < LAST_MONTH)
+    @rule()
+    def close_the_next_month(self) -> None:
+        """Close the month after the latest closed one."""
+        self.close(next_month(self.latest_closed))
+        self.assert_closed_months_paid_exactly()
 
-        Right after the first close, walks before the first closed month are not paid yet:
-        they become late entries when the next month closes.
+    def lines_of(self, month: str) -> list[FrozenLine]:
+        """Return the frozen lines of a month."""
+        return [line for line in self.frozen if line.period == month]
+
+    def closed_not_attested(self) -> list[str]:
+        """Return the closed months waiting for attestation."""
+        months = sorted({line.period for line in self.frozen} | {self.latest_closed or ""})
+        return [m for m in months if m and m >= (self.first_period or "") and
+                m <= (self.latest_closed or "") and m not in self.attested]
+
+    @precondition(lambda self: self.latest_closed is not None and self.closed_not_attested())
+    @rule(data=st.data())
+    def attest_a_closed_month(self, data: st.DataObject) -> None:
+        """Attest a closed month: its lines are final."""
+        month = data.draw(st.sampled_from(self.closed_not_attested()))
+        check_transition("closed", "attested")
+        self.attested[month] = self.lines_of(month)
+
+    @precondition(lambda self: self.latest_closed is not None)
+    @rule()
+    def reopen_the_latest_closed_month(self) -> None:
+        """Reopen the latest closed month unless attested: its lines are unfrozen."""
+        month = self.latest_closed
+        if month in self.attested:
+            with pytest.raises(IllegalTransitionError):
+                check_transition("attested", "open")
+            return
+        check_transition("closed", "open")
+        self.frozen = [line for line in self.frozen if line.period != month]
+        self.latest_closed = None if month == self.first_period else previous_month(month)
+
+    def assert_closed_months_paid_exactly(self) -> None:
+        """Check every participation against what it is due now, right after a close.
+
+        Walks before the first pay period and after the latest closed month are unpaid.
         """
         paid: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
         for line in self.frozen:
             paid[line.participation_id] += line.amount
         for pid, (_, walk_id) in self.participants.items():
             walk_month = month_of(WALKS[walk_id][0])
-            if walk_month > self.latest_closed:
-                assert pid not in paid
-            elif self.closes == 1 and walk_month < self.first_closed:
+            if walk_month > self.latest_closed or walk_month < self.first_period:
                 assert pid not in paid
             else:
                 assert paid[pid] == self.due(pid), (pid, paid[pid], self.due(pid))
@@ -212,15 +266,28 @@ class PayrollMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.latest_closed is not None)
     @rule()
     def closed_month_stays_closed(self) -> None:
-        """Refuse to reopen, recompute or close again the latest closed month."""
-        with pytest.raises(IllegalTransitionError):
-            check_transition("closed", "open")
+        """Refuse to recompute or close again the latest closed month, or to skip a month."""
         with pytest.raises(PeriodClosedError):
             self.compute(self.latest_closed)
-        skipped = next_month(next_month(self.latest_closed))
-        result = self.compute(skipped)
-        with pytest.raises(ClosePeriodError):
-            check_close(skipped, result, self.latest_closed)
+        closed = self.latest_closed
+        skipped = next_month(next_month(closed))
+        for month, result in ((closed, PeriodResult(closed, (), ())),
+                              (skipped, self.compute(skipped))):
+            with pytest.raises(ClosePeriodError):
+                check_close(month, result, closed, first_period=self.first_period,
+                            today=AFTER_ALL, versions=self.versions)
+
+    @invariant()
+    def attested_months_never_change(self) -> None:
+        """Check that every attested month still has exactly the lines it was attested with."""
+        for month, lines in self.attested.items():
+            assert self.lines_of(month) == lines
+
+    @invariant()
+    def nothing_before_the_first_pay_period_is_paid(self) -> None:
+        """Check that no frozen line pays a walk before the first pay period."""
+        if self.first_period is not None:
+            assert all(month_of(line.walk_date) >= self.first_period for line in self.frozen)
 
     @invariant()
     def nothing_is_paid_twice(self) -> None:

@@ -14,6 +14,7 @@ from payroll import RateBand
 from polare.audit.services import record
 from polare.auth.models import Role, User
 from polare.org.models import District, SchoolYear
+from polare.org.services import get_settings
 from polare.payroll_web import services
 from polare.payroll_web.demo import example_bands
 from polare.payroll_web.models import RateVersion
@@ -26,11 +27,23 @@ ATTENDED = ParticipationStatus.ATTENDED
 ABSENT = ParticipationStatus.ABSENT
 
 
+def decide(session: Any, version: RateVersion) -> RateVersion:
+    """Record a decision for the version, so months using it can be closed."""
+    return services.decide_rate_version(session, None, version.id, reference="KS 2024/117",
+                                        decided_on=version.effective_from)
+
+
 @pytest.fixture
-def rate_table(db) -> RateVersion:
-    """The example rate table, in force from 2024-08-01."""
+def undecided_rate_table(db) -> RateVersion:
+    """The example rate table, in force from 2024-08-01, without a decision."""
     return services.save_rate_version(db, None, None, effective_from=date(2024, 8, 1),
                                       label="Exempelvärden", bands=EXAMPLE_BANDS)
+
+
+@pytest.fixture
+def rate_table(db, undecided_rate_table) -> RateVersion:
+    """The example amounts from 2024-08-01, with a decision recorded."""
+    return decide(db, undecided_rate_table)
 
 
 @pytest.fixture
@@ -41,8 +54,8 @@ def add_version(db) -> Callable[..., RateVersion]:
               bands: Sequence[RateBand] = EXAMPLE_BANDS) -> RateVersion:
         shifted = [RateBand(b.age_from, b.age_to, b.years_from, b.years_to,
                             b.amount + amount_shift) for b in bands]
-        return services.save_rate_version(db, None, None, effective_from=effective_from,
-                                          label="", bands=shifted)
+        return decide(db, services.save_rate_version(
+            db, None, None, effective_from=effective_from, label="", bands=shifted))
 
     return build
 
@@ -108,3 +121,20 @@ def set_walk_status(session: Any, walk: Walk, status: WalkStatus) -> None:
     walk.status = status
     session.flush()
     record(session, None, "update", "walk", walk.id, note="test")
+
+
+@pytest.fixture
+def first_pay_period(db) -> Callable[[str], None]:
+    """Set the admin setting Första löneperiod: first_pay_period("2026-11")."""
+
+    def set_first(month: str) -> None:
+        get_settings(db).first_pay_period = month
+        db.flush()
+
+    return set_first
+
+
+@pytest.fixture
+def attestant(make_user) -> User:
+    """A payroll officer with attesträtt."""
+    return make_user(Role.PAYROLL, full_name="Ali Attest", can_attest=True)

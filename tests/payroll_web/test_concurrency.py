@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from payroll import LineKind as RuleKind
 from polare.audit.services import record
+from polare.auth.models import Role, User
 from polare.database import configure_engine
 from polare.errors import DomainError
 from polare.extensions import db as flask_db
@@ -94,8 +95,15 @@ def _seed(engine: Engine) -> None:
         session.add(SchoolYear(label="2026/27", starts_on=date(2026, 8, 1),
                                ends_on=date(2027, 7, 31)))
         session.flush()
-        services.save_rate_version(session, None, None, effective_from=date(2024, 8, 1),
-                                   label="Exempelvärden", bands=EXAMPLE_BANDS)
+        version = services.save_rate_version(session, None, None, effective_from=date(2024, 8, 1),
+                                             label="Exempelvärden", bands=EXAMPLE_BANDS)
+        services.decide_rate_version(session, None, version.id, reference="KS 2024/117",
+                                     decided_on=date(2024, 6, 12))
+        session.add_all([
+            User(username="lena", full_name="Lena Lön", password_hash="-", role=Role.PAYROLL),
+            User(username="anna", full_name="Anna Attest", password_hash="-", role=Role.PAYROLL,
+                 can_attest=True),
+        ])
         session.commit()
 
 
@@ -239,3 +247,48 @@ def test_closing_while_walks_are_approved_pays_each_participation_in_exactly_one
         assert sorted(frozen + late) == sorted(every)
         assert len(frozen) == len(late) == 3
         assert {d.line.walk_id for d in december} == set(pending)
+
+
+# ---------------------------------------------------------------- attestation
+
+
+def _as(session: Session, username: str) -> User:
+    return session.scalars(select(User).where(User.username == username)).one()
+
+
+def _close_as_lena(engine: Engine) -> None:
+    with Session(engine) as session:
+        services.close_period(session, _as(session, "lena"), NOVEMBER)
+        session.commit()
+
+
+def _attest(engine: Engine) -> str:
+    with Session(engine) as session:
+        services.attest_period(session, _as(session, "anna"), NOVEMBER)
+        session.commit()
+    return "attested"
+
+
+def _reopen(engine: Engine) -> str:
+    with Session(engine) as session:
+        services.reopen_period(session, _as(session, "lena"), NOVEMBER, "Fel närvaro den 3:e")
+        session.commit()
+    return "reopened"
+
+
+def test_attest_racing_a_reopen_lets_exactly_one_win(engine):
+    _walks(engine, approved=3, completed=0)
+    _close_as_lena(engine)
+    results = _run_together(lambda: _attest(engine), lambda: _reopen(engine))
+    winners = [r for r in results if isinstance(r, str)]
+    refusals = [str(r) for r in results if isinstance(r, DomainError)]
+    assert len(winners) == len(refusals) == 1, results
+    with Session(engine) as session:
+        period = session.scalars(select(PayPeriod).where(PayPeriod.month == NOVEMBER)).one()
+        lines = session.scalar(select(func.count(PayLine.id)))
+    if winners == ["attested"]:
+        assert refusals == ["Perioden 2026-11 är attesterad och slutlig."]
+        assert (period.status.value, lines) == ("attested", 3)
+    else:
+        assert refusals == ["Perioden 2026-11 är inte stängd."]
+        assert (period.status.value, lines) == ("open", 0)

@@ -153,7 +153,8 @@ def test_later_change_to_a_november_walk_is_corrected_in_december_referring_to_t
     assert detail.line.reason == "Närvaro ändrad / ej längre godkänd"
     assert detail.line.walk_date == NOVEMBER_WALK
     assert detail.occasions == -1
-    assert detail.concerns == f"2026-11, rad {frozen.id}: Närvaro ändrad / ej längre godkänd"
+    assert detail.concerns == "2026-11, rad 1: Närvaro ändrad / ej längre godkänd"
+    assert frozen.line_no == 1
 
 
 def test_walk_sent_back_after_closing_gives_a_negative_correction(db, rate_table, polare,
@@ -204,7 +205,8 @@ def test_changed_prior_years_after_closing_gives_a_correction(db, rate_table, po
 
 
 def test_late_approval_is_paid_in_the_earliest_open_period_with_its_original_date(
-        db, rate_table, polare, make_walk):
+        db, rate_table, polare, make_walk, first_pay_period):
+    first_pay_period("2026-11")
     walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)], status=WalkStatus.COMPLETED)
     services.close_period(db, None, "2026-11")
     set_walk_status(db, walk, WalkStatus.APPROVED)
@@ -222,7 +224,7 @@ def test_closing_december_freezes_late_entries_and_corrections(db, rate_table, p
     services.close_period(db, None, "2026-11")
     set_attendance(db, paid, polare, ABSENT)
     set_walk_status(db, late, WalkStatus.APPROVED)
-    period = services.close_period(db, None, "2026-12")
+    period = services.close_period(db, None, "2026-12", today=date(2027, 1, 1))
     assert period.total == Decimal("0.00")
     kinds = db.scalars(select(PayLine.kind).where(PayLine.period_id == period.id)).all()
     assert sorted(k.value for k in kinds) == ["correction", "late"]
@@ -239,15 +241,56 @@ def test_negative_person_total_is_flagged(db, rate_table, polare, make_walk):
     assert preview.summary.total.amount == Decimal("-200.00")
 
 
-def test_periods_are_closed_in_order(db, rate_table, polare, make_walk):
+def test_first_close_is_the_earliest_month_with_a_payable_walk(db, rate_table, polare,
+                                                               make_walk):
     make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    with pytest.raises(DomainError, match="nästa period att stänga är 2026-11"):
+        services.close_period(db, None, "2026-10")
+
+
+def test_periods_are_closed_one_by_one(db, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    with pytest.raises(DomainError, match="2027-01 kan inte stängas: perioderna stängs i tur "
+                                          "och ordning och nästa period att stänga är 2026-12"):
+        services.close_period(db, None, "2027-01", today=date(2027, 2, 1))
+
+
+def test_a_month_whose_last_day_has_not_passed_cannot_be_closed(db, rate_table, polare,
+                                                                make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    with pytest.raises(DomainError, match="2026-11 kan inte stängas förrän månaden är slut"):
+        services.close_period(db, None, "2026-11", today=date(2026, 11, 30))
+    assert db.scalar(select(PayPeriod.status).where(PayPeriod.month == "2026-11")) == \
+        PeriodStatus.OPEN
+
+
+def test_nothing_can_be_closed_without_a_first_pay_period(db, rate_table):
+    with pytest.raises(DomainError, match="ingen första löneperiod"):
+        services.close_period(db, None, "2026-11")
+
+
+def test_closing_is_refused_when_a_rate_version_used_has_no_decision(
+        db, undecided_rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    with pytest.raises(DomainError, match="Arvodestabellen från 2024-08-01 saknar beslut"):
+        services.close_period(db, None, "2026-11")
+
+
+def test_a_month_an_earlier_close_would_have_swallowed_is_refused_cleanly(
+        db, rate_table, polare, make_walk, first_pay_period):
+    first_pay_period("2026-10")
+    make_walk(date(2026, 10, 8), [(polare, ATTENDED)])
+    with pytest.raises(DomainError, match="nästa period att stänga är 2026-10"):
+        services.close_period(db, None, "2026-11")
     services.close_period(db, None, "2026-10")
-    with pytest.raises(DomainError, match="före 2026-11"):
-        services.close_period(db, None, "2026-12")
+    with pytest.raises(DomainError, match="2026-10 är redan stängd"):
+        services.close_period(db, None, "2026-10")
 
 
-def test_closing_is_refused_when_the_lines_changed_since_the_review(db, rate_table, polare,
-                                                                    make_walk):
+def test_closing_is_refused_when_the_lines_changed_since_the_review(
+        db, rate_table, polare, make_walk, first_pay_period):
+    first_pay_period("2026-11")
     walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
     reviewed = services.preview_period(db, "2026-11").digest
     set_attendance(db, walk, polare, ABSENT)
@@ -257,14 +300,16 @@ def test_closing_is_refused_when_the_lines_changed_since_the_review(db, rate_tab
     assert period is None or period.status == PeriodStatus.OPEN
 
 
-def test_months_before_the_first_closed_period_count_as_closed(db, rate_table, polare,
-                                                               make_walk):
+def test_walks_before_the_first_pay_period_are_shown_outside_and_never_paid(
+        db, rate_table, polare, make_walk, first_pay_period):
+    first_pay_period("2026-11")
     make_walk(date(2026, 10, 8), [(polare, ATTENDED)])
-    assert services.unpaid_before(db, "2026-11") == 1
+    october = services.preview_period(db, "2026-10")
+    assert october.outside
+    assert [d.line.amount for d in october.lines] == [Decimal("200.00")]
+    assert "före den första löneperioden 2026-11" in october.close_refusal
     services.close_period(db, None, "2026-11")
-    assert services.preview_period(db, "2026-10").status == PeriodStatus.CLOSED
-    [detail] = services.preview_period(db, "2026-12").lines
-    assert (detail.line.kind, detail.line.walk_date) == (LineKind.LATE, date(2026, 10, 8))
+    assert services.preview_period(db, "2026-12").lines == ()
 
 
 def test_invalid_month_is_refused_with_a_message(db):
@@ -277,7 +322,7 @@ def test_list_of_periods_shows_closed_totals_and_the_next_to_close(db, rate_tabl
     make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
     make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
     services.close_period(db, payroll_user, "2026-11")
-    rows = {row.month: row for row in services.list_periods(db, date(2026, 12, 10))}
+    rows = {row.month: row for row in services.list_periods(db, date(2027, 1, 1))}
     assert rows["2026-11"].status == PeriodStatus.CLOSED
     assert (rows["2026-11"].total, rows["2026-11"].closed_by) == (Decimal("200.00"), "Lena Lön")
     assert rows["2026-12"].closable_next
@@ -290,7 +335,7 @@ def test_closed_correction_keeps_its_reference_and_a_second_change_corrects_agai
     services.close_period(db, None, "2026-11")
     original = db.scalars(select(PayLine)).one()
     set_attendance(db, walk, polare, ABSENT)
-    services.close_period(db, None, "2026-12")
+    services.close_period(db, None, "2026-12", today=date(2027, 1, 1))
     [frozen] = services.preview_period(db, "2026-12").lines
     assert (frozen.final, frozen.line.refers_to, frozen.refers_to_period, frozen.occasions) == (
         True, original.id, "2026-11", -1)
@@ -299,5 +344,5 @@ def test_closed_correction_keeps_its_reference_and_a_second_change_corrects_agai
     assert (again.line.amount, again.line.reason, again.occasions) == (
         Decimal("200.00"), "Närvaro godkänd igen", 1)
     assert again.line.refers_to == original.id
-    services.close_period(db, None, "2027-01")
+    services.close_period(db, None, "2027-01", today=date(2027, 2, 1))
     assert services.preview_period(db, "2027-02").lines == ()

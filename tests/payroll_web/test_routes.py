@@ -184,8 +184,9 @@ def test_closing_asks_for_confirmation(client, db, login_as, rate_table, polare,
     assert "Stängd" in client.get("/payroll/periods/2026-11").get_data(as_text=True)
 
 
-def test_closing_is_refused_when_the_lines_changed_after_the_review(client, db, login_as,
-                                                                   rate_table, polare, make_walk):
+def test_closing_is_refused_when_the_lines_changed_after_the_review(
+        client, db, login_as, rate_table, polare, make_walk, first_pay_period):
+    first_pay_period("2026-11")
     walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
     login_as(Role.PAYROLL)
     page = client.get("/payroll/periods/2026-11/close").get_data(as_text=True)

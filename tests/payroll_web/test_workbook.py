@@ -69,16 +69,43 @@ def test_sheets_and_headers_are_in_the_order_of_the_spec(db, december):
     _written, data = export(db, "2026-12")
     book = open_book(data)
     assert book.sheetnames == ["Lönefil", "Underlag", "Summering"]
-    assert [c.value for c in book["Lönefil"][1]] == list(LONEFIL_HEADERS)
-    assert [c.value for c in book["Underlag"][1]] == list(UNDERLAG_HEADERS)
-    assert [c.value for c in book["Summering"][1]][:4] == list(SUMMERING_HEADERS)
+    assert [c.value for c in book["Lönefil"][1]] == [*LONEFIL_HEADERS, "Status"]
+    assert [c.value for c in book["Underlag"][1]] == [*UNDERLAG_HEADERS, "Status"]
+    assert [c.value for c in book["Summering"][1]] == [*SUMMERING_HEADERS, "Status"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref.startswith("A1:")
-        assert sheet.column_dimensions["A"].width >= 16
+    assert book["Lönefil"].column_dimensions["A"].width >= 16
 
 
-def test_open_period_is_marked_preliminary_and_closed_one_final(db, december, payroll_user):
+def test_every_sheet_of_a_workbook_not_final_says_its_status_in_every_row(db, december):
+    book = open_book(export(db, "2026-12")[1])
+    for sheet in book.worksheets:
+        statuses = {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)
+                    if any(value is not None for value in row)}
+        assert statuses == {"PRELIMINÄR"}, sheet.title
+    closed = open_book(export(db, "2026-11")[1])
+    assert {row[-1] for row in closed["Underlag"].iter_rows(min_row=2, values_only=True)} == {
+        "EJ ATTESTERAD"}
+
+
+def test_summerings_filter_covers_only_its_table(db, december):
+    summering = open_book(export(db, "2026-12")[1])["Summering"]
+    assert summering.auto_filter.ref == "A1:E4"
+    assert summering["A4"].value == "Totalt"
+
+
+def test_underlag_numbers_its_rows_and_a_correction_names_the_row_it_corrects(db, december):
+    november = data_rows(open_book(export(db, "2026-11")[1])["Underlag"])
+    assert [row[0] for row in november] == [1]
+    december_rows = data_rows(open_book(export(db, "2026-12")[1])["Underlag"])
+    assert [row[0] for row in december_rows] == [1, 2, 3]
+    [correction] = [row for row in december_rows if row[12] == "rättelse"]
+    assert correction[13].startswith("2026-11, rad 1: ")
+
+
+def test_open_period_is_marked_preliminary_and_closed_one_not_attested(db, december,
+                                                                       payroll_user):
     written, data = export(db, "2026-12", payroll_user)
     assert written.filename == "arvoden-2026-12-PRELIMINAR.xlsx"
     info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
@@ -87,15 +114,27 @@ def test_open_period_is_marked_preliminary_and_closed_one_final(db, december, pa
     assert info["Skapad av"] == "Lena Lön"
     assert isinstance(info["Skapad"], datetime)
     written, data = export(db, "2026-11")
+    assert written.filename == "arvoden-2026-11-EJ-ATTESTERAD.xlsx"
+    info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
+    assert info["Status"] == "EJ ATTESTERAD"
+
+
+def test_only_an_attested_period_gives_the_final_workbook(db, rate_table, polare, make_walk,
+                                                          payroll_user, attestant):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    services.close_period(db, payroll_user, "2026-11")
+    services.attest_period(db, attestant, "2026-11")
+    written, data = export(db, "2026-11")
     assert written.filename == "arvoden-2026-11.xlsx"
     info = {row[0]: row[1] for row in open_book(data)["Summering"].iter_rows(values_only=True)}
-    assert info["Status"] == "Slutlig (perioden är stängd)"
+    assert info["Status"] == "Slutlig (perioden är attesterad)"
+    assert "Status" not in [c.value for c in open_book(data)["Underlag"][1]]
 
 
 def test_cells_have_real_types_and_formats(db, december, polare):
     book = open_book(export(db, "2026-12")[1])
     lonefil = book["Lönefil"]
-    pnr, _last, _first, code, count, amount, period, centre = (c for c in lonefil[2])
+    pnr, _last, _first, code, count, amount, period, centre, _status = (c for c in lonefil[2])
     assert (pnr.data_type, pnr.value) == ("s", december.personnummer)
     assert code.value == "ARVODE"
     assert (count.value, type(count.value)) == (2, int)
@@ -103,14 +142,14 @@ def test_cells_have_real_types_and_formats(db, december, polare):
     assert isinstance(amount.value, float | int)
     assert (period.value, centre.value) == ("2026-12", "KS-4103")
     underlag = book["Underlag"]
-    row = next(r for r in underlag.iter_rows(min_row=2) if r[6].value == time(0, 30))
-    assert row[2].value == datetime(2026, 12, 3)
-    assert row[2].number_format == "yyyy-mm-dd"
-    assert (row[5].value, row[5].number_format) == (time(19, 30), "hh:mm")
-    assert (row[7].value, row[8].value) == (19, 1)
-    assert row[10].number_format == "#,##0.00"
-    assert row[11].value == "ordinarie"
-    assert row[9].value == "Exempelvärden (från 2024-08-01)"
+    row = next(r for r in underlag.iter_rows(min_row=2) if r[7].value == time(0, 30))
+    assert row[3].value == datetime(2026, 12, 3)
+    assert row[3].number_format == "yyyy-mm-dd"
+    assert (row[6].value, row[6].number_format) == (time(19, 30), "hh:mm")
+    assert (row[8].value, row[9].value) == (19, 1)
+    assert row[11].number_format == "#,##0.00"
+    assert row[12].value == "ordinarie"
+    assert row[10].value == "Exempelvärden (från 2024-08-01)"
 
 
 def test_user_text_that_looks_like_a_formula_is_stored_as_text(db, december):
@@ -119,7 +158,7 @@ def test_user_text_that_looks_like_a_formula_is_stored_as_text(db, december):
     first_name, last_name = row[2], row[1]
     assert (first_name.data_type, first_name.quotePrefix) == ("s", True)
     assert (last_name.value, last_name.data_type) == ("+46701234567", "s")
-    names = [r[1] for r in book["Underlag"].iter_rows(min_row=2)]
+    names = [r[2] for r in book["Underlag"].iter_rows(min_row=2)]
     assert all(cell.data_type == "s" for cell in names)
     assert f"{FORMULA_NAME} +46701234567" in [cell.value for cell in names]
 
@@ -132,7 +171,7 @@ def test_the_three_sheets_agree_to_the_ore_including_a_negative_total(db, decemb
     total_row = summering[-1]
     assert total_row[0] == "Totalt"
     by_lonefil = sum(money(r[5]) for r in lonefil)
-    assert by_lonefil == sum(money(r[10]) for r in underlag)
+    assert by_lonefil == sum(money(r[11]) for r in underlag)
     assert by_lonefil == money(total_row[3]) == sum(money(r[3]) for r in summering[:-1])
     assert by_lonefil == 2 * Decimal("250.00") - Decimal("200.00")
     negative = next(r for r in lonefil if r[0] == polare.personnummer)

@@ -4,6 +4,7 @@ Services take explicit inputs, flush but never commit, raise DomainError with a 
 for the user, and write audit entries.
 """
 
+from polare.payroll_web.services.attestation import attest_period, reopen_period
 from polare.payroll_web.services.details import (
     LineDetail,
     PersonSummary,
@@ -19,13 +20,14 @@ from polare.payroll_web.services.periods import (
     close_period,
     list_periods,
     lock_period,
+    outside_before,
     preview_period,
-    unpaid_before,
 )
 from polare.payroll_web.services.persons import PersonStipends, stipend_lines_of_person
 from polare.payroll_web.services.rates import (
     IndexationPreview,
     VersionSummary,
+    decide_rate_version,
     get_rate_version,
     in_closed_period,
     index_rates,
@@ -34,6 +36,7 @@ from polare.payroll_web.services.rates import (
     preview_indexation,
     save_rate_version,
     source_for_indexation,
+    version_by_date,
     version_in_force_on,
     version_title,
 )
@@ -56,8 +59,10 @@ __all__ = [
     "TeamRow",
     "VersionSummary",
     "WorkbookExport",
+    "attest_period",
     "check_month",
     "close_period",
+    "decide_rate_version",
     "export_workbook",
     "exports_of",
     "get_rate_version",
@@ -70,12 +75,14 @@ __all__ = [
     "load_facts",
     "load_versions",
     "lock_period",
+    "outside_before",
     "preview_indexation",
     "preview_period",
+    "reopen_period",
     "save_rate_version",
     "source_for_indexation",
     "stipend_lines_of_person",
-    "unpaid_before",
+    "version_by_date",
     "version_in_force_on",
     "version_title",
     "workbook_filename",

@@ -52,6 +52,10 @@ class LineDetail:
     refers_to_period: str | None = None
     #: True for a frozen line of a closed period, False for a preliminary one.
     final: bool = False
+    #: The frozen line's row (Rad) in its period's Underlag; None for a preliminary line.
+    line_no: int | None = None
+    #: For a correction: the Rad of the line it corrects in that period's Underlag.
+    refers_to_line_no: int | None = None
 
     @property
     def name(self) -> str:
@@ -69,8 +73,8 @@ class LineDetail:
         walk_month = payroll.month_of(self.line.walk_date)
         if self.line.kind in PAYMENT_KINDS:
             return walk_month
-        return (f"{self.refers_to_period or walk_month}, rad {self.line.refers_to}: "
-                f"{self.line.reason}")
+        row = self.refers_to_line_no or self.line.refers_to
+        return f"{self.refers_to_period or walk_month}, rad {row}: {self.line.reason}"
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ def details_of_result(result: payroll.PeriodResult, facts: Facts,
             version_name=names_of_versions.get(line.version_id, ""),
             occasions=occasions,
             refers_to_period=original.period if original else None,
+            refers_to_line_no=facts.line_numbers.get(line.refers_to) if original else None,
         ))
     return in_person_order(details)
 

@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 import payroll
-from polare.org.models import District, SchoolYear, Team
+from polare.org.models import District, SchoolYear, Settings, Team
 from polare.payroll_web.models import LineKind, PayLine, PayPeriod, PeriodStatus, RateRow
 from polare.payroll_web.models import RateVersion as RateVersionRow
 from polare.roster.models import Enrolment, Person
@@ -73,6 +73,8 @@ class Facts:
 
     month: str
     latest_closed: str | None
+    #: Första löneperiod: walks before it are outside Polare's payroll, never paid.
+    first_period: str | None
     versions: tuple[payroll.RateVersion, ...]
     participations: list[payroll.Participation]
     frozen: list[payroll.FrozenLine]
@@ -80,12 +82,14 @@ class Facts:
     names: dict[int, Names] = field(default_factory=dict)
     #: team name -> cost centre.
     cost_centres: dict[str, str] = field(default_factory=dict)
+    #: line_id of a frozen line -> its row (Rad) in its period's Underlag.
+    line_numbers: dict[int, int] = field(default_factory=dict)
 
     def compute(self, month: str | None = None) -> payroll.PeriodResult:
         """Return the lines and errors of the month (or of another open month loaded too)."""
         return payroll.compute_period(
             month or self.month, self.participations, self.versions, self.frozen,
-            self.latest_closed,
+            self.latest_closed, self.first_period,
         )
 
 
@@ -94,11 +98,40 @@ def person_name(first_name: str, last_name: str) -> str:
     return f"{last_name}, {first_name}" if first_name else last_name
 
 
+#: The statuses of a closed month (attested months are closed for good).
+CLOSED_STATUSES = (PeriodStatus.CLOSED, PeriodStatus.ATTESTED)
+
+
 def latest_closed_month(session: Session) -> str | None:
     """Return the latest closed month, or None when nothing is closed."""
     return session.scalar(
-        select(func.max(PayPeriod.month)).where(PayPeriod.status == PeriodStatus.CLOSED)
+        select(func.max(PayPeriod.month)).where(PayPeriod.status.in_(CLOSED_STATUSES))
     )
+
+
+def first_pay_period(session: Session) -> str | None:
+    """Return the first pay period: the setting; else the first month ever closed (also if
+    reopened since); else the earliest month with an approved, attended participation; None
+    when there is none of these.
+
+    One query of three scalar subqueries.
+    """
+    setting = select(Settings.first_pay_period).where(Settings.id == 1).scalar_subquery()
+    first_closed = (select(func.min(PayPeriod.month))
+                    .where(or_(PayPeriod.status.in_(CLOSED_STATUSES),
+                               PayPeriod.reopened_at.is_not(None))).scalar_subquery())
+    first_day = (select(func.min(Walk.walk_date))
+                 .join(Participation, Participation.walk_id == Walk.id)
+                 .where(Walk.status == WalkStatus.APPROVED,
+                        Participation.status == ParticipationStatus.ATTENDED)
+                 .scalar_subquery())
+    setting_month, closed_month, day = session.execute(
+        select(setting, first_closed, first_day)).one()
+    if setting_month:
+        return setting_month
+    if closed_month is not None:
+        return closed_month
+    return payroll.month_of(day) if day is not None else None
 
 
 def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
@@ -115,12 +148,14 @@ def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
             payroll.RateBand(age_from, age_to, years_from, years_to, payroll.to_money(amount))
         )
     versions = session.execute(
-        select(RateVersionRow.id, RateVersionRow.effective_from, RateVersionRow.label)
+        select(RateVersionRow.id, RateVersionRow.effective_from, RateVersionRow.label,
+               RateVersionRow.decision_reference, RateVersionRow.decision_date)
         .order_by(RateVersionRow.effective_from)
     )
     return tuple(
-        payroll.RateVersion(id=vid, effective_from=start, bands=tuple(bands[vid]), label=label)
-        for vid, start, label in versions
+        payroll.RateVersion(id=vid, effective_from=start, bands=tuple(bands[vid]), label=label,
+                            decided=bool(reference) and decided_on is not None)
+        for vid, start, label, reference, decided_on in versions
     )
 
 
@@ -232,12 +267,14 @@ class _Loader:
         self.persons = persons
         self.all_history = all_history
         self.latest_closed = latest_closed_month(session)
+        self.first_period = first_pay_period(session)
         #: None: every open month at once (one person's page).
         self.month = month
         earliest = payroll.earliest_open(self.latest_closed)
         self.takes_arrears = earliest is not None and month in (None, earliest)
         self.years = YearsInProgramme(session, self._for_person(Enrolment.person_id))
         self.names: dict[int, Names] = {}
+        self.line_numbers: dict[int, int] = {}
 
     def _for_person(self, column: Any) -> ColumnElement[bool]:
         return column.in_(self.persons) if self.persons is not None else true()
@@ -259,8 +296,9 @@ class _Loader:
         cost_centres = dict(self.session.execute(select(Team.name, Team.cost_centre)).all())
         return Facts(
             month=self.month or "", latest_closed=self.latest_closed,
-            versions=versions, participations=participations,
+            first_period=self.first_period, versions=versions, participations=participations,
             frozen=frozen, names=self.names, cost_centres=cost_centres,
+            line_numbers=self.line_numbers,
         )
 
     def _payable_unpaid(self) -> list[payroll.Participation]:
@@ -367,6 +405,8 @@ class _Loader:
                 row.person_id, Names(row.first_name, row.last_name, row.personnummer or "")
             )
             lines.append(frozen_line(row))
+            if row.line_no is not None:
+                self.line_numbers[row.id] = row.line_no
         return lines
 
 
@@ -398,6 +438,7 @@ class StoredRow(NamedTuple):
     amount: Decimal
     refers_to_id: int | None
     reason: str
+    line_no: int | None
     month: str
 
 

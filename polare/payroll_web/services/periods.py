@@ -1,4 +1,8 @@
-"""Pay periods: preview, close (locked, frozen, final) and the list of months (SPEC §7)."""
+"""Pay periods: preview, close, and the list of months (SPEC §7).
+
+Months are closed one by one from the first pay period, each after its last day (attesting
+and reopening are in `attestation`).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import payroll
 from polare.audit.services import record
 from polare.auth.models import User
 from polare.batch import cycle_collection_paused
-from polare.clock import utcnow
+from polare.clock import local_today, utcnow
 from polare.errors import ConflictError, DomainError
 from polare.payroll_web.models import LineKind, PayLine, PayPeriod, PeriodStatus
 from polare.payroll_web.services.details import (
@@ -35,7 +39,9 @@ from polare.payroll_web.services.details import (
     version_names,
 )
 from polare.payroll_web.services.facts import (
+    CLOSED_STATUSES,
     Facts,
+    first_pay_period,
     frozen_line,
     latest_closed_month,
     load_facts,
@@ -52,7 +58,7 @@ class PeriodPreview:
 
     month: str
     status: PeriodStatus
-    #: The stored row, if the period has one (closed periods before the first have none).
+    #: The stored row, if the period has one.
     period: PayPeriod | None
     lines: tuple[LineDetail, ...]
     errors: tuple[str, ...]
@@ -60,11 +66,19 @@ class PeriodPreview:
     latest_closed: str | None
     #: Why the period cannot be closed now; None when it can.
     close_refusal: str | None
+    first_period: str | None = None
+    #: Before the first pay period: the lines are shown, never paid by Polare.
+    outside: bool = False
 
     @property
     def is_open(self) -> bool:
         """Tell whether the period is open (its lines are preliminary)."""
         return self.status == PeriodStatus.OPEN
+
+    @property
+    def is_attested(self) -> bool:
+        """Tell whether the period is attested: final."""
+        return self.status == PeriodStatus.ATTESTED
 
     @cached_property
     def digest(self) -> str:
@@ -82,8 +96,12 @@ class PeriodRow:
     total: Decimal | None
     closed_at: datetime | None
     closed_by: str
-    #: The month that takes late entries and corrections (or any month, before the first close).
+    #: The month to close next (once its last day has passed).
     closable_next: bool
+    #: Before the first pay period: outside Polare's payroll.
+    outside: bool = False
+    attested_at: datetime | None = None
+    attested_by: str = ""
 
 
 def check_month(month: str) -> str:
@@ -130,10 +148,11 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
         history[pid].append((month, amount))
     referred = select(PayLine.refers_to_id).join(
         PayPeriod, PayLine.period_id == PayPeriod.id).where(*conditions)
-    periods_of = dict(session.execute(
-        select(PayLine.id, PayPeriod.month).join(PayPeriod, PayLine.period_id == PayPeriod.id)
-        .where(PayLine.id.in_(referred))
-    ).all())
+    referred_rows = {
+        line_id: (month, line_no) for line_id, month, line_no in session.execute(
+            select(PayLine.id, PayPeriod.month, PayLine.line_no)
+            .join(PayPeriod, PayLine.period_id == PayPeriod.id).where(PayLine.id.in_(referred)))
+    }
     names = version_names(session)
     details = []
     for row in rows:
@@ -146,33 +165,71 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
             line=line, first_name=row.first_name, last_name=row.last_name,
             personnummer=row.personnummer or "", cost_centre=row.cost_centre,
             version_name=names.get(line.version_id, ""), occasions=occasions,
-            refers_to_period=periods_of.get(row.refers_to_id), final=True,
+            refers_to_period=referred_rows.get(row.refers_to_id, (None, None))[0], final=True,
+            line_no=row.line_no,
+            refers_to_line_no=referred_rows.get(row.refers_to_id, (None, None))[1],
         ))
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 
 
-def close_refusal(month: str, result: payroll.PeriodResult, latest: str | None) -> str | None:
+def _close_wording(error: payroll.ClosePeriodError, month: str,
+                   result: payroll.PeriodResult) -> str:
+    """Word a refusal to close in the user's language."""
+    if error.reason == "closed":
+        return _("Perioden %(month)s är redan stängd.", month=month)
+    if error.reason == "no_first_period":
+        return _("Det finns ingen första löneperiod att stänga: ange Första löneperiod under "
+                 "Inställningar.")
+    if error.reason == "out_of_turn":
+        return _("Perioden %(month)s kan inte stängas: perioderna stängs i tur och ordning och "
+                 "nästa period att stänga är %(expected)s.", month=month,
+                 expected=error.expected)
+    if error.reason == "not_ended":
+        return _("Perioden %(month)s kan inte stängas förrän månaden är slut.", month=month)
+    if error.reason == "undecided":
+        return _("Arvodestabellen från %(day)s saknar beslut. Registrera beslutet under "
+                 "Arvodestabeller innan perioden stängs.",
+                 day=error.version.effective_from.isoformat())
+    return _("Perioden kan inte stängas: %(errors)s", errors="; ".join(result.errors))
+
+
+def close_refusal(month: str, result: payroll.PeriodResult, facts: Facts,
+                  today: date) -> str | None:
     """Say in the user's language why the month cannot be closed now; None when it can."""
     try:
-        payroll.check_close(month, result, latest)
+        payroll.check_close(month, result, facts.latest_closed, first_period=facts.first_period,
+                            today=today, versions=facts.versions)
     except payroll.ClosePeriodError as error:
-        if error.reason == "closed":
-            return _("Perioden %(month)s är redan stängd.", month=month)
-        if error.reason == "out_of_turn":
-            return _("Perioden %(month)s kan inte stängas före %(expected)s: perioderna stängs "
-                     "i tur och ordning.", month=month, expected=error.expected)
-        return _("Perioden kan inte stängas: %(errors)s", errors="; ".join(result.errors))
+        return _close_wording(error, month, result)
     return None
+
+
+def _stored_preview(session: Session, month: str, period: PayPeriod | None,
+                    persons: Collection[int] | None, latest: str | None) -> PeriodPreview:
+    """Return a closed period's frozen lines."""
+    conditions = [PayPeriod.month == month]
+    if persons is not None:
+        conditions.append(PayLine.person_id.in_(persons))
+    lines = stored_details(session, *conditions)
+    status = period.status if period is not None else PeriodStatus.CLOSED
+    return PeriodPreview(
+        month=month, status=status, period=period, lines=lines, errors=(),
+        summary=summarise(lines), latest_closed=latest,
+        close_refusal=_("Perioden %(month)s är redan stängd.", month=month),
+        first_period=first_pay_period(session),
+    )
 
 
 @cycle_collection_paused()
 def preview_period(session: Session, month: str, *, person_id: int | None = None,
-                   team_ids: Collection[int] | None = None) -> PeriodPreview:
+                   team_ids: Collection[int] | None = None,
+                   today: date | None = None) -> PeriodPreview:
     """Return a period's lines: recomputed from the data when open, as frozen when closed.
 
-    With person_id, only that person's lines (the totals are then that person's). With
-    team_ids, only the lines of the persons who walked with those teams (all their lines,
-    other teams' walks included: the caller picks the walks it wants).
+    A month before the first pay period shows what its walks would pay, never paid. With
+    person_id, only that person's lines (the totals are then that person's). With team_ids,
+    only the lines of the persons who walked with those teams (all their lines, other teams'
+    walks included: the caller picks the walks it wants).
     """
     persons: Collection[int] | None = None
     if person_id is not None:
@@ -182,21 +239,28 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
     check_month(month)
     latest = latest_closed_month(session)
     period = session.scalar(select(PayPeriod).where(PayPeriod.month == month))
-    if payroll.is_closed(month, latest):
-        conditions = [PayPeriod.month == month]
-        if persons is not None:
-            conditions.append(PayLine.person_id.in_(persons))
-        lines = stored_details(session, *conditions)
+    first = first_pay_period(session)
+    if payroll.is_outside(month, first):
+        facts = load_facts(session, month, persons=persons)
+        facts.latest_closed, facts.first_period, facts.frozen = None, None, []
+        result = facts.compute()
+        lines = details_of_result(result, facts, version_names(session))
         return PeriodPreview(
-            month=month, status=PeriodStatus.CLOSED, period=period, lines=lines, errors=(),
-            summary=summarise(lines), latest_closed=latest,
-            close_refusal=close_refusal(month, payroll.PeriodResult(month, (), ()), latest),
+            month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
+            errors=result.errors, summary=summarise(lines), latest_closed=latest,
+            close_refusal=_("Perioden %(month)s ligger före den första löneperioden "
+                            "%(first)s och ingår inte i Polares lönehantering.",
+                            month=month, first=first),
+            first_period=first, outside=True,
         )
-    _facts, result, lines = _computed(session, month, persons)
+    if payroll.is_closed(month, latest):
+        return _stored_preview(session, month, period, persons, latest)
+    facts, result, lines = _computed(session, month, persons)
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
-        errors=result.errors, summary=summarise(lines),
-        latest_closed=latest, close_refusal=close_refusal(month, result, latest),
+        errors=result.errors, summary=summarise(lines), latest_closed=latest,
+        close_refusal=close_refusal(month, result, facts, today or local_today()),
+        first_period=first,
     )
 
 
@@ -219,7 +283,7 @@ def lock_period(session: Session, month: str) -> PayPeriod:
     ).one()
 
 
-def _stored_row(period: PayPeriod, detail: LineDetail) -> dict[str, Any]:
+def _stored_row(period: PayPeriod, detail: LineDetail, line_no: int) -> dict[str, Any]:
     """Return the values of the frozen line of a computed line."""
     line = detail.line
     return {
@@ -231,14 +295,22 @@ def _stored_row(period: PayPeriod, detail: LineDetail) -> dict[str, Any]:
         "first_name": detail.first_name, "last_name": detail.last_name, "age": line.age,
         "years": line.years, "rate_version_id": line.version_id or None,
         "band_label": line.band_label, "amount": line.amount,
-        "refers_to_id": line.refers_to, "reason": line.reason,
+        "refers_to_id": line.refers_to, "reason": line.reason, "line_no": line_no,
     }
+
+
+def _refuse_unless_open(period: PayPeriod) -> None:
+    """Refuse to close a month that is already closed or attested."""
+    if period.status == PeriodStatus.ATTESTED:
+        raise DomainError(_("Perioden %(month)s är attesterad och slutlig.", month=period.month))
+    if period.status == PeriodStatus.CLOSED:
+        raise DomainError(_("Perioden %(month)s är redan stängd.", month=period.month))
 
 
 @cycle_collection_paused()
 def close_period(session: Session, actor: User | None, month: str, *,
-                 expected_digest: str | None = None) -> PayPeriod:
-    """Freeze a period's lines and close it for good; refuse if anything stops it.
+                 expected_digest: str | None = None, today: date | None = None) -> PayPeriod:
+    """Freeze a period's lines and close it, waiting for attestation; refuse if anything stops it.
 
     The period's row is locked first, then the lines are computed from the data as it is
     now, so a walk approved meanwhile is either in these lines or a late entry next period.
@@ -246,10 +318,14 @@ def close_period(session: Session, actor: User | None, month: str, *,
     """
     check_month(month)
     period = lock_period(session, month)
-    if period.status == PeriodStatus.CLOSED:
-        raise DomainError(_("Perioden %(month)s är redan stängd.", month=month))
+    _refuse_unless_open(period)
+    try:
+        payroll.check_order(month, latest_closed_month(session), first_pay_period(session))
+    except payroll.ClosePeriodError as error:
+        raise DomainError(_close_wording(error, month, payroll.PeriodResult(month, (), ()))
+                          ) from error
     facts, result, lines = _computed(session, month, None)
-    refusal = close_refusal(month, result, facts.latest_closed)
+    refusal = close_refusal(month, result, facts, today or local_today())
     if refusal is not None:
         raise DomainError(refusal)
     if expected_digest is not None and expected_digest != lines_digest(lines):
@@ -260,7 +336,7 @@ def close_period(session: Session, actor: User | None, month: str, *,
         # One Core executemany: the ORM's bulk insert would take each of 60,000 rows through
         # the mapper first.
         session.connection().execute(insert(PayLine.__table__),
-                                     [_stored_row(period, d) for d in lines])
+                                     [_stored_row(period, d, n) for n, d in enumerate(lines, 1)])
     total = payroll.grand_total(d.line for d in lines)
     period.status = PeriodStatus.CLOSED
     period.closed_by_id = getattr(actor, "id", None)
@@ -287,41 +363,45 @@ def _payable_walks_per_month(session: Session) -> dict[str, int]:
     return per_month
 
 
+def _display_names(session: Session) -> dict[int, str]:
+    """Return every user's display name by id (a handful of staff)."""
+    return {user.id: user.display_name for user in session.scalars(select(User))}
+
+
 def list_periods(session: Session, today: date) -> list[PeriodRow]:
     """Return every month with a period row, paid walks, or today, newest first."""
     payable = _payable_walks_per_month(session)
-    stored = {
-        period.month: (period, user.display_name if user is not None else "system")
-        for period, user in session.execute(
-            select(PayPeriod, User).outerjoin(User, PayPeriod.closed_by_id == User.id)
-        )
-    }
+    stored = {period.month: period for period in session.scalars(select(PayPeriod))}
+    names = _display_names(session)
     latest = latest_closed_month(session)
-    earliest = payroll.earliest_open(latest)
+    first = first_pay_period(session)
+    upcoming = payroll.next_to_close(latest, first)
     months = sorted({*payable, *stored, payroll.month_of(today)}, reverse=True)
     rows = []
     for month in months:
-        period, closer = stored.get(month, (None, None))
-        closed = payroll.is_closed(month, latest)
+        period = stored.get(month)
+        status = period.status if period is not None else PeriodStatus.OPEN
+        closed = status in CLOSED_STATUSES
         rows.append(PeriodRow(
-            month=month,
-            status=PeriodStatus.CLOSED if closed else PeriodStatus.OPEN,
-            payable_walks=payable.get(month, 0),
+            month=month, status=status, payable_walks=payable.get(month, 0),
             total=period.total if period is not None and closed else None,
-            closed_at=period.closed_at if period is not None else None,
-            closed_by=closer if period is not None and period.closed_at else "",
-            closable_next=not closed and (earliest is None or month == earliest),
+            closed_at=period.closed_at if closed else None,
+            closed_by=names.get(period.closed_by_id, "") if closed else "",
+            closable_next=month == upcoming and payroll.last_day(month) < today,
+            outside=payroll.is_outside(month, first),
+            attested_at=period.attested_at if period is not None else None,
+            attested_by=names.get(period.attested_by_id, "") if period is not None else "",
         ))
     return rows
 
 
-def unpaid_before(session: Session, month: str) -> int:
-    """Return payable participations before the month never paid (late entries if closed)."""
-    first = month_span(month)[0]
-    paid = select(PayLine.participation_id).where(PayLine.kind != LineKind.CORRECTION)
+def outside_before(session: Session, month: str) -> int:
+    """Return the payable participations before the first pay period: never paid by Polare."""
+    first = first_pay_period(session)
+    if first is None or month < first:
+        return 0
     return session.scalar(
         select(func.count(Participation.id)).join(Walk, Participation.walk_id == Walk.id)
-        .where(Walk.walk_date < first, Walk.status == WalkStatus.APPROVED,
-               Participation.status == ParticipationStatus.ATTENDED,
-               Participation.id.not_in(paid))
+        .where(Walk.walk_date < month_span(first)[0], Walk.status == WalkStatus.APPROVED,
+               Participation.status == ParticipationStatus.ATTENDED)
     ) or 0

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import payroll
 from polare.audit.services import record
+from polare.clock import utcnow
 from polare.errors import DomainError, NotFoundError
 from polare.org.services import get_settings
 from polare.payroll_web import labels
@@ -185,6 +186,47 @@ def save_rate_version(
     record(session, actor, "update" if before else "create", "rate_version", version.id,
            changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v})
     return version
+
+
+def decide_rate_version(session: Session, actor: object, version_id: int, *, reference: str,
+                        decided_on: date) -> RateVersion:
+    """Record the decision (reference and date) behind a version; months using it may then close.
+
+    A decision of a version that a closed period used is never changed.
+    """
+    version = get_rate_version(session, version_id)
+    reference = reference.strip()
+    if not reference:
+        raise DomainError(_("Ange beslutets diarienummer eller referens."), field="reference")
+    if len(reference) > 120:
+        raise DomainError(_("Beslutets referens får vara högst 120 tecken."), field="reference")
+    if version.decided and is_used_by_closed_period(session, version.id):
+        raise DomainError(_("Arvodestabellen från %(day)s har använts i en stängd period: "
+                            "dess beslut kan inte ändras.",
+                            day=version.effective_from.isoformat()), field="reference")
+    before = [version.decision_reference, _iso(version.decision_date)]
+    version.decision_reference, version.decision_date = reference, decided_on
+    version.decided_by_id, version.decided_at = getattr(actor, "id", None), utcnow()
+    session.flush()
+    record(session, actor, "decide", "rate_version", version.id,
+           changes={"decision_reference": [before[0], reference],
+                    "decision_date": [before[1], decided_on.isoformat()]})
+    return version
+
+
+def _iso(day: date | None) -> str | None:
+    """Write a date as ISO, or None."""
+    return day.isoformat() if day is not None else None
+
+
+def version_by_date(session: Session, effective_from: date) -> RateVersion:
+    """Return the version in force from exactly that date, or raise NotFoundError."""
+    version_id = session.scalar(
+        select(RateVersion.id).where(RateVersion.effective_from == effective_from))
+    if version_id is None:
+        raise NotFoundError(_("Det finns ingen tabellversion som gäller från %(day)s.",
+                              day=effective_from.isoformat()))
+    return get_rate_version(session, version_id)
 
 
 def preview_indexation(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,13 +18,20 @@ from polare.audit.services import record
 from polare.auth.models import User
 from polare.batch import cycle_collection_paused
 from polare.clock import utcnow
+from polare.errors import DomainError
 from polare.org.services import get_settings
 from polare.payroll_web.models import PayrollExport, PeriodStatus
 from polare.payroll_web.services.details import LineDetail, local_time
 from polare.payroll_web.services.periods import PeriodPreview, preview_period
 
 PRELIMINARY = "PRELIMINÄR"
-FINAL = "Slutlig (perioden är stängd)"
+NOT_ATTESTED = "EJ ATTESTERAD"
+FINAL = "Slutlig (perioden är attesterad)"
+#: What a workbook of a period in each status is, as its Status says.
+STATUS_TEXT = {PeriodStatus.OPEN: PRELIMINARY, PeriodStatus.CLOSED: NOT_ATTESTED,
+               PeriodStatus.ATTESTED: FINAL}
+_FILENAME_SUFFIX = {PeriodStatus.OPEN: "-PRELIMINAR", PeriodStatus.CLOSED: "-EJ-ATTESTERAD",
+                    PeriodStatus.ATTESTED: ""}
 WHOLE_NUMBER = "0"
 
 LONEFIL = "Lönefil"
@@ -32,15 +39,17 @@ UNDERLAG = "Underlag"
 SUMMERING = "Summering"
 LONEFIL_HEADERS = ("Personnummer", "Efternamn", "Förnamn", "Löneart", "Antal", "Belopp",
                    "Period", "Kostnadsställe")
-UNDERLAG_HEADERS = ("Personnummer", "Namn", "Datum", "Team", "Stadsdel", "Start", "Slut",
+UNDERLAG_HEADERS = ("Rad", "Personnummer", "Namn", "Datum", "Team", "Stadsdel", "Start", "Slut",
                     "Ålder", "År i verksamheten", "Tabellversion", "Belopp", "Typ", "Avser")
 SUMMERING_HEADERS = ("Team", "Antal polare", "Antal pass", "Belopp")
+#: The column a workbook that is not final adds to every sheet, so its headers stay in row 1.
+STATUS_HEADER = "Status"
 
 
 def workbook_filename(month: str, status: PeriodStatus) -> str:
-    """Return arvoden-YYYY-MM.xlsx, or arvoden-YYYY-MM-PRELIMINAR.xlsx for an open period."""
-    suffix = "" if status == PeriodStatus.CLOSED else "-PRELIMINAR"
-    return f"arvoden-{month}{suffix}.xlsx"
+    """Return arvoden-YYYY-MM.xlsx for an attested period, else marked -PRELIMINAR (open) or
+    -EJ-ATTESTERAD (closed)."""
+    return f"arvoden-{month}{_FILENAME_SUFFIX[status]}.xlsx"
 
 
 def _lonefil_rows(preview: PeriodPreview, pay_code: str) -> list[tuple[Any, ...]]:
@@ -61,12 +70,12 @@ def _lonefil_rows(preview: PeriodPreview, pay_code: str) -> list[tuple[Any, ...]
 
 
 def _underlag_rows(preview: PeriodPreview) -> Iterator[tuple[Any, ...]]:
-    """Yield one row per line, as the lines are needed."""
-    for d in preview.lines:
+    """Yield one row per line, numbered (Rad) as it was frozen or in the preview's order."""
+    for number, d in enumerate(preview.lines, start=1):
         line = d.line
-        yield (d.personnummer, d.name, line.walk_date, line.team, line.district, line.start,
-               line.end, line.age, line.years, d.version_name, line.amount, d.kind_label,
-               d.concerns)
+        yield (d.line_no or number, d.personnummer, d.name, line.walk_date, line.team,
+               line.district, line.start, line.end, line.age, line.years, d.version_name,
+               line.amount, d.kind_label, d.concerns)
 
 
 def _summering_rows(preview: PeriodPreview, created_at: datetime,
@@ -79,7 +88,7 @@ def _summering_rows(preview: PeriodPreview, created_at: datetime,
     ]
     rows.append((None, None, None, None))
     rows += [
-        ("Status", PRELIMINARY if preview.is_open else FINAL, None, None),
+        ("Status", STATUS_TEXT[preview.status], None, None),
         ("Period", preview.month, None, None),
         ("Skapad", created_at, None, None),
         ("Skapad av", created_by, None, None),
@@ -91,19 +100,38 @@ def _summering_rows(preview: PeriodPreview, created_at: datetime,
     return rows
 
 
+def _with_status(status: str | None, headers: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
+                 widths: tuple[int, ...]) -> tuple[tuple[str, ...], Iterable[tuple[Any, ...]],
+                                                   tuple[int, ...]]:
+    """Add the Status column (every non-empty row says it) unless the workbook is final."""
+    if status is None:
+        return headers, rows, widths
+    marked = (row + ((status,) if any(v is not None for v in row) else (None,)) for row in rows)
+    return (*headers, STATUS_HEADER), marked, (*widths, 16)
+
+
 def payroll_sheets(preview: PeriodPreview, *, pay_code: str, created_at: datetime,
                    created_by: str) -> list[Sheet]:
-    """Return the three sheets of a period's payroll workbook."""
+    """Return the three sheets of a period's payroll workbook.
+
+    Only an attested period's workbook is final; any other carries its status (PRELIMINÄR,
+    EJ ATTESTERAD) in a last Status column of every sheet.
+    """
+    status = None if preview.is_attested else STATUS_TEXT[preview.status]
+    lonefil = _with_status(status, LONEFIL_HEADERS, _lonefil_rows(preview, pay_code),
+                           (16, 20, 16, 10, 8, 14, 10, 16))
+    underlag = _with_status(status, UNDERLAG_HEADERS, _underlag_rows(preview),
+                            (6, 16, 26, 12, 14, 14, 8, 8, 8, 19, 32, 12, 18, 48))
+    summering = _with_status(status, SUMMERING_HEADERS,
+                             _summering_rows(preview, created_at, created_by), (18, 40, 12, 16))
     return [
-        Sheet(LONEFIL, LONEFIL_HEADERS, _lonefil_rows(preview, pay_code),
-              widths=(16, 20, 16, 10, 8, 14, 10, 16),
+        Sheet(LONEFIL, *lonefil[:2], widths=lonefil[2],
               number_formats={0: TEXT_FORMAT, 4: WHOLE_NUMBER, 5: AMOUNT_FORMAT}),
-        Sheet(UNDERLAG, UNDERLAG_HEADERS, _underlag_rows(preview),
-              widths=(16, 26, 12, 14, 14, 8, 8, 8, 19, 32, 12, 18, 48),
-              number_formats={0: TEXT_FORMAT, 7: WHOLE_NUMBER, 8: WHOLE_NUMBER,
-                              10: AMOUNT_FORMAT}),
-        Sheet(SUMMERING, SUMMERING_HEADERS, _summering_rows(preview, created_at, created_by),
-              widths=(18, 40, 12, 16), number_formats={3: AMOUNT_FORMAT}),
+        Sheet(UNDERLAG, *underlag[:2], widths=underlag[2],
+              number_formats={0: WHOLE_NUMBER, 1: TEXT_FORMAT, 8: WHOLE_NUMBER,
+                              9: WHOLE_NUMBER, 11: AMOUNT_FORMAT}),
+        Sheet(SUMMERING, *summering[:2], widths=summering[2], number_formats={3: AMOUNT_FORMAT},
+              filter_rows=len(preview.summary.teams) + 1),
     ]
 
 
@@ -120,6 +148,8 @@ def export_workbook(session: Session, actor: User | None, month: str,
                     out: BinaryIO) -> WorkbookExport:
     """Write a period's payroll workbook to out (seekable) and record who, when and its hash."""
     preview = preview_period(session, month)
+    if preview.outside:
+        raise DomainError(preview.close_refusal or "")
     created = utcnow()
     created_by = actor.display_name if actor is not None else "system"
     sheets = payroll_sheets(preview, pay_code=get_settings(session).pay_code,

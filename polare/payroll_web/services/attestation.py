@@ -1,0 +1,88 @@
+"""Attesting a closed pay period, or reopening it until then (SPEC §7).
+
+A closed month is attested by a second person with attesträtt and is then final. Until then
+the closer or an attestant may reopen the latest closed month with a reason: its frozen lines
+are removed and it is recomputed from the data like any open month.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+import payroll
+from polare.audit.services import record
+from polare.auth.models import User
+from polare.clock import utcnow
+from polare.errors import DomainError, PermissionDeniedError
+from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus
+from polare.payroll_web.services.facts import latest_closed_month
+from polare.payroll_web.services.periods import check_month, lock_period
+
+
+def _locked_closed(session: Session, month: str) -> PayPeriod:
+    """Return the month's row locked, refusing a month that is not closed."""
+    check_month(month)
+    period = lock_period(session, month)
+    if period.status == PeriodStatus.OPEN:
+        raise DomainError(_("Perioden %(month)s är inte stängd.", month=month))
+    if period.status == PeriodStatus.ATTESTED:
+        raise DomainError(_("Perioden %(month)s är attesterad och slutlig.", month=month))
+    return period
+
+
+def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
+    """Attest a closed month as a second person with attesträtt: it becomes final."""
+    period = _locked_closed(session, month)
+    if not actor.can_attest:
+        raise PermissionDeniedError(_("%(name)s har inte attesträtt.", name=actor.display_name))
+    if period.closed_by_id is None:
+        raise DomainError(_(
+            "Perioden %(month)s stängdes utan namngiven användare och kan inte attesteras: "
+            "öppna den igen och låt en namngiven användare stänga den.", month=month))
+    if period.closed_by_id == actor.id:
+        raise PermissionDeniedError(_(
+            "Perioden %(month)s ska attesteras av en annan person än den som stängde den.",
+            month=month))
+    payroll.check_transition(period.status.value, PeriodStatus.ATTESTED.value)
+    period.status = PeriodStatus.ATTESTED
+    period.attested_by_id = actor.id
+    period.attested_at = utcnow()
+    session.flush()
+    record(session, actor, "attest", "pay_period", period.id,
+           changes={"status": ["closed", "attested"]}, note=month)
+    return period
+
+
+def reopen_period(session: Session, actor: User, month: str, reason: str) -> PayPeriod:
+    """Reopen the latest closed month before it is attested: its lines are unfrozen.
+
+    Only the closer or an attestant may, with a reason. The next month's row is locked first
+    (as closing it does), so a reopening and the next month's close cannot both happen.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Ange varför perioden öppnas igen."), field="reason")
+    lock_period(session, payroll.next_month(check_month(month)))
+    period = _locked_closed(session, month)
+    latest = latest_closed_month(session)
+    if latest != month:
+        raise DomainError(_("Perioden %(month)s kan inte öppnas igen: öppna först %(latest)s.",
+                            month=month, latest=latest))
+    if actor.id != period.closed_by_id and not actor.can_attest:
+        raise PermissionDeniedError(_(
+            "Bara den som stängde perioden eller en attestant kan öppna den igen."))
+    payroll.check_transition(period.status.value, PeriodStatus.OPEN.value)
+    removed = session.execute(delete(PayLine).where(PayLine.period_id == period.id)).rowcount
+    total = period.total
+    period.status = PeriodStatus.OPEN
+    period.closed_by_id = period.closed_at = period.total = None
+    period.reopened_by_id = actor.id
+    period.reopened_at = utcnow()
+    period.reopen_reason = reason
+    session.flush()
+    record(session, actor, "reopen", "pay_period", period.id,
+           changes={"status": ["closed", "open"], "total": [str(total), None]},
+           note=f"{month}: {removed} rader upplåsta. {reason}")
+    return period
