@@ -12,6 +12,7 @@ Everything is read from the environment, so one file serves every server:
 
 import os
 import sys
+from typing import Any
 
 bind = os.environ.get("POLARE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("POLARE_WORKERS", "2"))
@@ -28,12 +29,17 @@ max_requests = 2000
 max_requests_jitter = 200
 
 
-def on_starting(server: object) -> None:
-    """Refuse several workers without Redis: each would count limited requests alone."""
+def on_starting(server: Any) -> None:
+    """Refuse several workers without Redis: each would count limited requests alone.
+
+    The effective worker count is read from the server, so `--workers` on the command line
+    (which overrides this file) is what counts.
+    """
+    count = server.cfg.workers
     redis_url = os.environ.get("REDIS_URL", "")
-    if workers > 1 and not redis_url.startswith(("redis://", "rediss://")):
+    if count > 1 and not redis_url.startswith(("redis://", "rediss://")):
         sys.exit(
-            f"Polare: {workers} workers need REDIS_URL, so that every worker shares the request "
+            f"Polare: {count} workers need REDIS_URL, so that every worker shares the request "
             "limits (applications, personnummer lookups); otherwise each counts alone and an "
             "abuser gets workers × the limit. Set REDIS_URL=redis://host:6379/0, or "
             "POLARE_WORKERS=1."
