@@ -329,6 +329,26 @@ def test_list_of_periods_shows_closed_totals_and_the_next_to_close(db, rate_tabl
     assert rows["2026-12"].payable_walks == 1
 
 
+def test_list_of_periods_puts_the_month_to_close_next_first(db, rate_table, polare, make_walk,
+                                                             payroll_user):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
+    services.close_period(db, payroll_user, "2026-11")
+    months = [row.month for row in services.list_periods(db, date(2027, 2, 10))]
+    assert months == ["2026-12", "2027-02", "2026-11"]
+
+
+def test_list_of_periods_gives_open_months_their_preliminary_total(db, rate_table, polare,
+                                                                  make_walk, payroll_user):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
+    services.close_period(db, payroll_user, "2026-11")
+    rows = {row.month: row for row in services.list_periods(db, date(2027, 1, 1))}
+    assert (rows["2026-12"].total, rows["2026-12"].preliminary) == (None, Decimal("200.00"))
+    assert rows["2026-11"].preliminary is None
+    assert rows["2027-01"].preliminary == Decimal("0.00")
+
+
 def test_closed_correction_keeps_its_reference_and_a_second_change_corrects_again(
         db, rate_table, polare, make_walk):
     walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])

@@ -221,6 +221,15 @@ def test_periods_list_links_each_month(client, login_as, rate_table, polare, mak
     assert 'href="/payroll/periods/2026-11"' in html
 
 
+def test_periods_list_shows_amounts_not_payments_and_marks_open_ones_preliminary(
+        client, login_as, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    login_as(Role.PAYROLL)
+    html = client.get("/payroll/").get_data(as_text=True)
+    assert "Utbetalt" not in html
+    assert "200,00\u00a0kr <span class=\"small text-body-secondary\">preliminärt</span>" in html
+
+
 def test_person_page_shows_the_stipends_to_the_teams_coordinator(client, db, login_as,
                                                                   rate_table, polare, make_walk):
     make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
@@ -228,7 +237,7 @@ def test_person_page_shows_the_stipends_to_the_teams_coordinator(client, db, log
     login_as(Role.COORDINATOR, teams=("Ryd",))
     html = client.get(f"/roster/persons/{polare.id}").get_data(as_text=True)
     assert 'id="stipends-heading"' in html
-    assert "Utbetalt i stängda perioder: 200,00\u00a0kr" in html
+    assert "I stängda perioder: 200,00\u00a0kr" in html
 
 
 def test_person_page_shows_no_stipends_to_supervisors(client, login_as, rate_table, polare,

@@ -102,6 +102,8 @@ class PeriodRow:
     outside: bool = False
     attested_at: datetime | None = None
     attested_by: str = ""
+    #: An open month's total as the data stands now (it may still change).
+    preliminary: Decimal | None = None
 
 
 def check_month(month: str) -> str:
@@ -369,7 +371,9 @@ def _display_names(session: Session) -> dict[int, str]:
 
 
 def list_periods(session: Session, today: date) -> list[PeriodRow]:
-    """Return every month with a period row, paid walks, or today, newest first."""
+    """Return every month with a period row, paid walks, or today: the month to close next
+    first, then newest first. Open months of the payroll up to today's carry their
+    preliminary total."""
     payable = _payable_walks_per_month(session)
     stored = {period.month: period for period in session.scalars(select(PayPeriod))}
     names = _display_names(session)
@@ -391,8 +395,17 @@ def list_periods(session: Session, today: date) -> list[PeriodRow]:
             outside=payroll.is_outside(month, first),
             attested_at=period.attested_at if period is not None else None,
             attested_by=names.get(period.attested_by_id, "") if period is not None else "",
+            preliminary=_preliminary_total(session, month, today)
+            if not closed and not payroll.is_outside(month, first)
+            and month <= payroll.month_of(today) else None,
         ))
+    rows.sort(key=lambda row: row.month != upcoming)  # stable: the rest stay newest first
     return rows
+
+
+def _preliminary_total(session: Session, month: str, today: date) -> Decimal:
+    """Return what an open month would pay if it were closed with the data as it stands."""
+    return preview_period(session, month, today=today).summary.total.amount
 
 
 def outside_before(session: Session, month: str) -> int:
