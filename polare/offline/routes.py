@@ -45,7 +45,7 @@ def manifest():
 @bp.route("/sw.js")
 @public
 def service_worker():
-    script = render_template("offline/sw.js", version=WORKER_VERSION, shell=shell_urls(),
+    script = render_template("offline/sw.js", version=WORKER_VERSION, app_shell=shell_urls(),
                              offline_url=url_for("offline.page"),
                              queue_url=url_for("static", filename="offline-queue.js"))
     return Response(script, mimetype="text/javascript")

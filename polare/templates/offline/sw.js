@@ -4,7 +4,7 @@
 
 const SHELL_CACHE = "polare-shell-{{ version }}";
 const PAGES_CACHE = "polare-pages";
-const SHELL = {{ shell|tojson }};
+const SHELL = {{ app_shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const COPY_HEADER = "X-Polare-Offline-Copy";
 
