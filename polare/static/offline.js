@@ -174,6 +174,8 @@
 
   const logForm = document.querySelector("form[data-offline-log]");
   if (logForm) {
+    // A page kept on the phone is opened many times: each opening gets its own one-time key.
+    logForm.elements.submission_key.value = Queue.newKey();
     logForm.addEventListener("submit", (event) => {
       if (!navigator.onLine) {
         event.preventDefault();

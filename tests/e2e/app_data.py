@@ -54,6 +54,8 @@ USERS = (
     ("e2e-samordnare", Role.COORDINATOR, ("Ryd",), "Sara Samordnare"),
     ("e2e-tangent", Role.COORDINATOR, ("Ryd",), "Tove Tangent"),
     ("e2e-handledare", Role.SUPERVISOR, ("Berga",), "Harald Handledare"),
+    # Logs out in the offline tests; logging out ends every session of the user.
+    ("e2e-nattvakt", Role.SUPERVISOR, ("Berga",), "Nora Nattvakt"),
     ("e2e-skagg", Role.COORDINATOR, ("Skäggetorp",), "Sixten Skagg"),
     ("e2e-lon", Role.PAYROLL, (), "Lisa Lön"),
 )

@@ -152,7 +152,7 @@ def test_keeping_the_phones_version_after_a_conflict_saves_it(browse, e2e_server
 
 def test_logout_warns_about_waiting_entries_then_clears_the_phone(browse, e2e_server):
     walk_id = _walk(e2e_server, 4)
-    page = browse("e2e-handledare", phone=True)
+    page = browse("e2e-nattvakt", phone=True)  # logging out ends all of the user's sessions
     _open_log_with_signal(page, walk_id)
     _reload_without_signal(page)
     _fill_log(page, e2e_server)
