@@ -93,6 +93,7 @@ BLUEPRINTS = (
     ("reports", "/reports"),
     ("imports", "/imports"),
     ("recruitment", ""),
+    ("offline", ""),
 )
 
 

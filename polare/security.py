@@ -7,8 +7,17 @@ from flask import Flask, Response, current_app, request
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors 'none'; worker-src 'self'; manifest-src 'self'"
 )
+
+#: Header the service worker sends when it fetches a page to keep on the phone.
+OFFLINE_COPY_HEADER = "X-Polare-Offline-Copy"
+#: The only pages the service worker keeps: the walk log pages (no full personnummer).
+_OFFLINE_ENDPOINTS = frozenset({"walks.log"})
+#: The cache policy of a page fetched to be kept on the phone: this browser only.
+OFFLINE_COPY_POLICY = "private, no-cache"
+#: Sent on logout and password change: the browser drops kept pages and waiting entries.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 #: Paths whose responses may be cached: static files hold no personal data.
 _CACHEABLE_PREFIXES = ("/static/", "/bootstrap/")
@@ -23,9 +32,22 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if not request.path.startswith(_CACHEABLE_PREFIXES):
-        headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = OFFLINE_COPY_POLICY if _is_offline_copy(response) else "no-store"
     if current_app.config.get("POLARE_HTTPS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _is_offline_copy(response: Response) -> bool:
+    """Tell whether this is a log page the service worker fetched to keep on the phone."""
+    return (request.method == "GET" and response.status_code == 200
+            and request.endpoint in _OFFLINE_ENDPOINTS
+            and request.headers.get(OFFLINE_COPY_HEADER) == "1")
+
+
+def clear_site_data(response: Response) -> Response:
+    """Tell the browser to drop its cache and storage: kept pages and waiting entries."""
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 

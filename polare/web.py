@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, jsonify, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,6 +14,9 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.submissions.models import SubmissionKey
 from polare.submissions.services import claim_key, earlier_submission
+
+#: Header of an entry sent by the phone's offline queue: a repeat is answered in JSON.
+OFFLINE_HEADER = "X-Polare-Offline"
 
 
 def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
@@ -87,5 +90,7 @@ def _repeated(earlier: SubmissionKey | None) -> Response:
     db.session.rollback()
     if owner != current_user.id:
         abort(409)
+    if request.headers.get(OFFLINE_HEADER):
+        return jsonify(status="saved", repeated=True, url=target)
     flash(_("Formuläret var redan skickat och sparades en gång."), "info")
     return redirect(target)

@@ -24,6 +24,7 @@ from polare.auth.access import ALL_ROLES, public, roles
 from polare.auth.forms import ChangePasswordForm, LoginForm
 from polare.errors import DomainError
 from polare.extensions import db
+from polare.security import clear_site_data
 
 
 def safe_next(target: str | None) -> str | None:
@@ -87,7 +88,7 @@ def logout():
     logout_user()
     _clear_session_keeping_language()
     flash(_("Du är utloggad."), "info")
-    return redirect(url_for("auth.login"))
+    return clear_site_data(redirect(url_for("auth.login")))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -112,5 +113,5 @@ def change_password():
             db.session.commit()
             login_user(current_user._get_current_object())  # new token: renew this cookie
             flash(_("Lösenordet är bytt."), "success")
-            return redirect(url_for("main.index"))
+            return clear_site_data(redirect(url_for("main.index")))
     return render_template("auth/change_password.html", form=form)

@@ -103,8 +103,11 @@ class SeriesForm(SubmitOnceMixin, PlanFields):
     submit = SubmitField(_l("Planera serien"))
 
 
-class LogForm(FlaskForm):
-    """The logging page; attendance and incident fields are added per walk."""
+class LogForm(SubmitOnceMixin, FlaskForm):
+    """The logging page; attendance and incident fields are added per walk.
+
+    Its one-time key is made by the server, or on the phone for an entry saved offline.
+    """
 
     youths_met = IntegerField(_l("Ungdomar ni mötte"), render_kw=NUMERIC,
                               validators=[Optional(), NumberRange(min=0, max=MAX_COUNT)])

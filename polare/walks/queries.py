@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -181,4 +181,22 @@ def incident_categories(session: Session, include: Collection[int] = ()) -> list
         select(IncidentCategory)
         .where(or_(IncidentCategory.active.is_(True), IncidentCategory.id.in_(set(include))))
         .order_by(IncidentCategory.sort_order, IncidentCategory.name)
+    ))
+
+
+#: The days around today whose walks a phone keeps for logging without a signal.
+OFFLINE_DAYS_BEFORE, OFFLINE_DAYS_AFTER = 1, 7
+
+
+def walks_to_keep_offline(session: Session, user: User, today: date) -> list[Walk]:
+    """Return the not-cancelled walks of the user's own teams from yesterday to a week ahead."""
+    team_ids = [team.id for team in user.teams]
+    if not team_ids:
+        return []
+    return list(session.scalars(
+        select(Walk)
+        .where(Walk.team_id.in_(team_ids), Walk.status != WalkStatus.CANCELLED,
+               Walk.walk_date.between(today - timedelta(days=OFFLINE_DAYS_BEFORE),
+                                      today + timedelta(days=OFFLINE_DAYS_AFTER)))
+        .order_by(Walk.starts_at, Walk.id)
     ))

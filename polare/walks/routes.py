@@ -47,7 +47,8 @@ PAGE_SIZE = 25
 DEFAULT_START, DEFAULT_END = time(19, 0), time(23, 0)
 
 
-def _walk_or_404(walk_id: int) -> Walk:
+def walk_or_404(walk_id: int) -> Walk:
+    """Return the walk with its people and incidents; 404, or 403 outside the user's teams."""
     walk = db.session.get(Walk, walk_id, options=[
         selectinload(Walk.participations).selectinload(Participation.person),
         selectinload(Walk.staff), selectinload(Walk.incidents),
@@ -251,7 +252,7 @@ def plan_many():
 @bp.route("/<id:walk_id>")
 @roles(*PLANNERS)
 def detail(walk_id: int):
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     gaps = rules.training_gaps_by_walk(db.session, [walk])[walk.id]
     return render_template(
         "walks/detail.html", walk=walk, warnings=rules.walk_warnings(db.session, walk),
@@ -265,7 +266,7 @@ def detail(walk_id: int):
 @bp.route("/<id:walk_id>/edit", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def edit(walk_id: int):
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     if walk.status == WalkStatus.CANCELLED:
         flash(_("Nattvandringen är inställd och kan inte ändras."), "danger")
         return redirect(url_for("walks.detail", walk_id=walk.id))
@@ -295,11 +296,12 @@ def edit(walk_id: int):
                            walk=walk), status
 
 
-def _log_form(walk: Walk) -> LogForm:
+def log_form_for(walk: Walk, *, stored: bool = False) -> LogForm:
+    """Return the walk's log form: as posted, or as stored (`stored`, or on a GET)."""
     categories = queries.incident_categories(db.session, [i.category_id for i in walk.incidents])
     form_class = log_form_class(walk.participations, categories)
     data = None
-    if request.method != "POST":
+    if stored or request.method != "POST":
         data = {"youths_met": walk.youths_met, "youths_talked": walk.youths_talked,
                 "note": walk.note, "version": walk.version}
         for participation in walk.participations:
@@ -307,7 +309,7 @@ def _log_form(walk: Walk) -> LogForm:
                 data[f"attendance_{participation.person_id}"] = participation.status.value
         for incident in walk.incidents:
             data[f"incident_{incident.category_id}"] = incident.count
-    form = form_class(data=data)
+    form = form_class(formdata=None, data=data) if stored else form_class(data=data)
     on_walk = {p.person_id for p in walk.participations}
     form.joined_person_id.choices = [("", _("Ingen"))] + [
         (p.id, p.full_name)
@@ -317,7 +319,8 @@ def _log_form(walk: Walk) -> LogForm:
     return form
 
 
-def _walk_log(form: LogForm) -> WalkLog:
+def walk_log_from(form: LogForm) -> WalkLog:
+    """Return the log the form holds."""
     return WalkLog(
         attendance={pid: ParticipationStatus(field.data) if field.data in (
             ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT) else None
@@ -329,28 +332,37 @@ def _walk_log(form: LogForm) -> WalkLog:
     )
 
 
+def save_log(form: LogForm, walk: Walk) -> Walk:
+    """Save the form's log of the walk and, if asked and still planned, mark it completed."""
+    saved = log_walk(db.session, current_user, walk.id, walk_log_from(form),
+                     version=form.version.data or 0)
+    if form.complete.data and saved.status == WalkStatus.PLANNED:
+        saved = complete_walk(db.session, current_user, walk.id, version=saved.version,
+                              now=local_now())
+    return saved
+
+
+def _logged(form: LogForm, walk: Walk) -> str:
+    """Save the log; return the URL of the walk's page."""
+    save_log(form, walk)
+    flash(_("Nattvandringen är sparad."), "success")
+    return url_for("walks.detail", walk_id=walk.id)
+
+
 @bp.route("/<id:walk_id>/log", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def log(walk_id: int):
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     if walk.status == WalkStatus.CANCELLED:
         flash(_("Nattvandringen är inställd och kan inte ändras."), "danger")
         return redirect(url_for("walks.detail", walk_id=walk.id))
-    form = _log_form(walk)
+    form = log_form_for(walk)
     status = 200
     if form.validate_on_submit():
         try:
-            saved = log_walk(db.session, current_user, walk.id, _walk_log(form),
-                             version=form.version.data or 0)
-            if form.complete.data and saved.status == WalkStatus.PLANNED:
-                complete_walk(db.session, current_user, walk.id, version=saved.version,
-                              now=local_now())
+            return save_once(form, lambda: _logged(form, walk))
         except DomainError as error:
             status = _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Nattvandringen är sparad."), "success")
-            return redirect(url_for("walks.detail", walk_id=walk.id))
     elif request.method == "POST":
         status = 422
     return render_template("walks/log.html", form=form, walk=walk,
@@ -359,7 +371,7 @@ def log(walk_id: int):
 
 def _status_move(walk_id: int, move_walk: Callable[[int, int, str], Any], done: str):
     """Run a status move on the walk with the form's version and reason; back to the walk."""
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -403,7 +415,7 @@ def send_back(walk_id: int):
 @bp.route("/<id:walk_id>/approve", methods=["POST"])
 @roles(*PLANNERS)
 def approve(walk_id: int):
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     form = ApproveForm()
     back = (url_for("walks.approval_queue") if request.args.get("from") == "queue"
             else url_for("walks.detail", walk_id=walk.id))

@@ -59,6 +59,8 @@ USERS = (
     ("e2e-samordnare", Role.COORDINATOR, ("Ryd",), "Sara Samordnare"),
     ("e2e-tangent", Role.COORDINATOR, ("Ryd",), "Tove Tangent"),
     ("e2e-handledare", Role.SUPERVISOR, ("Berga",), "Harald Handledare"),
+    # Logs out in the offline tests; logging out ends every session of the user.
+    ("e2e-nattvakt", Role.SUPERVISOR, ("Berga",), "Nora Nattvakt"),
     ("e2e-skagg", Role.COORDINATOR, ("Skäggetorp",), "Sixten Skagg"),
     ("e2e-lon", Role.PAYROLL, (), "Lisa Lön"),
     ("e2e-admin", Role.ADMIN, (), "Ada Admin"),
@@ -81,6 +83,7 @@ class JourneyData:
     ryd_enrolments: list[int] = field(default_factory=list)
     berga_polare: list[str] = field(default_factory=list)
     planned_walk_id: int = 0
+    offline_walk_ids: list[int] = field(default_factory=list)
     pay_month: str = ""
     pay_team: str = "Skäggetorp"
     pay_persons: dict[str, int] = field(default_factory=dict)
@@ -192,7 +195,8 @@ def _ryd(session: Session, data: JourneyData, today: date) -> None:
 
 
 def _berga(session: Session, data: JourneyData, today: date, supervisor: User) -> None:
-    """Two active Berga polare (yesterday and today) and a walk planned for tomorrow."""
+    """Two active Berga polare (yesterday and today), a walk planned for tomorrow and five
+    more in the coming week for the offline logging tests."""
     yesterday = today - timedelta(days=1)
     people = [
         _polare(session, "Hamid", "Yousef", born_years_before(today, 19, 100), 401),
@@ -211,6 +215,13 @@ def _berga(session: Session, data: JourneyData, today: date, supervisor: User) -
         district_id=_home_district(session, "Berga"), meeting_point="Berga torg",
         staff_ids=[supervisor.id], person_ids=[p.id for p in people]))
     data.planned_walk_id = walk.id
+    for days_ahead in range(2, 7):  # one walk per offline test, all kept on the phone
+        walk = plan_walk(session, supervisor, WalkPlan(
+            team_id=walk.team_id, walk_date=today + timedelta(days=days_ahead),
+            start_time=time(19, 0), end_time=time(22, 0), district_id=walk.district_id,
+            meeting_point="Berga torg", staff_ids=[supervisor.id],
+            person_ids=[p.id for p in people]))
+        data.offline_walk_ids.append(walk.id)
 
 
 def _rate_table(session: Session) -> None:

@@ -79,6 +79,7 @@ def _server_env(folder: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite3'}",
         "SECRET_KEY": secrets.token_hex(32),
         "POLARE_HTTPS": "0",
+        "POLARE_WORKERS": "1",  # one worker: no Redis needed for shared request limits
         "POLARE_LOGIN_RATE_LIMIT": "1000 per minute",
         "PYTHONUNBUFFERED": "1",
     })
