@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     from polare.auth.access import enforce_access
     from polare.auth.session import init_login
     from polare.database import init_database
+    from polare.reports.aggregates import install_aggregate_hooks
     from polare.extensions import babel, bootstrap, csrf, db, limiter, migrate
     from polare.security import init_security
 
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(enforce_access)
     init_security(app)
     install_audit_guard(strict=app.config.get("POLARE_STRICT_AUDIT", False))
+    install_aggregate_hooks()
 
 
 #: Every blueprint package with its URL prefix, registered in this order.

@@ -13,7 +13,14 @@ from polare.payroll_web.models import (
     RateRow,
     RateVersion,
 )
-from polare.reports.models import Budget, EmployerContributionRate
+from polare.reports.models import (
+    Budget,
+    EmployerContributionRate,
+    FollowUpCell,
+    FollowUpIncident,
+    FollowUpTeam,
+    FollowUpWalker,
+)
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.walks.models import (
     IncidentCategory,
@@ -33,6 +40,10 @@ __all__ = [
     "Enrolment",
     "EnrolmentStatus",
     "Event",
+    "FollowUpCell",
+    "FollowUpIncident",
+    "FollowUpTeam",
+    "FollowUpWalker",
     "EventType",
     "Guardian",
     "IncidentCategory",
