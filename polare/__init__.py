@@ -58,8 +58,8 @@ def register_extensions(app: Flask) -> None:
     from polare.auth.access import enforce_access
     from polare.auth.session import init_login
     from polare.database import init_database
-    from polare.reports.aggregates import install_aggregate_hooks
     from polare.extensions import babel, bootstrap, csrf, db, limiter, migrate
+    from polare.reports.aggregates import install_aggregate_hooks
     from polare.security import init_security
 
     db.init_app(app)

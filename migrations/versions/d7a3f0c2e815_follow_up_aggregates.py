@@ -28,6 +28,8 @@ def upgrade():
         sa.Column("polarpass", sa.Integer(), nullable=False),
         sa.Column("met", sa.Integer(), nullable=False),
         sa.Column("talked", sa.Integer(), nullable=False),
+        sa.Column("planned", sa.Integer(), nullable=False),
+        sa.Column("awaiting", sa.Integer(), nullable=False),
         sa.Column("stipends", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("contributions", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("previewed", sa.Boolean(), nullable=False),

@@ -19,6 +19,7 @@ from polare.reports.dashboard import build_dashboard
 @roles(*ALL_ROLES)
 def index():
     board = build_dashboard(db.session, current_user, local_today())
+    db.session.commit()  # the follow-up aggregates it brought up to date
     return render_template("main/index.html", board=board,
                            role_label=ROLE_LABELS[current_user.role])
 

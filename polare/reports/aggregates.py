@@ -23,14 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, distinct, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 import payroll
 from payroll.money import to_money
 from polare.org.models import SchoolYear, Team
-from polare.payroll_web.models import PayPeriod, PeriodStatus, RateRow, RateVersion
+from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus, RateRow, RateVersion
 from polare.reports.costs import (
     ZERO,
     CostItem,
@@ -58,6 +58,7 @@ from polare.walks.models import (
     ParticipationStatus,
     Walk,
     WalkIncident,
+    WalkStatus,
 )
 
 #: Changes to these move every team's stipends (rates, ages, which months are closed).
@@ -161,18 +162,19 @@ def refresh_teams(session: Session, today: date,
                   team_ids: Collection[int] | None = None) -> int:
     """Rebuild the aggregates of the teams that are not current; return how many were.
 
-    A page calls this before reading aggregates and commits. Two requests rebuilding the
-    same team at once is harmless: the second one's write fails and it rolls back (its
-    figures were computed all the same).
+    A page calls this before reading aggregates, and commits. The writes are in a savepoint:
+    when another request rebuilt the same team at the same moment, this one's write fails,
+    is rolled back alone, and the page reads the other's (equal) aggregates.
     """
     stale = stale_teams(session, today, team_ids)
     if not stale:
         return 0
+    savepoint = session.begin_nested()
     try:
         rebuild_teams(session, stale, today)
-        session.commit()
+        savepoint.commit()
     except (IntegrityError, DBAPIError):
-        session.rollback()
+        savepoint.rollback()
     return len(stale)
 
 
@@ -203,18 +205,21 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     connection = session.connection()
     for table in (FollowUpCell, FollowUpWalker, FollowUpIncident):
         connection.execute(delete(table).where(table.team_id.in_(teams)))
+    waiting = _waiting(session, teams)
     rows = []
-    for cell_key in cells.keys() | costs.keys():
+    for cell_key in cells.keys() | costs.keys() | waiting.keys():
         figures = cells.get(cell_key)
-        cost = costs.get(cell_key, _EMPTY_COST)
         team_id, district_id, month = cell_key
+        planned, awaiting = waiting.get(cell_key, (0, 0))
         rows.append({
             "team_id": team_id, "district_id": district_id, "month": month,
             "walks": figures.walks if figures else 0,
             "seconds": figures.seconds if figures else 0,
             "polarpass": figures.polarpass if figures else 0,
             "met": figures.met if figures else 0,
-            "talked": figures.talked if figures else 0, **cost})
+            "talked": figures.talked if figures else 0,
+            "planned": planned, "awaiting": awaiting,
+            **costs.get(cell_key, _EMPTY_COST)})
     _insert(connection, FollowUpCell, rows)
     _insert(connection, FollowUpWalker, _walkers(session, scope))
     _insert(connection, FollowUpIncident, _incidents(session, scope))
@@ -228,6 +233,20 @@ _EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,
 def _insert(connection: Any, model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection.execute(insert(model), rows)
+
+
+def _waiting(session: Session, teams: frozenset[int]) -> dict[tuple[int, int, str],
+                                                             tuple[int, int]]:
+    """Return the planned and the completed (not approved) walks per cell."""
+    month = month_of(Walk.walk_date)
+    keys = (Walk.team_id, Walk.district_id, month)
+    planned = case((Walk.status == WalkStatus.PLANNED, 1), else_=0)
+    rows = session.execute(
+        select(*keys, func.sum(planned), func.count(Walk.id) - func.sum(planned))
+        .where(Walk.team_id.in_(teams),
+               Walk.status.in_((WalkStatus.PLANNED, WalkStatus.COMPLETED)))
+        .group_by(*keys))
+    return {(t, d, m): (int(p), int(c)) for t, d, m, p, c in rows}
 
 
 def _walkers(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
@@ -265,9 +284,11 @@ def _costs(
     """
     previews = Previews(session, teams)
     latest = previews.latest_closed
-    first = session.scalar(select(func.min(Walk.walk_date)).where(Walk.team_id.in_(teams)))
+    first = [session.scalar(select(func.min(Walk.walk_date)).where(Walk.team_id.in_(teams))),
+             session.scalar(select(func.min(PayLine.walk_date)).join(
+                 Walk, Walk.id == PayLine.walk_id).where(Walk.team_id.in_(teams)))]
     last = month_span(today.year, today.month)[1]
-    scope = ReportScope(min(first or today, today), last, teams)
+    scope = ReportScope(min(day for day in [*first, today] if day is not None), last, teams)
     items = [(item, False) for item in frozen_items(session, scope)]
     lines, errors = previews.lines(preview_months(scope, latest, today))
     items += [(item, True) for item in preview_items(session, scope, lines)]

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 import payroll
 from polare.org.models import Team
 from polare.payroll_web.services.facts import latest_closed_month
-from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
@@ -68,8 +67,7 @@ def compute_country_report(
     page: int | None = 1,
 ) -> tuple[Report, int]:
     """Return the country's report with one page of the team table (None: every team), and
-    the number of pages."""
-    refresh_teams(session, today)
+    the number of pages. The aggregates must be current (`refresh_teams`)."""
     months = (month_key(scope.date_from), month_key(scope.date_to))
     in_range = FollowUpCell.month.between(*months)
     by_month = {month: _figures(rest) for month, *rest in session.execute(
@@ -90,7 +88,8 @@ def compute_country_report(
     all_teams = list(session.execute(
         select(Team.id, Team.name, Team.active).order_by(Team.name, Team.id)))
     walked = set(session.scalars(select(FollowUpCell.team_id).distinct().where(
-        in_range, FollowUpCell.walks > 0)))
+        in_range, (FollowUpCell.walks > 0) | (FollowUpCell.stipends != 0)
+        | (FollowUpCell.contributions != 0))))
     listed = [(team_id, name) for team_id, name, active in all_teams
               if active or team_id in walked]
     pages = max(1, -(-len(listed) // TEAMS_PER_PAGE))
@@ -201,3 +200,61 @@ def _errors(session: Session, months: list[str]) -> list[str]:
                                 .where(FollowUpTeam.preview_errors != "")):
         errors.update(error for error in text.split("\n") if error[:7] in months)
     return sorted(errors)
+
+
+def _whole_months(first: date, last: date) -> bool:
+    """Tell whether a date range starts on a month's first day and ends on a month's last."""
+    return first.day == 1 and last == month_span(last.year, last.month)[1]
+
+
+def country_walk_figures(
+    session: Session, month: str, year: tuple[date, date] | None
+) -> tuple[dict[str, int], dict[str, int] | None, dict[int, int]] | None:
+    """Return the start page's walk figures of every team from the aggregates: this month's
+    and the school year's (done, planned, met, talked), and walks awaiting approval per team.
+
+    None when the school year does not span whole months (the source is read instead).
+    """
+    if year is not None and not _whole_months(*year):
+        return None
+    cell = FollowUpCell
+    sums = (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.planned), 0),
+            func.coalesce(func.sum(cell.met), 0), func.coalesce(func.sum(cell.talked), 0))
+
+    active = cell.team_id.in_(select(Team.id).where(Team.active.is_(True)))
+
+    def figures(*where) -> dict[str, int]:
+        row = session.execute(select(*sums).where(active, *where)).one()
+        return dict(zip(("done", "planned", "met", "talked"), map(int, row), strict=True))
+
+    this_month = figures(cell.month == month)
+    this_year = None
+    if year is not None:
+        this_year = figures(cell.month.between(month_key(year[0]), month_key(year[1])))
+    awaiting = dict(session.execute(
+        select(cell.team_id, func.sum(cell.awaiting)).where(active, cell.awaiting > 0)
+        .group_by(cell.team_id)).all())
+    return this_month, this_year, {team: int(n) for team, n in awaiting.items()}
+
+
+def country_cost(session: Session, first: date, today: date) -> tuple[Decimal, str, Decimal,
+                                                                      list[str]] | None:
+    """Return the stipends from `first` to today, the open period, its preliminary total and
+    the notes, for every team from the aggregates; None when `first` is not a month's first."""
+    if first.day != 1:
+        return None
+    scope = ReportScope(first, month_span(today.year, today.month)[1])
+    months = (month_key(first), month_key(today))
+    stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
+                              .where(FollowUpCell.month.between(*months)))
+    latest_closed = latest_closed_month(session)
+    open_period = payroll.earliest_open(latest_closed) or month_key(today)
+    open_total = session.scalar(
+        select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
+        .where(FollowUpTeam.open_period == open_period))
+    previewed = preview_months(ReportScope(first, today), latest_closed, today)
+    notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed),
+                        _errors(session, previewed))
+    money = Decimal("0.01")
+    return (Decimal(stipends).quantize(money), open_period, Decimal(open_total).quantize(money),
+            notes)

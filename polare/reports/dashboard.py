@@ -19,7 +19,9 @@ from polare.auth.models import User
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
+from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
+from polare.reports.country import country_cost, country_walk_figures
 from polare.reports.figures import COUNTED_STATUSES
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope, sees_cost
@@ -183,11 +185,40 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     board.teams = list(statuses.values())
     if not teams:
         return board
-    _walk_figures(session, board, team_ids, statuses)
+    country = team_ids_for(user) is None
+    if country:
+        refresh_teams(session, today)
+    if not (country and _country_walk_figures(session, board, statuses)):
+        _walk_figures(session, board, team_ids, statuses)
     if board.school_year is not None:
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
-        allowed = team_ids_for(user)
-        board.cost = _cost(session, board, None if allowed is None else frozenset(team_ids))
+        board.cost = (country and _country_cost(session, board)) or _cost(
+            session, board, None if country else frozenset(team_ids))
     return board
+
+
+def _country_walk_figures(session: Session, board: Dashboard,
+                          statuses: dict[int, TeamStatus]) -> bool:
+    """Fill in every team's walk figures from the aggregates; False when they cannot."""
+    year = board.school_year
+    found = country_walk_figures(session, board.month,
+                                 (year.starts_on, year.ends_on) if year else None)
+    if found is None:
+        return False
+    this_month, this_year, awaiting = found
+    board.this_month = WalkFigures(**this_month)
+    if this_year is not None:
+        board.this_year = WalkFigures(**this_year)
+    for team_id, count in awaiting.items():
+        if team_id in statuses:
+            statuses[team_id].awaiting_approval = count
+    return True
+
+
+def _country_cost(session: Session, board: Dashboard) -> CostSummary | None:
+    """Return every team's cost summary from the aggregates, or None when it cannot."""
+    start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
+    found = country_cost(session, start, board.today)
+    return CostSummary(*found) if found is not None else None
 

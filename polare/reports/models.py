@@ -57,6 +57,9 @@ class FollowUpCell(db.Model):
     polarpass: Mapped[int] = mapped_column(default=0)
     met: Mapped[int] = mapped_column(default=0)
     talked: Mapped[int] = mapped_column(default=0)
+    #: Walks planned, and walks completed but not yet approved (not counted above).
+    planned: Mapped[int] = mapped_column(default=0)
+    awaiting: Mapped[int] = mapped_column(default=0)
     stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
     contributions: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
     #: True when some stipends come from the preview of an open pay period.

@@ -16,6 +16,7 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.models import District, SchoolYear, Team
 from polare.reports import bp, services
+from polare.reports.aggregates import refresh_teams
 from polare.reports.charts import report_charts
 from polare.reports.country import compute_country_report, covers_country
 from polare.reports.figures import Report
@@ -86,6 +87,8 @@ def _report_from_request(
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
     if paged and covers_country(scope):
+        refresh_teams(db.session, today)
+        db.session.commit()
         page = request.args.get("page", 1, type=int)
         report, pages = compute_country_report(db.session, scope, today=today,
                                                with_cost=sees_cost(current_user), page=page)
