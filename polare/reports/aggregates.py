@@ -124,12 +124,23 @@ def _bump_versions(session: Session, flush_context: object) -> None:
     connection.execute(bump.where(or_(*conditions)))
 
 
+def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """Nothing to do: listening with active_history loads the value being replaced."""
+
+
+#: Attributes whose old value names another team to bump (a walk moved to another team).
+OLD_VALUES_NEEDED = (Walk.team_id, Participation.walk_id, WalkIncident.walk_id,
+                     Enrolment.person_id)
+
+
 def install_aggregate_hooks() -> None:
     """Keep the aggregates' versions current on every flush of every session."""
     from sqlalchemy import event
 
     if not event.contains(Session, "after_flush", _bump_versions):
         event.listen(Session, "after_flush", _bump_versions)
+        for attribute in OLD_VALUES_NEEDED:
+            event.listen(attribute, "set", _load_old_value, active_history=True)
 
 
 # ---------------------------------------------------------------- rebuilding

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, true
 from sqlalchemy.orm import Session
 
 import payroll
@@ -169,13 +169,15 @@ def _incidents(session: Session, months: tuple[str, str],
 
 
 def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
-                preview: list[str]) -> CostBreakdown:
+                preview: list[str], team_ids: frozenset[int] | None = None) -> CostBreakdown:
     """Return what the cost notes need: previewed months, example rates, unpriced stipends."""
     earliest = payroll.earliest_open(latest_closed)
     result = CostBreakdown()
     months = (month_key(scope.date_from), month_key(scope.date_to))
     previewed = {m for m in preview if months[0] <= m <= months[1]}
     in_range = FollowUpCell.month.between(*months)
+    if team_ids is not None:
+        in_range = in_range & FollowUpCell.team_id.in_(team_ids)
     for month, examples, unpriced, from_preview in session.execute(
         select(FollowUpCell.month, FollowUpCell.examples_used, FollowUpCell.unpriced,
                FollowUpCell.previewed)
@@ -208,10 +210,12 @@ def _whole_months(first: date, last: date) -> bool:
 
 
 def country_walk_figures(
-    session: Session, month: str, year: tuple[date, date] | None
+    session: Session, month: str, year: tuple[date, date] | None,
+    team_ids: frozenset[int] | None = None,
 ) -> tuple[dict[str, int], dict[str, int] | None, dict[int, int]] | None:
-    """Return the start page's walk figures of every team from the aggregates: this month's
-    and the school year's (done, planned, met, talked), and walks awaiting approval per team.
+    """Return the start page's walk figures from the aggregates, of the teams (None: every
+    active team): this month's and the school year's (done, planned, met, talked), and walks
+    awaiting approval per team.
 
     None when the school year does not span whole months (the source is read instead).
     """
@@ -221,7 +225,8 @@ def country_walk_figures(
     sums = (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.planned), 0),
             func.coalesce(func.sum(cell.met), 0), func.coalesce(func.sum(cell.talked), 0))
 
-    active = cell.team_id.in_(select(Team.id).where(Team.active.is_(True)))
+    active = cell.team_id.in_(select(Team.id).where(Team.active.is_(True))
+                              if team_ids is None else team_ids)
 
     def figures(*where) -> dict[str, int]:
         row = session.execute(select(*sums).where(active, *where)).one()
@@ -237,23 +242,32 @@ def country_walk_figures(
     return this_month, this_year, {team: int(n) for team, n in awaiting.items()}
 
 
-def country_cost(session: Session, first: date, today: date) -> tuple[Decimal, str, Decimal,
-                                                                      list[str]] | None:
+def country_cost(
+    session: Session, first: date, today: date, team_ids: frozenset[int] | None = None,
+) -> tuple[Decimal, str, Decimal, list[str]] | None:
     """Return the stipends from `first` to today, the open period, its preliminary total and
-    the notes, for every team from the aggregates; None when `first` is not a month's first."""
-    if first.day != 1:
+    the notes from the aggregates, of the teams (None: every team).
+
+    None when `first` is not a month's first, or when some of the teams' previews had errors
+    (they are kept for all the teams rebuilt together, so only the whole country's are shown).
+    """
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
+    if first.day != 1 or (team_ids is not None and session.scalar(
+            select(FollowUpTeam.team_id).where(teams, FollowUpTeam.preview_errors != "")
+            .limit(1)) is not None):
         return None
-    scope = ReportScope(first, month_span(today.year, today.month)[1])
+    scope = ReportScope(first, month_span(today.year, today.month)[1], team_ids)
     months = (month_key(first), month_key(today))
+    cells = true() if team_ids is None else FollowUpCell.team_id.in_(team_ids)
     stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
-                              .where(FollowUpCell.month.between(*months)))
+                              .where(cells, FollowUpCell.month.between(*months)))
     latest_closed = latest_closed_month(session)
     open_period = payroll.earliest_open(latest_closed) or month_key(today)
     open_total = session.scalar(
         select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
-        .where(FollowUpTeam.open_period == open_period))
+        .where(teams, FollowUpTeam.open_period == open_period))
     previewed = preview_months(ReportScope(first, today), latest_closed, today)
-    notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed),
+    notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed, team_ids),
                         _errors(session, previewed))
     money = Decimal("0.01")
     return (Decimal(stipends).quantize(money), open_period, Decimal(open_total).quantize(money),

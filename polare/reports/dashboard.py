@@ -185,25 +185,24 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     board.teams = list(statuses.values())
     if not teams:
         return board
-    country = team_ids_for(user) is None
-    if country:
-        refresh_teams(session, today)
-    if not (country and _country_walk_figures(session, board, statuses)):
+    scoped = None if team_ids_for(user) is None else frozenset(team_ids)
+    refresh_teams(session, today, scoped)
+    if not _country_walk_figures(session, board, statuses, scoped):
         _walk_figures(session, board, team_ids, statuses)
     if board.school_year is not None:
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
-        board.cost = (country and _country_cost(session, board)) or _cost(
-            session, board, None if country else frozenset(team_ids))
+        board.cost = _country_cost(session, board, scoped) or _cost(session, board, scoped)
     return board
 
 
-def _country_walk_figures(session: Session, board: Dashboard,
-                          statuses: dict[int, TeamStatus]) -> bool:
-    """Fill in every team's walk figures from the aggregates; False when they cannot."""
+def _country_walk_figures(session: Session, board: Dashboard, statuses: dict[int, TeamStatus],
+                          team_ids: frozenset[int] | None = None) -> bool:
+    """Fill in the teams' walk figures from the aggregates (None: every active team); False
+    when they cannot be."""
     year = board.school_year
     found = country_walk_figures(session, board.month,
-                                 (year.starts_on, year.ends_on) if year else None)
+                                 (year.starts_on, year.ends_on) if year else None, team_ids)
     if found is None:
         return False
     this_month, this_year, awaiting = found
@@ -216,9 +215,11 @@ def _country_walk_figures(session: Session, board: Dashboard,
     return True
 
 
-def _country_cost(session: Session, board: Dashboard) -> CostSummary | None:
-    """Return every team's cost summary from the aggregates, or None when it cannot."""
+def _country_cost(session: Session, board: Dashboard,
+                  team_ids: frozenset[int] | None = None) -> CostSummary | None:
+    """Return the teams' cost summary from the aggregates (None: every team), or None when
+    it cannot be."""
     start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
-    found = country_cost(session, start, board.today)
+    found = country_cost(session, start, board.today, team_ids)
     return CostSummary(*found) if found is not None else None
 
