@@ -163,8 +163,9 @@ def _edit_walk(db, data, teams, walk: Walk, kind: str, args: list) -> None:
             # The payroll preview refuses a paid walk moved into an open period ("given
             # twice", with or without aggregates): a known payroll issue, left out here.
             moved = walk.walk_date + timedelta(days=args[0])
-            assume(moved < OPEN or not db.scalar(select(PayLine.id).where(
-                PayLine.walk_id == walk.id).limit(1)))
+            if moved >= OPEN and db.scalar(select(PayLine.id).where(
+                    PayLine.walk_id == walk.id).limit(1)):
+                assume(False)
             walk.walk_date = moved
             walk.starts_at, walk.ends_at = walk_span(walk.walk_date, walk.start_time,
                                                      walk.end_time)
