@@ -104,16 +104,24 @@ def _values(obj: Any, name: str) -> set[int]:
 def _bump_versions(session: Session, flush_context: object) -> None:
     """Raise the version of every team whose figures this flush may have moved."""
     teams, walks, persons, everything = _touched(session)
-    if not (teams or walks or persons or everything):
-        return
+    if everything:
+        session.connection().execute(
+            update(FollowUpTeam).values(version=FollowUpTeam.version + 1))
+    elif teams or walks or persons:
+        touch_teams(session, teams, walks=walks, persons=persons)
+
+
+def touch_teams(session: Session, team_ids: Collection[int], *,
+                walks: Collection[int] = (), persons: Collection[int] = ()) -> None:
+    """Mark teams stale: these, those of the walks, and those the persons walked with.
+
+    The session hook does this for every ORM change; bulk writes past the ORM call it.
+    """
     bump = update(FollowUpTeam).values(version=FollowUpTeam.version + 1)
     connection = session.connection()
-    if everything:
-        connection.execute(bump)
-        return
     conditions = []
-    if teams:
-        conditions.append(FollowUpTeam.team_id.in_(teams))
+    if team_ids:
+        conditions.append(FollowUpTeam.team_id.in_(team_ids))
     if walks:
         conditions.append(FollowUpTeam.team_id.in_(
             select(Walk.team_id).where(Walk.id.in_(walks))))
@@ -121,7 +129,8 @@ def _bump_versions(session: Session, flush_context: object) -> None:
         conditions.append(FollowUpTeam.team_id.in_(
             select(Walk.team_id).join(Participation, Participation.walk_id == Walk.id)
             .where(Participation.person_id.in_(persons))))
-    connection.execute(bump.where(or_(*conditions)))
+    if conditions:
+        connection.execute(bump.where(or_(*conditions)))
 
 
 def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
@@ -170,23 +179,25 @@ def stale_teams(session: Session, today: date,
 
 
 def refresh_teams(session: Session, today: date,
-                  team_ids: Collection[int] | None = None) -> int:
-    """Rebuild the aggregates of the teams that are not current; return how many were.
+                  team_ids: Collection[int] | None = None) -> bool:
+    """Rebuild the aggregates of the teams that are not current; tell whether they now are.
 
     A page calls this before reading aggregates, and commits. The writes are in a savepoint:
-    when another request rebuilt the same team at the same moment, this one's write fails,
-    is rolled back alone, and the page reads the other's (equal) aggregates.
+    when they fail (another request rebuilt the same team at the same moment, or SQLite's
+    write lock moved on since this read began), they are rolled back alone and the page
+    computes its figures from the source instead.
     """
     stale = stale_teams(session, today, team_ids)
     if not stale:
-        return 0
+        return True
     savepoint = session.begin_nested()
     try:
         rebuild_teams(session, stale, today)
         savepoint.commit()
     except (IntegrityError, DBAPIError):
         savepoint.rollback()
-    return len(stale)
+        return False
+    return True
 
 
 def rebuild_teams(session: Session, versions: dict[int, int], today: date) -> None:

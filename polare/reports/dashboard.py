@@ -186,13 +186,14 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     if not teams:
         return board
     scoped = None if team_ids_for(user) is None else frozenset(team_ids)
-    refresh_teams(session, today, scoped)
-    if not _country_walk_figures(session, board, statuses, scoped):
+    current = refresh_teams(session, today, scoped)
+    if not (current and _country_walk_figures(session, board, statuses, scoped)):
         _walk_figures(session, board, team_ids, statuses)
     if board.school_year is not None:
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
-        board.cost = _country_cost(session, board, scoped) or _cost(session, board, scoped)
+        board.cost = (current and _country_cost(session, board, scoped)) or _cost(
+            session, board, scoped)
     return board
 
 

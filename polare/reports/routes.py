@@ -73,28 +73,28 @@ def _report_from_request(
     """Read the filter and compute the report, or return the form with its errors.
 
     On the page (`paged`), a report of every team over whole months comes from the follow-up
-    aggregates with the team table a page at a time; the number of pages is returned. The
-    workbook, a download, has every team and district from the full computation.
+    aggregates with the team table a page at a time, and the number of pages is returned (0
+    for any other report). The workbook, a download, has every team and district from the
+    full computation.
     """
     today = local_today()
     school_years = list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)))
     form = _filter_form(school_years, today)
     if not form.validate():
-        return form, None, 1
+        return form, None, 0
     span = form.span(school_years)
     if span is None:
-        return form, None, 1
+        return form, None, 0
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
-    if paged and covers_country(scope):
-        refresh_teams(db.session, today)
+    if paged and covers_country(scope) and refresh_teams(db.session, today):
         db.session.commit()
         page = request.args.get("page", 1, type=int)
         report, pages = compute_country_report(db.session, scope, today=today,
                                                with_cost=sees_cost(current_user), page=page)
         return form, report, pages
     return form, compute_report(db.session, scope, today=today,
-                                with_cost=sees_cost(current_user)), 1
+                                with_cost=sees_cost(current_user)), 0
 
 
 @bp.route("/")
@@ -103,7 +103,7 @@ def index():
     form, report, pages = _report_from_request()
     charts = report_charts(report) if report is not None else []
     tables = {table.key: table for table in report_tables(report)} if report else {}
-    country = report is not None and covers_country(report.scope)
+    country = report is not None and pages > 0
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     links = [url_for("reports.index", **{**args, "teams": [row.key]})
