@@ -106,7 +106,9 @@ def index():
     country = report is not None and pages > 0
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
-    links = [url_for("reports.index", **{**args, "teams": [row.key]})
+    links = [url_for("reports.index", period="range",
+                     date_from=report.scope.date_from.isoformat(),
+                     date_to=report.scope.date_to.isoformat(), teams=row.key)
              for row in report.by_team] if country else None
     return render_template("reports/index.html", form=form, report=report, tables=tables,
                            charts=charts, cell_text=cell_text, is_number=is_number,
