@@ -29,7 +29,10 @@ from sqlalchemy.orm import Session
 
 import payroll
 from payroll.money import to_money
+from polare.events.models import Event, EventType, Invitation
+from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
+from polare.org.services import school_year_on
 from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus, RateRow, RateVersion
 from polare.reports.costs import (
     ZERO,
@@ -52,7 +55,7 @@ from polare.reports.models import (
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope
 from polare.reports.sql import month_of
-from polare.roster.models import Enrolment, Person
+from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.walks.models import (
     Participation,
     ParticipationStatus,
@@ -61,8 +64,9 @@ from polare.walks.models import (
     WalkStatus,
 )
 
-#: Changes to these move every team's stipends (rates, ages, which months are closed).
-GLOBAL_MODELS = (PayPeriod, RateVersion, RateRow, EmployerContributionRate, SchoolYear)
+#: Changes to these move every team's figures (rates, ages, closed months, required types).
+GLOBAL_MODELS = (PayPeriod, RateVersion, RateRow, EmployerContributionRate, SchoolYear,
+                 EventType)
 #: Teams rebuilt per batch: bounds the IN lists and the memory of one preview.
 TEAM_BATCH = 200
 ALL_TIME = (date(1900, 1, 1), date(9999, 12, 31))
@@ -71,26 +75,43 @@ ALL_TIME = (date(1900, 1, 1), date(9999, 12, 31))
 # ---------------------------------------------------------------- invalidation
 
 
-def _touched(session: Session) -> tuple[set[int], set[int], set[int], bool]:
-    """Return the team ids, walk ids and person ids a flush touched, and whether all teams."""
-    teams: set[int] = set()
-    walks: set[int] = set()
-    persons: set[int] = set()
-    everything = False
+class Touched:
+    """What a flush changed: teams, walks, persons and events, or everything."""
+
+    def __init__(self) -> None:
+        self.teams: set[int] = set()
+        self.walks: set[int] = set()
+        self.persons: set[int] = set()
+        self.events: set[int] = set()
+        self.everything = False
+
+    def __bool__(self) -> bool:
+        return bool(self.teams or self.walks or self.persons or self.events)
+
+
+def _touched(session: Session) -> Touched:
+    """Return what a flush touched that may move some team's figures."""
+    touched = Touched()
     changed = [*session.new, *session.deleted,
                *(obj for obj in session.dirty if session.is_modified(obj))]
     for obj in changed:
         if isinstance(obj, Walk):
-            teams.update(_values(obj, "team_id"))
+            touched.teams.update(_values(obj, "team_id"))
         elif isinstance(obj, Participation | WalkIncident):
-            walks.update(_values(obj, "walk_id"))
+            touched.walks.update(_values(obj, "walk_id"))
         elif isinstance(obj, Person):
-            persons.add(obj.id)
+            touched.persons.add(obj.id)
         elif isinstance(obj, Enrolment):
-            persons.update(_values(obj, "person_id"))
+            touched.teams.update(_values(obj, "team_id"))
+            touched.persons.update(_values(obj, "person_id"))
+        elif isinstance(obj, Invitation):
+            touched.persons.update(_values(obj, "person_id"))
+        elif isinstance(obj, Event):
+            touched.events.add(obj.id)
+            touched.everything = touched.everything or obj in session.deleted
         elif isinstance(obj, GLOBAL_MODELS):
-            everything = True
-    return teams, walks, persons, everything
+            touched.everything = True
+    return touched
 
 
 def _values(obj: Any, name: str) -> set[int]:
@@ -103,17 +124,20 @@ def _values(obj: Any, name: str) -> set[int]:
 
 def _bump_versions(session: Session, flush_context: object) -> None:
     """Raise the version of every team whose figures this flush may have moved."""
-    teams, walks, persons, everything = _touched(session)
-    if everything:
+    touched = _touched(session)
+    if touched.everything:
         session.connection().execute(
             update(FollowUpTeam).values(version=FollowUpTeam.version + 1))
-    elif teams or walks or persons:
-        touch_teams(session, teams, walks=walks, persons=persons)
+    elif touched:
+        touch_teams(session, touched.teams, walks=touched.walks, persons=touched.persons,
+                    events=touched.events)
 
 
 def touch_teams(session: Session, team_ids: Collection[int], *,
-                walks: Collection[int] = (), persons: Collection[int] = ()) -> None:
-    """Mark teams stale: these, those of the walks, and those the persons walked with.
+                walks: Collection[int] = (), persons: Collection[int] = (),
+                events: Collection[int] = ()) -> None:
+    """Mark teams stale: these, those of the walks, those the persons walked with or are
+    enrolled in, and those of the polare invited to the events.
 
     The session hook does this for every ORM change; bulk writes past the ORM call it.
     """
@@ -129,6 +153,13 @@ def touch_teams(session: Session, team_ids: Collection[int], *,
         conditions.append(FollowUpTeam.team_id.in_(
             select(Walk.team_id).join(Participation, Participation.walk_id == Walk.id)
             .where(Participation.person_id.in_(persons))))
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Enrolment.team_id).where(Enrolment.person_id.in_(persons))))
+    if events:
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Enrolment.team_id).join(Invitation,
+                                           Invitation.person_id == Enrolment.person_id)
+            .where(Invitation.event_id.in_(events))))
     if conditions:
         connection.execute(bump.where(or_(*conditions)))
 
@@ -245,7 +276,8 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     _insert(connection, FollowUpCell, rows)
     _insert(connection, FollowUpWalker, _walkers(session, scope))
     _insert(connection, FollowUpIncident, _incidents(session, scope))
-    _write_states(session, versions, key, open_totals, errors)
+    _write_states(session, versions, key, open_totals, errors,
+                  _roster(session, teams, today))
 
 
 _EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,
@@ -345,8 +377,31 @@ def _price(items: Iterable[tuple[CostItem, bool]],
     return result
 
 
+def _roster(session: Session, teams: frozenset[int],
+            today: date) -> dict[int, dict[str, int | None]]:
+    """Return each team's active polare and those lacking required training this school
+    year (the start page's team table)."""
+    year = school_year_on(session, today)
+    counts: dict[int, dict[str, int | None]] = {
+        team: {"roster_year_id": year.id if year else None, "active": 0,
+               "missing_training": 0} for team in teams}
+    if year is None:
+        return counts
+    active = session.execute(
+        select(Enrolment.team_id, Enrolment.person_id).where(
+            Enrolment.school_year_id == year.id, Enrolment.team_id.in_(teams),
+            Enrolment.status == EnrolmentStatus.ACTIVE)).all()
+    missing = missing_required_training(session, {p for _t, p in active}, year.id)
+    for team_id, person_id in active:
+        counts[team_id]["active"] += 1
+        if missing.get(person_id):
+            counts[team_id]["missing_training"] += 1
+    return counts
+
+
 def _write_states(session: Session, versions: dict[int, int], key: str,
-                  open_totals: dict[int, Decimal], errors: list[str]) -> None:
+                  open_totals: dict[int, Decimal], errors: list[str],
+                  roster: dict[int, dict[str, int | None]]) -> None:
     """Mark the teams built from the versions read, with their open period's total."""
     connection = session.connection()
     existing = set(session.scalars(
@@ -356,7 +411,7 @@ def _write_states(session: Session, versions: dict[int, int], key: str,
     text = "\n".join(errors)
     values = [{"team_id": team, "built_version": version, "built_for": key,
                "open_period": period, "open_stipends": to_money(open_totals.get(team, ZERO)),
-               "preview_errors": text} for team, version in versions.items()]
+               "preview_errors": text, **roster[team]} for team, version in versions.items()]
     new = [dict(row, version=row["built_version"]) for row in values
            if row["team_id"] not in existing]
     _insert(connection, FollowUpTeam, new)

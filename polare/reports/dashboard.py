@@ -23,6 +23,7 @@ from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures
 from polare.reports.figures import COUNTED_STATUSES
+from polare.reports.models import FollowUpTeam
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope, sees_cost
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -189,12 +190,34 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     current = refresh_teams(session, today, scoped)
     if not (current and _country_walk_figures(session, board, statuses, scoped)):
         _walk_figures(session, board, team_ids, statuses)
-    if board.school_year is not None:
+    if board.school_year is not None and not (
+            current and scoped is None
+            and _country_roster(session, board.school_year, statuses)):
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
         board.cost = (current and _country_cost(session, board, scoped)) or _cost(
             session, board, scoped)
     return board
+
+
+def _country_roster(session: Session, year: SchoolYear,
+                    statuses: dict[int, TeamStatus]) -> bool:
+    """Fill in the teams' active polare, caps and training gaps from the aggregates; False
+    when they were counted for another school year."""
+    rows = session.execute(
+        select(FollowUpTeam.team_id, FollowUpTeam.roster_year_id, FollowUpTeam.active,
+               FollowUpTeam.missing_training)
+        .where(FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))))).all()
+    if len(rows) != len(statuses) or any(year_id != year.id for _t, year_id, _a, _m in rows):
+        return False
+    caps = dict(session.execute(select(TeamYear.team_id, TeamYear.cap)
+                                .where(TeamYear.school_year_id == year.id)).all())
+    default_cap = get_settings(session).default_cap
+    for team_id, _year_id, active, missing in rows:
+        status = statuses[team_id]
+        status.active, status.missing_training = active, missing
+        status.cap = caps.get(team_id, default_cap)
+    return True
 
 
 def _country_walk_figures(session: Session, board: Dashboard, statuses: dict[int, TeamStatus],

@@ -115,3 +115,7 @@ class FollowUpTeam(db.Model):
     open_stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
     #: Errors of the previews that left lines out: 'YYYY-MM: message' lines.
     preview_errors: Mapped[str] = mapped_column(Text, default="")
+    #: Active polare, and those lacking required training, in the school year of the build.
+    roster_year_id: Mapped[int | None]
+    active: Mapped[int] = mapped_column(default=0)
+    missing_training: Mapped[int] = mapped_column(default=0)

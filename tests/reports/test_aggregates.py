@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from polare.audit.services import record
 from polare.errors import DomainError
+from polare.events.models import Invitation, InvitationStatus
 from polare.org.models import Team
 from polare.payroll_web.models import PayLine
 from polare.payroll_web.services.periods import close_period
@@ -21,12 +22,15 @@ from polare.reports.dashboard import (
     TeamStatus,
     _cost,
     _country_cost,
+    _country_roster,
     _country_walk_figures,
+    _roster_figures,
     _walk_figures,
 )
 from polare.reports.models import FollowUpCell
 from polare.reports.report import compute_report
 from polare.reports.scope import ReportScope
+from polare.roster.models import Enrolment, EnrolmentStatus
 from polare.walks.models import (
     IncidentCategory,
     Participation,
@@ -79,8 +83,13 @@ def _assert_start_page_equals_full(db, team_ids: frozenset[int] | None = None) -
 
     full, full_teams = board()
     _walk_figures(db, full, list(full_teams), full_teams)
+    _roster_figures(db, full.school_year, list(full_teams), full_teams)
     aggregated, aggregated_teams = board()
     assert _country_walk_figures(db, aggregated, aggregated_teams, team_ids)
+    if team_ids is None:
+        assert _country_roster(db, aggregated.school_year, aggregated_teams)
+    else:
+        _roster_figures(db, aggregated.school_year, list(aggregated_teams), aggregated_teams)
     assert (aggregated.this_month, aggregated.this_year) == (full.this_month, full.this_year)
     assert aggregated_teams == full_teams
     # A team's preview errors name persons: a coordinator's page computes them afresh.
@@ -133,6 +142,9 @@ changes = st.one_of(
     st.tuples(st.just("birth"), persons, st.integers(-800, 800)),
     st.tuples(st.just("new"), st.sampled_from(("Ryd", "Berga")), st.integers(0, 120), persons),
     st.tuples(st.just("close"), st.just("2026-10")),
+    st.tuples(st.just("invitation"), st.integers(0, 20), st.sampled_from(list(InvitationStatus))),
+    st.tuples(st.just("event"), st.sampled_from(("E1", "E2", "E3", "E4"))),
+    st.tuples(st.just("enrolment"), persons, st.sampled_from(list(EnrolmentStatus))),
 )
 
 
@@ -148,6 +160,15 @@ def _apply(db, data, teams, change: tuple) -> None:
                       data.persons[args[2]])
         case "close":
             _close(db, args[0])
+        case "invitation":
+            invitations = db.scalars(select(Invitation).order_by(Invitation.id)).all()
+            invitations[args[0] % len(invitations)].status = args[1]
+        case "event":
+            data.events[args[0]].cancelled = not data.events[args[0]].cancelled
+        case "enrolment":
+            enrolment = db.scalars(select(Enrolment).where(
+                Enrolment.person_id == data.persons[args[0]].id)).first()
+            enrolment.status = args[1]
         case _:
             _edit_walk(db, data, teams, data.walks[args[0]], kind, args[1:])
     record(db, None, "update", "test_change", note=kind)
