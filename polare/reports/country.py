@@ -195,11 +195,13 @@ def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
     return result
 
 
-def _errors(session: Session, months: list[str]) -> list[str]:
-    """Return the distinct errors of the previews of the months, in order."""
+def _errors(session: Session, months: list[str],
+            team_ids: frozenset[int] | None = None) -> list[str]:
+    """Return the distinct errors of the previews of the months (of the teams), in order."""
     errors: set[str] = set()
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
     for text in session.scalars(select(FollowUpTeam.preview_errors).distinct()
-                                .where(FollowUpTeam.preview_errors != "")):
+                                .where(teams, FollowUpTeam.preview_errors != "")):
         errors.update(error for error in text.split("\n") if error[:7] in months)
     return sorted(errors)
 
@@ -268,7 +270,7 @@ def country_cost(
         .where(teams, FollowUpTeam.open_period == open_period))
     previewed = preview_months(ReportScope(first, today), latest_closed, today)
     notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed, team_ids),
-                        _errors(session, previewed))
+                        _errors(session, previewed, team_ids))
     money = Decimal("0.01")
     return (Decimal(stipends).quantize(money), open_period, Decimal(open_total).quantize(money),
             notes)
