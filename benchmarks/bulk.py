@@ -126,6 +126,21 @@ def create_schema(database_url: str, app_config: dict[str, Any] | None = None) -
         db.engine.dispose()
 
 
+def rebuild_aggregates(database_url: str, app_config: dict[str, Any] | None = None) -> None:
+    """Build the follow-up aggregates with the app's own `flask reports rebuild`."""
+    from polare import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "benchmark-aggregates", **(app_config or {})})
+    result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
+    if result.exit_code != 0:
+        raise RuntimeError(f"reports rebuild failed: {result.output}") from result.exception
+    with app.app_context():
+        from polare.extensions import db
+
+        db.engine.dispose()
+
+
 def model_tables() -> dict[str, Table]:
     """Return the app's tables by name."""
     from polare.extensions import db

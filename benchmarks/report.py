@@ -16,6 +16,12 @@ EXPORT_RATIO_TARGET = 1.5
 EXPORT_PEAK_MB_TARGET = 300
 CLOSE_SCALING_TARGET = 11
 PAGE_TIME_RATIO_TARGET = 1.5
+PAGE_STATEMENTS_TARGET = 20
+PAGE_BYTES_TARGET_KB = 500
+ADMIN_PAGE_RATIO_TARGET = 3
+ADMIN_PAGE_TIME_RATIO_TARGET = 1.5
+#: The administrator's pages that cover the whole country.
+ADMIN_PAGES = ("dashboard", "report page")
 
 
 @dataclass(frozen=True)
@@ -34,9 +40,9 @@ class Scale:
     close_limit_s: float
 
 
-FULL = Scale("full", 100, 1000, 2, repeats=15, admin_repeats=1, export_repeats=2,
+FULL = Scale("full", 100, 1000, 2, repeats=15, admin_repeats=15, export_repeats=2,
              page_limit_s=180, export_limit_s=300, close_limit_s=300)
-QUICK = Scale("quick (a tenth)", 10, 100, 2, repeats=9, admin_repeats=1, export_repeats=2,
+QUICK = Scale("quick (a tenth)", 10, 100, 2, repeats=9, admin_repeats=9, export_repeats=2,
               page_limit_s=90, export_limit_s=90, close_limit_s=120)
 
 
@@ -170,6 +176,10 @@ def figures(export_figures: dict[str, object], close_costs: list[object],
     small, large = close_costs
     closed = isinstance(small, CloseCost) and isinstance(large, CloseCost)
     equal, page_ratio = _page_figures(page_costs)
+    admin_ratio, admin_time_ratio = _admin_figures(page_costs)
+    measured_pages = [cost for costs in page_costs.values() for scale in costs
+                      for cost in scale]
+    all_pages = all(isinstance(cost, PageCost) for cost in measured_pages)
     load_ok = isinstance(load_figures, LoadFigures)
     return {
         "export_ratio": round(final.ratio, 3) if isinstance(final, ExportFigure) else None,
@@ -177,6 +187,11 @@ def figures(export_figures: dict[str, object], close_costs: list[object],
         "close_scaling": round(large.total_s / small.total_s, 3) if closed else None,
         "page_queries_equal": equal,
         "page_time_ratio_max": page_ratio,
+        "page_statements_max": max(c.queries for c in measured_pages) if all_pages else None,
+        "page_bytes_max": (round(max(c.bytes for c in measured_pages) / 1024, 1)
+                           if all_pages else None),
+        "admin_page_ratio_max": admin_ratio,
+        "admin_page_time_ratio_max": admin_time_ratio,
         "load_errors": load_figures.failures if load_ok else None,
         "lost_writes": load_figures.lost_writes if load_ok else None,
         "cap_exceeded": load_figures.cap_exceeded if load_ok else None,
@@ -185,3 +200,38 @@ def figures(export_figures: dict[str, object], close_costs: list[object],
     }
 
 
+
+
+def _admin_figures(
+    page_costs: dict[str, list[list[object]]]
+) -> tuple[float | None, float | None]:
+    """Return the worst ratio of the administrator's country pages to the coordinator's same
+    pages at 10x, and the worst ratio of the administrator's pages at 10x to 1x."""
+    names = [name for name, _path in PAGES]
+    admin_small, admin_large = page_costs["admin"]
+    coordinator_large = page_costs["coordinator"][1]
+    to_coordinator, to_small = [], []
+    for name in ADMIN_PAGES:
+        index = names.index(name)
+        one, ten, theirs = admin_small[index], admin_large[index], coordinator_large[index]
+        if not all(isinstance(cost, PageCost) for cost in (one, ten, theirs)):
+            return None, None
+        to_coordinator.append(ten.median_s / theirs.median_s)
+        to_small.append(ten.median_s / one.median_s)
+    return round(max(to_coordinator), 3), round(max(to_small), 3)
+
+
+def page_targets(figures: dict[str, object]) -> None:
+    """Print the page figures of the JSON line against their targets."""
+    checks = (("page_statements_max", PAGE_STATEMENTS_TARGET, "statements per request"),
+              ("page_bytes_max", PAGE_BYTES_TARGET_KB, "KB of HTML"),
+              ("admin_page_ratio_max", ADMIN_PAGE_RATIO_TARGET,
+               "administrator's country pages / the coordinator's, at 10x"),
+              ("admin_page_time_ratio_max", ADMIN_PAGE_TIME_RATIO_TARGET,
+               "administrator's country pages at 10x / at 1x"))
+    print("Page targets")
+    for key, target, what in checks:
+        value = figures[key]
+        verdict = "not measured" if value is None else _verdict(value <= target)
+        print(f"  {key:<26} {value}: {verdict} (<= {target}; {what})")
+    print(flush=True)

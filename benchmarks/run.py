@@ -18,6 +18,10 @@ server). --quick runs everything at a tenth of the scale. See BENCHMARKS.md.
    report page at 1x and 10x data (100 / 1,000 teams): statements per request must be equal
    (for a coordinator and for an administrator); median time at 10x / at 1x for the
    coordinator, whose pages show the same team whatever the size of the country.
+   page_statements_max, page_bytes_max: the most statements and KB of any measured page.
+   admin_page_ratio_max: the administrator's start page and report page (the whole country,
+   from the follow-up aggregates) at 10x / the coordinator's same pages at 10x.
+   admin_page_time_ratio_max: the administrator's those pages at 10x / at 1x.
 4. load_errors, lost_writes, cap_exceeded, rps, p95_ms: gunicorn with 4 workers, 20 locust
    users for 60 s (see benchmarks/locustfile.py).
 """
@@ -156,7 +160,9 @@ def measure(args: argparse.Namespace, scale: report.Scale, workdir: Path) -> dic
             except (RuntimeError, OSError, subprocess.SubprocessError) as error:
                 load = Unfinished(f"failed: {error}")
         report.load(load)
-    return report.figures(exports, closes, pages, load)
+    figures = report.figures(exports, closes, pages, load)
+    report.page_targets(figures)
+    return figures
 
 
 if __name__ == "__main__":

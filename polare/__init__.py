@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     from polare.auth.session import init_login
     from polare.database import init_database
     from polare.extensions import babel, bootstrap, csrf, db, limiter, mail, migrate
+    from polare.reports.aggregates import install_aggregate_hooks
     from polare.security import init_security
     from polare.web import answer_repeated_submission
 
@@ -78,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(answer_repeated_submission)
     init_security(app)
     install_audit_guard(strict=app.config.get("POLARE_STRICT_AUDIT", False))
+    install_aggregate_hooks()
 
 
 #: Every blueprint package with its URL prefix, registered in this order.

@@ -14,7 +14,14 @@ from polare.payroll_web.models import (
     RateVersion,
 )
 from polare.recruitment.models import Application, ConsentRequest, ConsentRequestStatus
-from polare.reports.models import Budget, EmployerContributionRate
+from polare.reports.models import (
+    Budget,
+    EmployerContributionRate,
+    FollowUpCell,
+    FollowUpIncident,
+    FollowUpTeam,
+    FollowUpWalker,
+)
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.submissions.models import SubmissionKey
 from polare.walks.models import (
@@ -39,6 +46,10 @@ __all__ = [
     "Enrolment",
     "EnrolmentStatus",
     "Event",
+    "FollowUpCell",
+    "FollowUpIncident",
+    "FollowUpTeam",
+    "FollowUpWalker",
     "EventType",
     "Guardian",
     "IncidentCategory",

@@ -26,6 +26,7 @@ WALK_LOGGERS = (Role.SUPERVISOR, Role.COORDINATOR)
 def index():
     today = local_today()
     board = build_dashboard(db.session, current_user, today)
+    db.session.commit()  # the follow-up aggregates it brought up to date
     walks = (next_walks(db.session, current_user, local_now())
              if current_user.role in WALK_LOGGERS else None)
     return render_template("main/index.html", board=board, next_walks=walks, today=today,

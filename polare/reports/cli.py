@@ -11,6 +11,7 @@ from polare.clock import local_today
 from polare.extensions import db
 from polare.org.services import team_by_name
 from polare.reports import bp
+from polare.reports.aggregates import rebuild_all
 from polare.reports.periods import MAX_REPORT_MONTHS, month_count
 from polare.reports.report import compute_report
 from polare.reports.scope import scope_for
@@ -45,3 +46,16 @@ def report_command(date_from: datetime, date_to: datetime, team_names: tuple[str
     total = report.total
     click.echo(f"{out}: {total.walks} nattvandringar, {total.hours} timmar, "
                f"{total.polarpass} polarpass, {total.polare} unika polare.")
+
+
+@bp.cli.group("reports")
+def reports_group() -> None:
+    """Follow-up aggregates."""
+
+
+@reports_group.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute every team's follow-up aggregates from the source rows (e.g. after a restore)."""
+    teams = rebuild_all(db.session, local_today())
+    db.session.commit()
+    click.echo(f"{teams} team byggda om.")

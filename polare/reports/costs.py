@@ -252,7 +252,7 @@ def _cost_notes(result: CostBreakdown, errors: Sequence[str]) -> list[str]:
                        months=", ".join(result.preview_months)))
     if errors:
         notes.append(_("Förhandsvisningen saknar arvoden som inte kan räknas ut: %(errors)s",
-                       errors="; ".join(errors)))
+                       errors="; ".join(sorted(set(errors)))))
     if result.examples_used:
         notes.append(_("Arbetsgivaravgifterna bygger på exempelvärden som administratören ska "
                        "kontrollera mot gällande regler."))

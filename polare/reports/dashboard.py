@@ -19,8 +19,11 @@ from polare.auth.models import User
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
+from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
+from polare.reports.country import country_cost, country_walk_figures
 from polare.reports.figures import COUNTED_STATUSES
+from polare.reports.models import FollowUpTeam
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope, sees_cost
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -183,11 +186,64 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     board.teams = list(statuses.values())
     if not teams:
         return board
-    _walk_figures(session, board, team_ids, statuses)
-    if board.school_year is not None:
+    scoped = None if team_ids_for(user) is None else frozenset(team_ids)
+    current = refresh_teams(session, today, scoped)
+    if not (current and _country_walk_figures(session, board, statuses, scoped)):
+        _walk_figures(session, board, team_ids, statuses)
+    if board.school_year is not None and not (
+            current and scoped is None
+            and _country_roster(session, board.school_year, statuses)):
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
-        allowed = team_ids_for(user)
-        board.cost = _cost(session, board, None if allowed is None else frozenset(team_ids))
+        board.cost = (current and _country_cost(session, board, scoped)) or _cost(
+            session, board, scoped)
     return board
+
+
+def _country_roster(session: Session, year: SchoolYear,
+                    statuses: dict[int, TeamStatus]) -> bool:
+    """Fill in the teams' active polare, caps and training gaps from the aggregates; False
+    when they were counted for another school year."""
+    rows = session.execute(
+        select(FollowUpTeam.team_id, FollowUpTeam.roster_year_id, FollowUpTeam.active,
+               FollowUpTeam.missing_training)
+        .where(FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))))).all()
+    if len(rows) != len(statuses) or any(year_id != year.id for _t, year_id, _a, _m in rows):
+        return False
+    caps = dict(session.execute(select(TeamYear.team_id, TeamYear.cap)
+                                .where(TeamYear.school_year_id == year.id)).all())
+    default_cap = get_settings(session).default_cap
+    for team_id, _year_id, active, missing in rows:
+        status = statuses[team_id]
+        status.active, status.missing_training = active, missing
+        status.cap = caps.get(team_id, default_cap)
+    return True
+
+
+def _country_walk_figures(session: Session, board: Dashboard, statuses: dict[int, TeamStatus],
+                          team_ids: frozenset[int] | None = None) -> bool:
+    """Fill in the teams' walk figures from the aggregates (None: every active team); False
+    when they cannot be."""
+    year = board.school_year
+    found = country_walk_figures(session, board.month,
+                                 (year.starts_on, year.ends_on) if year else None, team_ids)
+    if found is None:
+        return False
+    this_month, this_year, awaiting = found
+    board.this_month = WalkFigures(**this_month)
+    if this_year is not None:
+        board.this_year = WalkFigures(**this_year)
+    for team_id, count in awaiting.items():
+        if team_id in statuses:
+            statuses[team_id].awaiting_approval = count
+    return True
+
+
+def _country_cost(session: Session, board: Dashboard,
+                  team_ids: frozenset[int] | None = None) -> CostSummary | None:
+    """Return the teams' cost summary from the aggregates (None: every team), or None when
+    it cannot be."""
+    start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
+    found = country_cost(session, start, board.today, team_ids)
+    return CostSummary(*found) if found is not None else None
 

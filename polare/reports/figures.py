@@ -178,6 +178,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     #: The month ('YYYY-MM') of the report that has not ended yet, if any: its figures grow.
     running_month: str | None = None
+    #: Recruited, active and cap of every team when `recruits` lists only some (a page).
+    recruit_totals: tuple[int, int, int] | None = None
 
     @property
     def incidents_total(self) -> int:
@@ -187,16 +189,22 @@ class Report:
     @property
     def recruited_total(self) -> int:
         """Return the recruits of every team-year in the report."""
+        if self.recruit_totals is not None:
+            return self.recruit_totals[0]
         return sum(row.recruited for row in self.recruits)
 
     @property
     def active_total(self) -> int:
         """Return the active polare of every team-year in the report."""
+        if self.recruit_totals is not None:
+            return self.recruit_totals[1]
         return sum(row.active for row in self.recruits)
 
     @property
     def cap_total(self) -> int:
         """Return the caps of every team-year in the report."""
+        if self.recruit_totals is not None:
+            return self.recruit_totals[2]
         return sum(row.cap for row in self.recruits)
 
 

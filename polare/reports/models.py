@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from polare.extensions import db
@@ -39,3 +39,83 @@ class Budget(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_years.id"), unique=True)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+class FollowUpCell(db.Model):
+    """The follow-up figures of one team, district and month, kept by `reports.aggregates`."""
+
+    __tablename__ = "follow_up_cells"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
+    #: 'YYYY-MM' of the walks' dates.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    walks: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[int] = mapped_column(default=0)
+    polarpass: Mapped[int] = mapped_column(default=0)
+    met: Mapped[int] = mapped_column(default=0)
+    talked: Mapped[int] = mapped_column(default=0)
+    #: Walks planned, and walks completed but not yet approved (not counted above).
+    planned: Mapped[int] = mapped_column(default=0)
+    awaiting: Mapped[int] = mapped_column(default=0)
+    stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    contributions: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    #: True when some stipends come from the preview of an open pay period.
+    previewed: Mapped[bool] = mapped_column(default=False)
+    #: True when an example contribution rate priced some stipend.
+    examples_used: Mapped[bool] = mapped_column(default=False)
+    #: Stipends no contribution rate covers: 'age:YYYY-MM-DD' items, space-separated.
+    unpriced: Mapped[str] = mapped_column(Text, default="")
+
+
+class FollowUpWalker(db.Model):
+    """A polare who walked (attended a counted walk) with a team in a month."""
+
+    __tablename__ = "follow_up_walkers"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+
+
+class FollowUpIncident(db.Model):
+    """Incidents of a category on a team's counted walks in a month."""
+
+    __tablename__ = "follow_up_incidents"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("incident_categories.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class FollowUpTeam(db.Model):
+    """Whether a team's aggregates are current, and its open pay period's preliminary total.
+
+    Every change that moves a team's figures raises `version` in its own transaction; the
+    aggregates were built from the data of `built_version`, for `built_for` (the current
+    month and the latest closed pay period, which decide which months are previewed).
+    """
+
+    __tablename__ = "follow_up_teams"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    built_version: Mapped[int | None]
+    built_for: Mapped[str] = mapped_column(String(20), default="")
+    #: The earliest open pay period when built, and the team's stipends in its preview.
+    open_period: Mapped[str] = mapped_column(String(7), default="")
+    open_stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    #: Errors of the previews that left lines out: 'YYYY-MM: message' lines.
+    preview_errors: Mapped[str] = mapped_column(Text, default="")
+    #: Active polare, and those lacking required training, in the school year of the build.
+    roster_year_id: Mapped[int | None]
+    active: Mapped[int] = mapped_column(default=0)
+    missing_training: Mapped[int] = mapped_column(default=0)

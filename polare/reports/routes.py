@@ -16,7 +16,9 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.models import District, SchoolYear, Team
 from polare.reports import bp, services
+from polare.reports.aggregates import refresh_teams
 from polare.reports.charts import report_charts
+from polare.reports.country import compute_country_report, covers_country
 from polare.reports.figures import Report
 from polare.reports.forms import (
     BudgetForm,
@@ -35,6 +37,8 @@ from polare.walks.models import Walk
 from polare.web import commit_or_show, show_domain_error
 
 REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
+#: More teams than this are chosen from a list box instead of checkboxes.
+MANY_TEAMS = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -52,6 +56,12 @@ def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterFor
         walked_in = select(Walk.district_id).where(Walk.team_id.in_(allowed))
         district_query = district_query.where(
             or_(District.team_id.in_(allowed), District.id.in_(walked_in)))
+    else:
+        # Every team: the districts of the teams asked for and those asked for, not the
+        # whole country's.
+        district_query = district_query.where(or_(
+            District.team_id.in_(request.args.getlist("teams", type=int)),
+            District.id.in_(request.args.getlist("districts", type=int))))
     teams = [(team_id, name) for team_id, name in db.session.execute(team_query)]
     districts = [(district_id, name, team)
                  for district_id, name, team in db.session.execute(district_query)]
@@ -63,37 +73,60 @@ def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterFor
     return form
 
 
-def _report_from_request() -> tuple[ReportFilterForm, Report | None]:
-    """Read the filter and compute the report, or return the form with its errors."""
+def _report_from_request(
+    *, paged: bool = True
+) -> tuple[ReportFilterForm, Report | None, int]:
+    """Read the filter and compute the report, or return the form with its errors.
+
+    On the page (`paged`), a report of every team over whole months comes from the follow-up
+    aggregates with the team table a page at a time, and the number of pages is returned (0
+    for any other report). The workbook, a download, has every team and district from the
+    full computation.
+    """
     today = local_today()
     school_years = list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)))
     form = _filter_form(school_years, today)
     if not form.validate():
-        return form, None
+        return form, None, 0
     span = form.span(school_years)
     if span is None:
-        return form, None
+        return form, None, 0
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
+    if paged and covers_country(scope) and refresh_teams(db.session, today):
+        db.session.commit()
+        page = request.args.get("page", 1, type=int)
+        report, pages = compute_country_report(db.session, scope, today=today,
+                                               with_cost=sees_cost(current_user), page=page)
+        return form, report, pages
     return form, compute_report(db.session, scope, today=today,
-                                with_cost=sees_cost(current_user))
+                                with_cost=sees_cost(current_user)), 0
 
 
 @bp.route("/")
 @roles(*REPORT_ROLES)
 def index():
-    form, report = _report_from_request()
+    form, report, pages = _report_from_request()
     charts = report_charts(report) if report is not None else []
     tables = {table.key: table for table in report_tables(report)} if report else {}
+    country = report is not None and pages > 0
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    links = [url_for("reports.index", period="range",
+                     date_from=report.scope.date_from.isoformat(),
+                     date_to=report.scope.date_to.isoformat(), teams=row.key)
+             for row in report.by_team] if country else None
     return render_template("reports/index.html", form=form, report=report, tables=tables,
                            charts=charts, cell_text=cell_text, is_number=is_number,
-                           query=request.query_string.decode())
+                           query=request.query_string.decode(), country=country,
+                           pages=pages, page=request.args.get("page", 1, type=int),
+                           args=args, team_links=links, many_teams=MANY_TEAMS)
 
 
 @bp.route("/export.xlsx")
 @roles(*REPORT_ROLES)
 def export():
-    form, report = _report_from_request()
+    form, report, _pages = _report_from_request(paged=False)
     if report is None:
         flash(_("Välj en period för rapporten."), "danger")
         return redirect(url_for("reports.index"))

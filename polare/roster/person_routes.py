@@ -217,8 +217,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
         }
     if full and person.personnummer:
         audit_personnummer_view(db.session, current_user, person.id)
-        db.session.commit()
-    return render_template(
+    html = render_template(
         "roster/person.html", person=person, enrolments=enrolments, registrars=registrars,
         personnummer=shown_personnummer(person, full),
         age=age_on(person.birth_date, today),
@@ -228,7 +227,9 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
         confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
         manages={e.id for e in enrolments if can_access_team(current_user, e.team_id)},
         **training,
-    ), status
+    )
+    db.session.commit()  # the view of the personnummer; a commit before would expire the page
+    return html, status
 
 
 @bp.route("/persons/<id:person_id>")

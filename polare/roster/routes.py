@@ -134,9 +134,9 @@ def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[Ros
     training = missing_required_training(db.session, ids, year.id)
     full = can_see_full_personnummer(current_user, {team.id})
     if full and enrolments:
+        # Committed once the page is rendered: a commit now would expire every row.
         record(db.session, current_user, "view", "roster", f"{team.id}/{year.id}",
                note=f"personnummer of {len(enrolments)} persons", persons=ids)
-        db.session.commit()
     rows = []
     for enrolment in enrolments:
         person = enrolment.person
@@ -182,7 +182,9 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
                              if may_edit(current_user) else []),
             recruitment=roster_flags(db.session, team.id, year.id),
         )
-    return render_template("roster/index.html", **context), status
+    html = render_template("roster/index.html", **context)
+    db.session.commit()
+    return html, status
 
 
 def _filter_form(args: MultiDict[str, str] | None = None) -> RosterFilterForm:

@@ -1,0 +1,423 @@
+"""Follow-up aggregates per team and month, so country-wide pages never sum a million rows.
+
+Each team has a version (`FollowUpTeam`). A session hook raises it, in the same transaction,
+for every team whose figures a flush may move: a walk's old and new team, the team of a
+participation's or incident's walk, the teams a person walked with when the person or their
+enrolments change (age and years in the programme set the pay), and every team when pay rates,
+contribution rates, school years or pay periods change. The aggregates of a team are current
+while they were built from its current version, for the current month and latest closed pay
+period (those decide which months are previewed).
+
+The pages that read aggregates first rebuild the teams that are not current
+(`refresh_teams`), from the source rows with the report's own queries, so both give identical
+figures by construction; a rebuild costs what those teams' data cost. `flask reports rebuild`
+rebuilds every team (after a restore, and in the benchmark generator). The state is all in
+the database: any process, any worker, sees the same versions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+import payroll
+from payroll.money import to_money
+from polare.events.models import Event, EventType, Invitation
+from polare.events.training import missing_required_training
+from polare.org.models import SchoolYear, Team
+from polare.org.services import school_year_on
+from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus, RateRow, RateVersion
+from polare.reports.costs import (
+    ZERO,
+    CostItem,
+    Previews,
+    breakdown,
+    contribution_rates,
+    frozen_items,
+    preview_items,
+    preview_months,
+)
+from polare.reports.figures import counted_walks, walk_cells
+from polare.reports.models import (
+    EmployerContributionRate,
+    FollowUpCell,
+    FollowUpIncident,
+    FollowUpTeam,
+    FollowUpWalker,
+)
+from polare.reports.periods import month_key, month_span
+from polare.reports.scope import ReportScope
+from polare.reports.sql import month_of
+from polare.roster.models import Enrolment, EnrolmentStatus, Person
+from polare.walks.models import (
+    Participation,
+    ParticipationStatus,
+    Walk,
+    WalkIncident,
+    WalkStatus,
+)
+
+#: Changes to these move every team's figures (rates, ages, closed months, required types).
+GLOBAL_MODELS = (PayPeriod, RateVersion, RateRow, EmployerContributionRate, SchoolYear,
+                 EventType)
+#: Teams rebuilt per batch: bounds the IN lists and the memory of one preview.
+TEAM_BATCH = 200
+ALL_TIME = (date(1900, 1, 1), date(9999, 12, 31))
+
+
+# ---------------------------------------------------------------- invalidation
+
+
+class Touched:
+    """What a flush changed: teams, walks, persons and events, or everything."""
+
+    def __init__(self) -> None:
+        self.teams: set[int] = set()
+        self.walks: set[int] = set()
+        self.persons: set[int] = set()
+        self.events: set[int] = set()
+        self.everything = False
+
+    def __bool__(self) -> bool:
+        return bool(self.teams or self.walks or self.persons or self.events)
+
+
+def _touched(session: Session) -> Touched:
+    """Return what a flush touched that may move some team's figures."""
+    touched = Touched()
+    changed = [*session.new, *session.deleted,
+               *(obj for obj in session.dirty if session.is_modified(obj))]
+    for obj in changed:
+        if isinstance(obj, Walk):
+            touched.teams.update(_values(obj, "team_id"))
+        elif isinstance(obj, Participation | WalkIncident):
+            touched.walks.update(_values(obj, "walk_id"))
+        elif isinstance(obj, Person):
+            touched.persons.add(obj.id)
+        elif isinstance(obj, Enrolment):
+            touched.teams.update(_values(obj, "team_id"))
+            touched.persons.update(_values(obj, "person_id"))
+        elif isinstance(obj, Invitation):
+            touched.persons.update(_values(obj, "person_id"))
+        elif isinstance(obj, Event):
+            touched.events.add(obj.id)
+            touched.everything = touched.everything or obj in session.deleted
+        elif isinstance(obj, GLOBAL_MODELS):
+            touched.everything = True
+    return touched
+
+
+def _values(obj: Any, name: str) -> set[int]:
+    """Return an attribute's current value and the value it had before this flush."""
+    history = getattr(type(obj), name).impl.get_history(
+        obj._sa_instance_state, obj._sa_instance_state.dict)
+    values = {*history.added, *history.unchanged, *history.deleted, getattr(obj, name, None)}
+    return {value for value in values if value is not None}
+
+
+def _bump_versions(session: Session, flush_context: object) -> None:
+    """Raise the version of every team whose figures this flush may have moved."""
+    touched = _touched(session)
+    if touched.everything:
+        session.connection().execute(
+            update(FollowUpTeam).values(version=FollowUpTeam.version + 1))
+    elif touched:
+        touch_teams(session, touched.teams, walks=touched.walks, persons=touched.persons,
+                    events=touched.events)
+
+
+def touch_teams(session: Session, team_ids: Collection[int], *,
+                walks: Collection[int] = (), persons: Collection[int] = (),
+                events: Collection[int] = ()) -> None:
+    """Mark teams stale: these, those of the walks, those the persons walked with or are
+    enrolled in, and those of the polare invited to the events.
+
+    The session hook does this for every ORM change; bulk writes past the ORM call it.
+    """
+    bump = update(FollowUpTeam).values(version=FollowUpTeam.version + 1)
+    connection = session.connection()
+    conditions = []
+    if team_ids:
+        conditions.append(FollowUpTeam.team_id.in_(team_ids))
+    if walks:
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Walk.team_id).where(Walk.id.in_(walks))))
+    if persons:
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Walk.team_id).join(Participation, Participation.walk_id == Walk.id)
+            .where(Participation.person_id.in_(persons))))
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Enrolment.team_id).where(Enrolment.person_id.in_(persons))))
+    if events:
+        conditions.append(FollowUpTeam.team_id.in_(
+            select(Enrolment.team_id).join(Invitation,
+                                           Invitation.person_id == Enrolment.person_id)
+            .where(Invitation.event_id.in_(events))))
+    if conditions:
+        connection.execute(bump.where(or_(*conditions)))
+
+
+def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """Nothing to do: listening with active_history loads the value being replaced."""
+
+
+#: Attributes whose old value names another team to bump (a walk moved to another team).
+OLD_VALUES_NEEDED = (Walk.team_id, Participation.walk_id, WalkIncident.walk_id,
+                     Enrolment.person_id)
+
+
+def install_aggregate_hooks() -> None:
+    """Keep the aggregates' versions current on every flush of every session."""
+    from sqlalchemy import event
+
+    if not event.contains(Session, "after_flush", _bump_versions):
+        event.listen(Session, "after_flush", _bump_versions)
+        for attribute in OLD_VALUES_NEEDED:
+            event.listen(attribute, "set", _load_old_value, active_history=True)
+
+
+# ---------------------------------------------------------------- rebuilding
+
+
+def built_for(session: Session, today: date) -> str:
+    """Return what aggregates built today depend on besides the data: month and last close."""
+    latest = session.scalar(select(func.max(PayPeriod.month)).where(
+        PayPeriod.status == PeriodStatus.CLOSED))
+    return f"{month_key(today)}|{latest or ''}"
+
+
+def stale_teams(session: Session, today: date,
+                team_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Return {team id: version} of the teams whose aggregates are not current."""
+    key = built_for(session, today)
+    query = (
+        select(Team.id, func.coalesce(FollowUpTeam.version, 0))
+        .outerjoin(FollowUpTeam, FollowUpTeam.team_id == Team.id)
+        .where(or_(FollowUpTeam.team_id.is_(None), FollowUpTeam.built_version.is_(None),
+                   FollowUpTeam.built_version != FollowUpTeam.version,
+                   FollowUpTeam.built_for != key))
+    )
+    if team_ids is not None:
+        query = query.where(Team.id.in_(team_ids))
+    return dict(session.execute(query).all())
+
+
+def refresh_teams(session: Session, today: date,
+                  team_ids: Collection[int] | None = None) -> bool:
+    """Rebuild the aggregates of the teams that are not current; tell whether they now are.
+
+    A page calls this before reading aggregates, and commits. The writes are in a savepoint:
+    when they fail (another request rebuilt the same team at the same moment, or SQLite's
+    write lock moved on since this read began), they are rolled back alone and the page
+    computes its figures from the source instead.
+    """
+    stale = stale_teams(session, today, team_ids)
+    if not stale:
+        return True
+    savepoint = session.begin_nested()
+    try:
+        rebuild_teams(session, stale, today)
+        savepoint.commit()
+    except (IntegrityError, DBAPIError):
+        savepoint.rollback()
+        return False
+    return True
+
+
+def rebuild_teams(session: Session, versions: dict[int, int], today: date) -> None:
+    """Recompute the aggregates of the teams ({id: version read}) from the source rows."""
+    key = built_for(session, today)
+    ids = sorted(versions)
+    for start in range(0, len(ids), TEAM_BATCH):
+        batch = frozenset(ids[start:start + TEAM_BATCH])
+        _rebuild_batch(session, batch, {team: versions[team] for team in batch}, today, key)
+
+
+def rebuild_all(session: Session, today: date) -> int:
+    """Rebuild every team's aggregates; return the number of teams."""
+    versions = dict(session.execute(
+        select(Team.id, func.coalesce(FollowUpTeam.version, 0))
+        .outerjoin(FollowUpTeam, FollowUpTeam.team_id == Team.id)).all())
+    rebuild_teams(session, versions, today)
+    return len(versions)
+
+
+def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, int],
+                   today: date, key: str) -> None:
+    """Replace a batch of teams' cells, walkers, incidents and state."""
+    scope = ReportScope(*ALL_TIME, teams)
+    cells = walk_cells(session, scope)
+    costs, open_totals, errors = _costs(session, teams, today)
+    connection = session.connection()
+    for table in (FollowUpCell, FollowUpWalker, FollowUpIncident):
+        connection.execute(delete(table).where(table.team_id.in_(teams)))
+    waiting = _waiting(session, teams)
+    rows = []
+    for cell_key in cells.keys() | costs.keys() | waiting.keys():
+        figures = cells.get(cell_key)
+        team_id, district_id, month = cell_key
+        planned, awaiting = waiting.get(cell_key, (0, 0))
+        rows.append({
+            "team_id": team_id, "district_id": district_id, "month": month,
+            "walks": figures.walks if figures else 0,
+            "seconds": figures.seconds if figures else 0,
+            "polarpass": figures.polarpass if figures else 0,
+            "met": figures.met if figures else 0,
+            "talked": figures.talked if figures else 0,
+            "planned": planned, "awaiting": awaiting,
+            **costs.get(cell_key, _EMPTY_COST)})
+    _insert(connection, FollowUpCell, rows)
+    _insert(connection, FollowUpWalker, _walkers(session, scope))
+    _insert(connection, FollowUpIncident, _incidents(session, scope))
+    _write_states(session, versions, key, open_totals, errors,
+                  _roster(session, teams, today))
+
+
+_EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,
+               "examples_used": False, "unpriced": ""}
+
+
+def _insert(connection: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection.execute(insert(model), rows)
+
+
+def _waiting(session: Session, teams: frozenset[int]) -> dict[tuple[int, int, str],
+                                                             tuple[int, int]]:
+    """Return the planned and the completed (not approved) walks per cell."""
+    month = month_of(Walk.walk_date)
+    keys = (Walk.team_id, Walk.district_id, month)
+    planned = case((Walk.status == WalkStatus.PLANNED, 1), else_=0)
+    rows = session.execute(
+        select(*keys, func.sum(planned), func.count(Walk.id) - func.sum(planned))
+        .where(Walk.team_id.in_(teams),
+               Walk.status.in_((WalkStatus.PLANNED, WalkStatus.COMPLETED)))
+        .group_by(*keys))
+    return {(t, d, m): (int(p), int(c)) for t, d, m, p, c in rows}
+
+
+def _walkers(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
+    """Return the distinct (month, team, polare) of attended participations on counted walks."""
+    month = month_of(Walk.walk_date)
+    rows = session.execute(
+        select(month, Walk.team_id, Participation.person_id).distinct()
+        .join(Participation, Participation.walk_id == Walk.id)
+        .where(*counted_walks(scope), Participation.status == ParticipationStatus.ATTENDED)
+    )
+    return [{"month": m, "team_id": t, "person_id": p} for m, t, p in rows]
+
+
+def _incidents(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
+    """Return the incidents per (team, month, category) of counted walks."""
+    month = month_of(Walk.walk_date)
+    rows = session.execute(
+        select(Walk.team_id, month, WalkIncident.category_id, func.sum(WalkIncident.count))
+        .join(Walk, Walk.id == WalkIncident.walk_id)
+        .where(*counted_walks(scope))
+        .group_by(Walk.team_id, month, WalkIncident.category_id)
+    )
+    return [{"team_id": t, "month": m, "category_id": c, "count": int(n)}
+            for t, m, c, n in rows]
+
+
+def _costs(
+    session: Session, teams: frozenset[int], today: date
+) -> tuple[dict[tuple[int, int, str], dict[str, Any]], dict[int, Decimal], list[str]]:
+    """Return the priced stipends per cell, the open period's total per team and errors.
+
+    Stipends of a walk month are its frozen lines and its lines in the previews of the open
+    periods up to the current month (late entries and corrections are paid in the earliest
+    open one): what a report of whole months shows.
+    """
+    previews = Previews(session, teams)
+    latest = previews.latest_closed
+    first = [session.scalar(select(func.min(Walk.walk_date)).where(Walk.team_id.in_(teams))),
+             session.scalar(select(func.min(PayLine.walk_date)).join(
+                 Walk, Walk.id == PayLine.walk_id).where(Walk.team_id.in_(teams)))]
+    last = month_span(today.year, today.month)[1]
+    scope = ReportScope(min(day for day in [*first, today] if day is not None), last, teams)
+    items = [(item, False) for item in frozen_items(session, scope)]
+    lines, errors = previews.lines(preview_months(scope, latest, today))
+    items += [(item, True) for item in preview_items(session, scope, lines)]
+    open_period = payroll.earliest_open(latest) or month_key(today)
+    open_lines, _errors = previews.lines([open_period])
+    open_totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for item in preview_items(session, ReportScope(*ALL_TIME, teams), open_lines):
+        open_totals[item.team_id] += item.amount
+    return _price(items, contribution_rates(session)), dict(open_totals), errors
+
+
+def _price(items: Iterable[tuple[CostItem, bool]],
+           rates: Sequence[EmployerContributionRate]) -> dict[tuple[int, int, str], dict]:
+    """Price the items per (team, district, month) as the report does, cell by cell."""
+    grouped: dict[tuple[int, int, str], list[CostItem]] = defaultdict(list)
+    previewed: set[tuple[int, int, str]] = set()
+    for item, from_preview in items:
+        cell = (item.team_id, item.district_id, month_key(item.walk_date))
+        grouped[cell].append(item)
+        if from_preview:
+            previewed.add(cell)
+    result = {}
+    for cell, cell_items in grouped.items():
+        priced = breakdown(cell_items, rates)
+        cost = priced.cells[cell]
+        result[cell] = {
+            "stipends": to_money(cost.stipends), "contributions": cost.contributions,
+            "previewed": cell in previewed, "examples_used": priced.examples_used,
+            "unpriced": " ".join(sorted(f"{age}:{day.isoformat()}"
+                                        for age, day in priced.unpriced)),
+        }
+    return result
+
+
+def _roster(session: Session, teams: frozenset[int],
+            today: date) -> dict[int, dict[str, int | None]]:
+    """Return each team's active polare and those lacking required training this school
+    year (the start page's team table)."""
+    year = school_year_on(session, today)
+    counts: dict[int, dict[str, int | None]] = {
+        team: {"roster_year_id": year.id if year else None, "active": 0,
+               "missing_training": 0} for team in teams}
+    if year is None:
+        return counts
+    active = session.execute(
+        select(Enrolment.team_id, Enrolment.person_id).where(
+            Enrolment.school_year_id == year.id, Enrolment.team_id.in_(teams),
+            Enrolment.status == EnrolmentStatus.ACTIVE)).all()
+    missing = missing_required_training(session, {p for _t, p in active}, year.id)
+    for team_id, person_id in active:
+        counts[team_id]["active"] += 1
+        if missing.get(person_id):
+            counts[team_id]["missing_training"] += 1
+    return counts
+
+
+def _write_states(session: Session, versions: dict[int, int], key: str,
+                  open_totals: dict[int, Decimal], errors: list[str],
+                  roster: dict[int, dict[str, int | None]]) -> None:
+    """Mark the teams built from the versions read, with their open period's total."""
+    connection = session.connection()
+    existing = set(session.scalars(
+        select(FollowUpTeam.team_id).where(FollowUpTeam.team_id.in_(versions))))
+    open_period = key.split("|")[1]
+    period = payroll.earliest_open(open_period or None) or key.split("|")[0]
+    text = "\n".join(errors)
+    values = [{"team_id": team, "built_version": version, "built_for": key,
+               "open_period": period, "open_stipends": to_money(open_totals.get(team, ZERO)),
+               "preview_errors": text, **roster[team]} for team, version in versions.items()]
+    new = [dict(row, version=row["built_version"]) for row in values
+           if row["team_id"] not in existing]
+    _insert(connection, FollowUpTeam, new)
+    changed = [dict(row, tid=row.pop("team_id")) for row in values
+               if row["team_id"] in existing]
+    if changed:
+        connection.execute(
+            update(FollowUpTeam).where(FollowUpTeam.team_id == bindparam("tid")), changed)
+

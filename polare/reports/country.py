@@ -1,0 +1,276 @@
+"""The whole country's report from the follow-up aggregates: by month, and by team a page at a time.
+
+Used when a report covers every team and district over whole months (administrators and the
+payroll office). Its figures are those of `compute_report` (a test compares them after random
+changes); only the team table is cut into pages, and the districts are left to a team's own
+report, which the team's row links to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import distinct, func, select, true
+from sqlalchemy.orm import Session
+
+import payroll
+from polare.org.models import Team
+from polare.payroll_web.services.facts import latest_closed_month
+from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
+from polare.reports.figures import (
+    Figures,
+    IncidentCategory,
+    IncidentRow,
+    Report,
+    Row,
+    event_counts,
+    recruit_rows,
+    school_years_with_budgets,
+)
+from polare.reports.models import FollowUpCell, FollowUpIncident, FollowUpTeam, FollowUpWalker
+from polare.reports.periods import month_key, month_span, months_between
+from polare.reports.report import _cost_by_month, _events_by_month, _events_by_type, _sum_events
+from polare.reports.scope import ReportScope
+
+#: Teams per page of the country report's team table.
+TEAMS_PER_PAGE = 50
+
+
+def covers_country(scope: ReportScope) -> bool:
+    """Tell whether a scope is every team and district over whole months."""
+    last = month_span(scope.date_to.year, scope.date_to.month)[1]
+    return (scope.team_ids is None and not scope.district_ids and scope.date_from.day == 1
+            and scope.date_to == last)
+
+
+def _sums():
+    cell = FollowUpCell
+    return (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.seconds), 0),
+            func.coalesce(func.sum(cell.polarpass), 0), func.coalesce(func.sum(cell.met), 0),
+            func.coalesce(func.sum(cell.talked), 0),
+            func.coalesce(func.sum(cell.stipends), 0),
+            func.coalesce(func.sum(cell.contributions), 0))
+
+
+def _figures(row) -> Figures:
+    walks, seconds, polarpass, met, talked, stipends, contributions = row
+    return Figures(walks=int(walks), seconds=int(seconds), polarpass=int(polarpass),
+                   met=int(met), talked=int(talked),
+                   cost=Cost(Decimal(stipends).quantize(Decimal("0.01")),
+                             Decimal(contributions).quantize(Decimal("0.01"))))
+
+
+def compute_country_report(
+    session: Session, scope: ReportScope, *, today: date, with_cost: bool = True,
+    page: int | None = 1,
+) -> tuple[Report, int]:
+    """Return the country's report with one page of the team table (None: every team), and
+    the number of pages. The aggregates must be current (`refresh_teams`)."""
+    months = (month_key(scope.date_from), month_key(scope.date_to))
+    in_range = FollowUpCell.month.between(*months)
+    by_month = {month: _figures(rest) for month, *rest in session.execute(
+        select(FollowUpCell.month, *_sums()).where(in_range).group_by(FollowUpCell.month))}
+    walkers = FollowUpWalker.month.between(*months)
+    month_people = dict(session.execute(
+        select(FollowUpWalker.month, func.count(distinct(FollowUpWalker.person_id)))
+        .where(walkers).group_by(FollowUpWalker.month)).all())
+    total = Figures()
+    month_rows = []
+    for month in months_between(scope.date_from, scope.date_to):
+        figures = by_month.get(month) or Figures()
+        figures.polare = int(month_people.get(month, 0))
+        total.add(figures)
+        month_rows.append(Row(month, month, figures))
+    total.polare = int(session.scalar(
+        select(func.count(distinct(FollowUpWalker.person_id))).where(walkers)) or 0)
+    all_teams = list(session.execute(
+        select(Team.id, Team.name, Team.active).order_by(Team.name, Team.id)))
+    walked = set(session.scalars(select(FollowUpCell.team_id).distinct().where(
+        in_range, (FollowUpCell.walks > 0) | (FollowUpCell.stipends != 0)
+        | (FollowUpCell.contributions != 0))))
+    listed = [(team_id, name) for team_id, name, active in all_teams
+              if active or team_id in walked]
+    pages = max(1, -(-len(listed) // TEAMS_PER_PAGE))
+    if page is None:
+        shown = listed
+    else:
+        page = min(max(page, 1), pages)
+        shown = listed[(page - 1) * TEAMS_PER_PAGE:page * TEAMS_PER_PAGE]
+    report = Report(
+        scope=scope, total=total, by_team=_team_rows(session, shown, in_range, walkers),
+        by_district=[], by_month=month_rows,
+        incident_teams=shown, incidents=_incidents(session, months, shown),
+        events_by_type=[], events_by_month={}, events_total=_sum_events(()),
+        recruits=[], budgets=[], cost_months=[], with_cost=with_cost,
+        team_names=[], district_names=[])
+    types, events = event_counts(session, scope)
+    report.events_by_type = _events_by_type(types, events)
+    report.events_by_month = _events_by_month(scope, events)
+    report.events_total = _sum_events(events.values())
+    years = school_years_with_budgets(session, scope)
+    active_teams = [team for team in session.scalars(
+        select(Team).where(Team.active.is_(True)).order_by(Team.name))]
+    recruits = recruit_rows(session, scope, active_teams, [year for year, _b in years], today)
+    shown_ids = {team_id for team_id, _name in shown}
+    names = {team.name for team in active_teams if team.id in shown_ids}
+    report.recruits = [row for row in recruits if row.team in names]
+    report.recruit_totals = (sum(r.recruited for r in recruits), sum(r.active for r in recruits),
+                             sum(r.cap for r in recruits))
+    if with_cost:
+        report.cost_months, report.budgets = _cost_by_month(month_rows, years)
+        latest_closed = latest_closed_month(session)
+        previewed = preview_months(scope, latest_closed, today)
+        report.notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed),
+                                   _errors(session, previewed))
+    if scope.date_from <= today <= scope.date_to:
+        report.running_month = month_key(today)
+    return report, pages
+
+
+def _team_rows(session: Session, shown: list[tuple[int, str]], in_range, walkers) -> list[Row]:
+    """Return the figures of the page's teams over the range."""
+    ids = [team_id for team_id, _name in shown]
+    figures = {team_id: _figures(rest) for team_id, *rest in session.execute(
+        select(FollowUpCell.team_id, *_sums())
+        .where(in_range, FollowUpCell.team_id.in_(ids)).group_by(FollowUpCell.team_id))}
+    people = dict(session.execute(
+        select(FollowUpWalker.team_id, func.count(distinct(FollowUpWalker.person_id)))
+        .where(walkers, FollowUpWalker.team_id.in_(ids)).group_by(FollowUpWalker.team_id)).all())
+    rows = []
+    for team_id, name in shown:
+        team_figures = figures.get(team_id) or Figures()
+        team_figures.polare = int(people.get(team_id, 0))
+        rows.append(Row(team_id, name, team_figures))
+    return rows
+
+
+def _incidents(session: Session, months: tuple[str, str],
+               shown: list[tuple[int, str]]) -> list[IncidentRow]:
+    """Return the incidents per category in all, and per team of the page."""
+    in_range = FollowUpIncident.month.between(*months)
+    totals = dict(session.execute(
+        select(FollowUpIncident.category_id, func.sum(FollowUpIncident.count))
+        .where(in_range).group_by(FollowUpIncident.category_id)).all())
+    per_team: dict[int, dict[int, int]] = defaultdict(dict)
+    for category, team, count in session.execute(
+        select(FollowUpIncident.category_id, FollowUpIncident.team_id,
+               func.sum(FollowUpIncident.count))
+        .where(in_range, FollowUpIncident.team_id.in_([t for t, _n in shown]))
+        .group_by(FollowUpIncident.category_id, FollowUpIncident.team_id)
+    ):
+        per_team[category][team] = int(count)
+    categories = session.scalars(
+        select(IncidentCategory).order_by(IncidentCategory.sort_order, IncidentCategory.name))
+    return [IncidentRow(category.name, int(totals.get(category.id, 0)),
+                        per_team.get(category.id, {}))
+            for category in categories if category.active or category.id in totals]
+
+
+def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
+                preview: list[str], team_ids: frozenset[int] | None = None) -> CostBreakdown:
+    """Return what the cost notes need: previewed months, example rates, unpriced stipends."""
+    earliest = payroll.earliest_open(latest_closed)
+    result = CostBreakdown()
+    months = (month_key(scope.date_from), month_key(scope.date_to))
+    previewed = {m for m in preview if months[0] <= m <= months[1]}
+    in_range = FollowUpCell.month.between(*months)
+    if team_ids is not None:
+        in_range = in_range & FollowUpCell.team_id.in_(team_ids)
+    for month, examples, unpriced, from_preview in session.execute(
+        select(FollowUpCell.month, FollowUpCell.examples_used, FollowUpCell.unpriced,
+               FollowUpCell.previewed)
+        .where(in_range, (FollowUpCell.examples_used.is_(True)) | (FollowUpCell.unpriced != "")
+               | (FollowUpCell.previewed.is_(True)))
+    ):
+        result.examples_used = result.examples_used or examples
+        if from_preview:
+            previewed.add(month if latest_closed is None or month > latest_closed
+                          else str(earliest))
+        for item in unpriced.split():
+            age, day = item.split(":")
+            result.unpriced.add((int(age), date.fromisoformat(day)))
+    result.preview_months = sorted(previewed)
+    return result
+
+
+def _errors(session: Session, months: list[str],
+            team_ids: frozenset[int] | None = None) -> list[str]:
+    """Return the distinct errors of the previews of the months (of the teams), in order."""
+    errors: set[str] = set()
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
+    for text in session.scalars(select(FollowUpTeam.preview_errors).distinct()
+                                .where(teams, FollowUpTeam.preview_errors != "")):
+        errors.update(error for error in text.split("\n") if error[:7] in months)
+    return sorted(errors)
+
+
+def _whole_months(first: date, last: date) -> bool:
+    """Tell whether a date range starts on a month's first day and ends on a month's last."""
+    return first.day == 1 and last == month_span(last.year, last.month)[1]
+
+
+def country_walk_figures(
+    session: Session, month: str, year: tuple[date, date] | None,
+    team_ids: frozenset[int] | None = None,
+) -> tuple[dict[str, int], dict[str, int] | None, dict[int, int]] | None:
+    """Return the start page's walk figures from the aggregates, of the teams (None: every
+    active team): this month's and the school year's (done, planned, met, talked), and walks
+    awaiting approval per team.
+
+    None when the school year does not span whole months (the source is read instead).
+    """
+    if year is not None and not _whole_months(*year):
+        return None
+    cell = FollowUpCell
+    sums = (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.planned), 0),
+            func.coalesce(func.sum(cell.met), 0), func.coalesce(func.sum(cell.talked), 0))
+
+    active = cell.team_id.in_(select(Team.id).where(Team.active.is_(True))
+                              if team_ids is None else team_ids)
+
+    def figures(*where) -> dict[str, int]:
+        row = session.execute(select(*sums).where(active, *where)).one()
+        return dict(zip(("done", "planned", "met", "talked"), map(int, row), strict=True))
+
+    this_month = figures(cell.month == month)
+    this_year = None
+    if year is not None:
+        this_year = figures(cell.month.between(month_key(year[0]), month_key(year[1])))
+    awaiting = dict(session.execute(
+        select(cell.team_id, func.sum(cell.awaiting)).where(active, cell.awaiting > 0)
+        .group_by(cell.team_id)).all())
+    return this_month, this_year, {team: int(n) for team, n in awaiting.items()}
+
+
+def country_cost(
+    session: Session, first: date, today: date, team_ids: frozenset[int] | None = None,
+) -> tuple[Decimal, str, Decimal, list[str]] | None:
+    """Return the stipends from `first` to today, the open period, its preliminary total and
+    the notes from the aggregates, of the teams (None: every team).
+
+    None when `first` is not a month's first, or when some of the teams' previews had errors
+    (they are kept for all the teams rebuilt together, so only the whole country's are shown).
+    """
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
+    if first.day != 1 or (team_ids is not None and session.scalar(
+            select(FollowUpTeam.team_id).where(teams, FollowUpTeam.preview_errors != "")
+            .limit(1)) is not None):
+        return None
+    scope = ReportScope(first, month_span(today.year, today.month)[1], team_ids)
+    months = (month_key(first), month_key(today))
+    cells = true() if team_ids is None else FollowUpCell.team_id.in_(team_ids)
+    stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
+                              .where(cells, FollowUpCell.month.between(*months)))
+    latest_closed = latest_closed_month(session)
+    open_period = payroll.earliest_open(latest_closed) or month_key(today)
+    open_total = session.scalar(
+        select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
+        .where(teams, FollowUpTeam.open_period == open_period))
+    previewed = preview_months(ReportScope(first, today), latest_closed, today)
+    notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed, team_ids),
+                        _errors(session, previewed, team_ids))
+    money = Decimal("0.01")
+    return (Decimal(stipends).quantize(money), open_period, Decimal(open_total).quantize(money),
+            notes)

@@ -1,0 +1,286 @@
+"""The follow-up aggregates give exactly the figures of the full computation, after any changes."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from polare.audit.services import record
+from polare.errors import DomainError
+from polare.events.models import Invitation, InvitationStatus
+from polare.org.models import Team
+from polare.payroll_web.models import PayLine
+from polare.payroll_web.services.periods import close_period
+from polare.reports.aggregates import refresh_teams, stale_teams
+from polare.reports.country import compute_country_report
+from polare.reports.dashboard import (
+    Dashboard,
+    TeamStatus,
+    _cost,
+    _country_cost,
+    _country_roster,
+    _country_walk_figures,
+    _roster_figures,
+    _walk_figures,
+)
+from polare.reports.models import FollowUpCell
+from polare.reports.report import compute_report
+from polare.reports.scope import ReportScope
+from polare.roster.models import Enrolment, EnrolmentStatus
+from polare.walks.models import (
+    IncidentCategory,
+    Participation,
+    ParticipationStatus,
+    Walk,
+    WalkIncident,
+    WalkStatus,
+)
+from polare.walks.rules import walk_span
+
+TODAY = date(2026, 11, 25)
+#: The first day of the earliest open pay period of the data set.
+OPEN = date(2026, 10, 1)
+SCOPE = ReportScope(date(2026, 8, 1), date(2026, 12, 31))
+WALKS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
+PERSONS = ("Anna", "Bo", "Cia", "Dan")
+
+
+def _assert_country_equals_full(db) -> None:
+    """Compare the country report and the start page's figures with the full computation."""
+    refresh_teams(db, TODAY)
+    full = compute_report(db, SCOPE, today=TODAY)
+    country, _pages = compute_country_report(db, SCOPE, today=TODAY, page=None)
+    assert country.total == full.total
+    assert [(r.key, r.figures) for r in country.by_month] == \
+        [(r.key, r.figures) for r in full.by_month]
+    assert [(r.key, r.figures) for r in country.by_team] == \
+        [(r.key, r.figures) for r in full.by_team]
+    assert country.incidents == full.incidents
+    assert country.notes == full.notes
+    assert (country.recruited_total, country.active_total, country.cap_total) == \
+        (full.recruited_total, full.active_total, full.cap_total)
+    assert [(m.month, m.cost, m.cumulative_stipends) for m in country.cost_months] == \
+        [(m.month, m.cost, m.cumulative_stipends) for m in full.cost_months]
+    _assert_start_page_equals_full(db)
+    ryd = db.scalar(select(Team.id).where(Team.name == "Ryd"))
+    _assert_start_page_equals_full(db, frozenset({ryd}))
+
+
+def _assert_start_page_equals_full(db, team_ids: frozenset[int] | None = None) -> None:
+    from polare.org.services import school_year_on
+    from polare.reports.periods import month_key
+
+    def board() -> tuple[Dashboard, dict[int, TeamStatus]]:
+        teams = db.scalars(select(Team).where(
+            Team.active.is_(True) if team_ids is None else Team.id.in_(team_ids))).all()
+        made = Dashboard(today=TODAY, month=month_key(TODAY),
+                         school_year=school_year_on(db, TODAY))
+        return made, {team.id: TeamStatus(team.id, team.name) for team in teams}
+
+    full, full_teams = board()
+    _walk_figures(db, full, list(full_teams), full_teams)
+    _roster_figures(db, full.school_year, list(full_teams), full_teams)
+    aggregated, aggregated_teams = board()
+    assert _country_walk_figures(db, aggregated, aggregated_teams, team_ids)
+    if team_ids is None:
+        assert _country_roster(db, aggregated.school_year, aggregated_teams)
+    else:
+        _roster_figures(db, aggregated.school_year, list(aggregated_teams), aggregated_teams)
+    assert (aggregated.this_month, aggregated.this_year) == (full.this_month, full.this_year)
+    assert aggregated_teams == full_teams
+    # A team's preview errors name persons: a coordinator's page computes them afresh.
+    shown = _country_cost(db, aggregated, team_ids) or _cost(db, aggregated, team_ids)
+    assert shown == _cost(db, full, team_ids)
+
+
+def test_country_report_from_aggregates_equals_the_full_computation(db, data):
+    _assert_country_equals_full(db)
+
+
+def test_a_coordinators_start_page_from_aggregates_equals_the_full_computation(db, data,
+                                                                              teams):
+    refresh_teams(db, TODAY)
+    _assert_start_page_equals_full(db, frozenset({teams["Ryd"].id}))
+
+
+def test_a_walk_moved_to_another_month_leaves_the_old_month(db, data):
+    refresh_teams(db, TODAY)
+    walk = data.walks["W6"]
+    walk.walk_date = date(2026, 11, 10)
+    walk.starts_at, walk.ends_at = walk_span(walk.walk_date, walk.start_time, walk.end_time)
+    record(db, None, "update", "walk", walk.id, note="test")
+    db.flush()
+    refresh_teams(db, TODAY)
+    october = db.scalars(select(FollowUpCell.walks).where(
+        FollowUpCell.team_id == walk.team_id, FollowUpCell.month == "2026-10")).all()
+    assert sum(october) == 0
+
+
+def test_a_change_marks_only_the_walks_team_stale(db, data, teams):
+    refresh_teams(db, TODAY)
+    data.walks["W6"].youths_met = 31
+    db.flush()
+    assert set(stale_teams(db, TODAY)) == {teams["Berga"].id}
+
+
+# ---------------------------------------------------------------- random changes
+
+statuses = st.sampled_from(list(WalkStatus))
+walks = st.sampled_from(WALKS)
+persons = st.sampled_from(PERSONS)
+changes = st.one_of(
+    st.tuples(st.just("status"), walks, statuses),
+    st.tuples(st.just("move"), walks, st.integers(-40, 40)),
+    st.tuples(st.just("team"), walks, st.sampled_from(("Ryd", "Berga"))),
+    st.tuples(st.just("met"), walks, st.integers(0, 40)),
+    st.tuples(st.just("attend"), walks, persons, st.sampled_from(list(ParticipationStatus))),
+    st.tuples(st.just("incident"), walks, st.integers(0, 3)),
+    st.tuples(st.just("birth"), persons, st.integers(-800, 800)),
+    st.tuples(st.just("new"), st.sampled_from(("Ryd", "Berga")), st.integers(0, 120), persons),
+    st.tuples(st.just("close"), st.just("2026-10")),
+    st.tuples(st.just("invitation"), st.integers(0, 20), st.sampled_from(list(InvitationStatus))),
+    st.tuples(st.just("event"), st.sampled_from(("E1", "E2", "E3", "E4"))),
+    st.tuples(st.just("enrolment"), persons, st.sampled_from(list(EnrolmentStatus))),
+)
+
+
+def _apply(db, data, teams, change: tuple) -> None:
+    """Apply one change as a service or an edit would, and flush it."""
+    kind, *args = change
+    match kind:
+        case "birth":
+            person = data.persons[args[0]]
+            person.birth_date = person.birth_date + timedelta(days=args[1])
+        case "new":
+            _new_walk(db, data, teams[args[0]].id, date(2026, 8, 1) + timedelta(days=args[1]),
+                      data.persons[args[2]])
+        case "close":
+            _close(db, args[0])
+        case "invitation":
+            invitations = db.scalars(select(Invitation).order_by(Invitation.id)).all()
+            invitations[args[0] % len(invitations)].status = args[1]
+        case "event":
+            data.events[args[0]].cancelled = not data.events[args[0]].cancelled
+        case "enrolment":
+            enrolment = db.scalars(select(Enrolment).where(
+                Enrolment.person_id == data.persons[args[0]].id)).first()
+            enrolment.status = args[1]
+        case _:
+            _edit_walk(db, data, teams, data.walks[args[0]], kind, args[1:])
+    record(db, None, "update", "test_change", note=kind)
+    db.flush()
+
+
+def _edit_walk(db, data, teams, walk: Walk, kind: str, args: list) -> None:
+    """Change one thing about a walk."""
+    match kind:
+        case "status":
+            walk.status = args[0]
+        case "move":
+            # The payroll preview refuses a paid walk moved into an open period ("given
+            # twice", with or without aggregates): a known payroll issue, left out here.
+            moved = walk.walk_date + timedelta(days=args[0])
+            if moved >= OPEN and db.scalar(select(PayLine.id).where(
+                    PayLine.walk_id == walk.id).limit(1)):
+                assume(False)
+            walk.walk_date = moved
+            walk.starts_at, walk.ends_at = walk_span(walk.walk_date, walk.start_time,
+                                                     walk.end_time)
+        case "team":
+            walk.team_id = teams[args[0]].id
+        case "met":
+            walk.youths_met, walk.youths_talked = args[0], min(walk.youths_talked or 0, args[0])
+        case "attend":
+            _attend(db, walk, data.persons[args[0]], args[1])
+        case "incident":
+            _incident(db, walk, args[0])
+
+
+def _attend(db, walk: Walk, person, status: ParticipationStatus) -> None:
+    participation = db.scalar(select(Participation).where(
+        Participation.walk_id == walk.id, Participation.person_id == person.id))
+    if participation is None:
+        db.add(Participation(walk_id=walk.id, person_id=person.id, status=status))
+    else:
+        participation.status = status
+
+
+def _incident(db, walk: Walk, count: int) -> None:
+    category = db.scalars(select(IncidentCategory).order_by(IncidentCategory.id)).first()
+    incident = db.get(WalkIncident, (walk.id, category.id))
+    if incident is not None and count == 0:
+        db.delete(incident)
+    elif incident is not None:
+        incident.count = count
+    elif count:
+        db.add(WalkIncident(walk_id=walk.id, category_id=category.id, count=count))
+
+
+def _new_walk(db, data, team_id: int, day: date, person) -> None:
+    first = data.walks["W1"]
+    starts_at, ends_at = walk_span(day, time(18), time(21))
+    walk = Walk(team_id=team_id, district_id=first.district_id, walk_date=day,
+                start_time=time(18), end_time=time(21), starts_at=starts_at, ends_at=ends_at,
+                status=WalkStatus.APPROVED if day < TODAY else WalkStatus.PLANNED,
+                youths_met=3, youths_talked=1)
+    db.add(walk)
+    db.flush()
+    db.add(Participation(walk_id=walk.id, person_id=person.id,
+                         status=ParticipationStatus.ATTENDED))
+
+
+def _close(db, month: str) -> None:
+    savepoint = db.begin_nested()
+    try:
+        close_period(db, None, month)
+    except DomainError:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=st.lists(changes, min_size=1, max_size=6))
+def test_aggregates_equal_the_full_computation_after_random_changes(db, data, teams, sequence):
+    savepoint = db.begin_nested()
+    try:
+        refresh_teams(db, TODAY)
+        for change in sequence:
+            _apply(db, data, teams, change)
+        _assert_country_equals_full(db)
+    finally:
+        savepoint.rollback()
+        db.expire_all()
+
+
+@pytest.mark.postgres
+def test_aggregates_equal_the_full_computation_on_postgresql(postgres_only, db, data, teams):
+    for change in [("status", "W7", WalkStatus.APPROVED), ("move", "W6", 30),
+                   ("attend", "W5", "Dan", ParticipationStatus.ATTENDED),
+                   ("incident", "W2", 0), ("birth", "Bo", 400), ("close", "2026-10"),
+                   ("new", "Berga", 100, "Dan")]:
+        _apply(db, data, teams, change)
+        _assert_country_equals_full(db)
+
+
+def test_a_walk_moved_to_another_team_marks_both_teams_stale(db, data, teams):
+    refresh_teams(db, TODAY)
+    walk = data.walks["W6"]
+    db.expire(walk)
+    walk.team_id = teams["Ryd"].id
+    db.flush()
+    assert set(stale_teams(db, TODAY)) == {teams["Ryd"].id, teams["Berga"].id}
+
+
+def test_reports_rebuild_command_brings_every_team_up_to_date(app, db, data, monkeypatch):
+    from polare.reports import cli
+
+    monkeypatch.setattr(cli, "local_today", lambda: TODAY)
+    result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert stale_teams(db, TODAY) == {}
