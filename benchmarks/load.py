@@ -199,7 +199,9 @@ def run_load(database_url: str, plan: Plan, workdir: Path, *, seconds: int) -> L
     plan_file.write_text(json.dumps(users_plan))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = app_environment(database_url, str(workdir))
+    # Several workers share their request limits through Redis (gunicorn.conf.py insists).
+    env = {**app_environment(database_url, str(workdir)),
+           "REDIS_URL": os.environ.get("POLARE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")}
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--timeout",
          "120", "--log-level", "warning", "app:app"],
