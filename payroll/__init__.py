@@ -30,6 +30,7 @@ from payroll.periods import (
     month_of,
     next_month,
     next_to_close,
+    open_period_shown,
     parse_month,
     status_of,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "negative_totals",
     "next_month",
     "next_to_close",
+    "open_period_shown",
     "parse_month",
     "person_totals",
     "round_to_krona",

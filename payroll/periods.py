@@ -106,6 +106,12 @@ def next_to_close(latest_closed: str | None, first_period: str | None) -> str | 
     return first_period if latest_closed is None else next_month(latest_closed)
 
 
+def open_period_shown(latest_closed: str | None, first_period: str | None,
+                      current_month: str) -> str:
+    """Return the open month start pages report: the next to close, else the current month."""
+    return next_to_close(latest_closed, first_period) or current_month
+
+
 def _undecided_used(result: PeriodResult, versions: Iterable[RateVersion]) -> RateVersion | None:
     """Return the earliest rate version the lines use that carries no decision, if any."""
     used = {line.version_id for line in result.lines}

@@ -33,7 +33,8 @@ from polare.events.models import Event, EventType, Invitation
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus, RateRow, RateVersion
+from polare.payroll_web.models import PayLine, PayPeriod, RateRow, RateVersion
+from polare.payroll_web.services.facts import first_pay_period, latest_closed_month
 from polare.reports.costs import (
     ZERO,
     CostItem,
@@ -187,10 +188,11 @@ def install_aggregate_hooks() -> None:
 
 
 def built_for(session: Session, today: date) -> str:
-    """Return what aggregates built today depend on besides the data: month and last close."""
-    latest = session.scalar(select(func.max(PayPeriod.month)).where(
-        PayPeriod.status == PeriodStatus.CLOSED))
-    return f"{month_key(today)}|{latest or ''}"
+    """Return what aggregates built today depend on besides the data: the month, the last
+    close and the open period the start page reports (which follows the first pay period)."""
+    latest = latest_closed_month(session)
+    shown = payroll.open_period_shown(latest, first_pay_period(session), month_key(today))
+    return f"{month_key(today)}|{latest or ''}|{shown}"
 
 
 def stale_teams(session: Session, today: date,
@@ -254,7 +256,7 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     """Replace a batch of teams' cells, walkers, incidents and state."""
     scope = ReportScope(*ALL_TIME, teams)
     cells = walk_cells(session, scope)
-    costs, open_totals, errors = _costs(session, teams, today)
+    costs, open_totals, errors = _costs(session, teams, today, key.split("|")[2])
     connection = session.connection()
     for table in (FollowUpCell, FollowUpWalker, FollowUpIncident):
         connection.execute(delete(table).where(table.team_id.in_(teams)))
@@ -328,7 +330,7 @@ def _incidents(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
 
 
 def _costs(
-    session: Session, teams: frozenset[int], today: date
+    session: Session, teams: frozenset[int], today: date, open_period: str
 ) -> tuple[dict[tuple[int, int, str], dict[str, Any]], dict[int, Decimal], list[str]]:
     """Return the priced stipends per cell, the open period's total per team and errors.
 
@@ -346,7 +348,6 @@ def _costs(
     items = [(item, False) for item in frozen_items(session, scope)]
     lines, errors = previews.lines(preview_months(scope, latest, today))
     items += [(item, True) for item in preview_items(session, scope, lines)]
-    open_period = payroll.earliest_open(latest) or month_key(today)
     open_lines, _errors = previews.lines([open_period])
     open_totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for item in preview_items(session, ReportScope(*ALL_TIME, teams), open_lines):
@@ -406,8 +407,7 @@ def _write_states(session: Session, versions: dict[int, int], key: str,
     connection = session.connection()
     existing = set(session.scalars(
         select(FollowUpTeam.team_id).where(FollowUpTeam.team_id.in_(versions))))
-    open_period = key.split("|")[1]
-    period = payroll.earliest_open(open_period or None) or key.split("|")[0]
+    period = key.split("|")[2]
     text = "\n".join(errors)
     values = [{"team_id": team, "built_version": version, "built_for": key,
                "open_period": period, "open_stipends": to_money(open_totals.get(team, ZERO)),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import payroll
 from polare.org.models import Team
-from polare.payroll_web.services.facts import latest_closed_month
+from polare.payroll_web.services.facts import first_pay_period, latest_closed_month
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
@@ -264,7 +264,8 @@ def country_cost(
     stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
                               .where(cells, FollowUpCell.month.between(*months)))
     latest_closed = latest_closed_month(session)
-    open_period = payroll.earliest_open(latest_closed) or month_key(today)
+    open_period = payroll.open_period_shown(latest_closed, first_pay_period(session),
+                                            month_key(today))
     open_total = session.scalar(
         select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
         .where(teams, FollowUpTeam.open_period == open_period))

@@ -19,6 +19,7 @@ from polare.auth.models import User
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
+from polare.payroll_web.services.facts import first_pay_period
 from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures
@@ -168,7 +169,8 @@ def _cost(
     start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
     year = stipend_costs(session, ReportScope(start, board.today, team_ids), board.today,
                          previews)
-    open_month = payroll.earliest_open(previews.latest_closed) or board.month
+    open_month = payroll.open_period_shown(previews.latest_closed, first_pay_period(session),
+                                           board.month)
     lines, _errors = previews.lines([open_month])
     everything = ReportScope(date.min, date.max, team_ids)
     open_total = sum((item.amount for item in preview_items(session, everything, lines)), ZERO)

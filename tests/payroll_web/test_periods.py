@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from payroll import LineKind
 from polare.audit.models import AuditEntry
+from polare.auth.models import Role
 from polare.errors import ConflictError, DomainError
 from polare.payroll_web import services
 from polare.payroll_web.models import PayLine, PayPeriod, PeriodStatus
+from polare.reports.dashboard import build_dashboard
 from polare.walks.models import WalkStatus
 from tests.payroll_web.conftest import ABSENT, ATTENDED, set_attendance, set_walk_status
 
@@ -366,3 +368,16 @@ def test_closed_correction_keeps_its_reference_and_a_second_change_corrects_agai
     assert again.line.refers_to == original.id
     services.close_period(db, None, "2027-01", today=date(2027, 2, 1))
     assert services.preview_period(db, "2027-02").lines == ()
+
+
+def test_start_page_reports_as_open_the_month_the_list_closes_next(db, rate_table, polare,
+                                                                  make_walk, first_pay_period,
+                                                                  make_user):
+    first_pay_period("2026-10")
+    make_walk(date(2026, 10, 8), [(polare, ATTENDED)])
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    today = date(2026, 12, 3)
+    board = build_dashboard(db, make_user(Role.PAYROLL), today)
+    first_row = services.list_periods(db, today)[0]
+    assert board.cost.open_month == first_row.month == "2026-10"
+    assert board.cost.open_total == first_row.preliminary == Decimal("200.00")
