@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from polare.audit.services import record
 from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.recruitment.consent import issue_link
@@ -213,9 +214,11 @@ def test_opening_an_application_clears_its_new_mark_and_the_start_page_count(
     from polare.recruitment.models import Application
 
     enrolment, _guardian = minor
-    db.add(Application(enrolment_id=enrolment.id, motivation="Jag vill hjälpa till.",
-                       privacy_notice_version="1"))
+    application = Application(enrolment_id=enrolment.id, motivation="Jag vill hjälpa till.",
+                              privacy_notice_version="1")
+    db.add(application)
     db.flush()
+    record(db, None, "apply", "enrolment", enrolment.id, note="test fixture")
     assert "Nya ansökningar (1)" in web.get("/").text
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Jag vill hjälpa till." in page.text
