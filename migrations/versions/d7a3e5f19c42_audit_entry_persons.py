@@ -31,12 +31,12 @@ def _backfill():
     bind = op.get_bind()
     as_text = "CAST({} AS VARCHAR)"
     bind.execute(sa.text(
-        "INSERT INTO audit_entry_persons (entry_id, person_id) "
+        "INSERT INTO audit_entry_persons (entry_id, person_id) "  # nosec B608  # fixed table names
         "SELECT DISTINCT a.id, p.id FROM audit_entries a JOIN persons p "
         f"ON a.entity_id = {as_text.format('p.id')} WHERE a.entity = 'person'"))
     for entity, table in _FILED_UNDER.items():
         bind.execute(sa.text(
-            "INSERT INTO audit_entry_persons (entry_id, person_id) "
+            "INSERT INTO audit_entry_persons (entry_id, person_id) "  # nosec B608  # fixed table names
             f"SELECT DISTINCT a.id, r.person_id FROM audit_entries a JOIN {table} r "  # noqa: S608
             f"ON a.entity_id = {as_text.format('r.id')} WHERE a.entity = :entity "
             "AND NOT EXISTS (SELECT 1 FROM audit_entry_persons l "

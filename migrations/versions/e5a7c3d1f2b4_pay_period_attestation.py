@@ -52,7 +52,7 @@ def upgrade():
     )
     if op.get_bind().dialect.name == "sqlite":
         for table, column in EXACT_COLUMNS:
-            op.execute(f"UPDATE {table} SET {column} = CAST(ROUND({column} * 100) AS INTEGER) "  # noqa: S608
+            op.execute(f"UPDATE {table} SET {column} = CAST(ROUND({column} * 100) AS INTEGER) "  # noqa: S608  # nosec B608  # fixed names
                        f"WHERE {column} IS NOT NULL")
 
 
@@ -67,7 +67,7 @@ def _drop_column(table: str, column: str) -> None:
 def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         for table, column in EXACT_COLUMNS:
-            op.execute(f"UPDATE {table} SET {column} = {column} / 100.0 "  # noqa: S608
+            op.execute(f"UPDATE {table} SET {column} = {column} / 100.0 "  # noqa: S608  # nosec B608  # fixed names
                        f"WHERE {column} IS NOT NULL")
     _drop_column("pay_lines", "line_no")
     for column in ("reopen_reason", "reopened_at", "reopened_by_id", "attested_at",
