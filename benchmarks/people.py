@@ -150,6 +150,7 @@ class People:
             add("rate_versions", {
                 "id": version.id, "effective_from": version.effective_from,
                 "label": version.label, "note": "Syntetisk arvodestabell",
+                "label_en": "", "note_en": "Synthetic rate table",
                 "indexed_from_id": 1 if version.id == 2 else None,
                 "index_percent": INDEX_PERCENT if version.id == 2 else None,
                 "created_by_id": PAYROLL_ID, "created_at": self.now,

@@ -19,6 +19,11 @@ EXAMPLE_NOTE = (
     "Exempelvärden för att prova appen, inte kommunens beslutade arvoden. "
     "Lägg in de beslutade beloppen som en ny version innan den första perioden stängs."
 )
+EXAMPLE_LABEL_EN = "Example values"
+EXAMPLE_NOTE_EN = (
+    "Example values for trying the app, not the municipality's decided stipends. "
+    "Enter the decided amounts as a new version before the first period is closed."
+)
 #: The demo's stand-in decision, so months can be closed and attested when trying the app.
 DEMO_DECISION = "DEMO: inget riktigt beslut"
 #: (age_to, years_from, years_to, amount) below and from 18 years of age.
@@ -42,6 +47,7 @@ def load_demo(session: Session, today: date) -> None:
         return
     version = save_rate_version(session, None, None, effective_from=EXAMPLE_FROM,
                                 label=EXAMPLE_LABEL, note=EXAMPLE_NOTE,
+                                label_en=EXAMPLE_LABEL_EN, note_en=EXAMPLE_NOTE_EN,
                                 bands=example_bands(get_settings(session).min_age))
     decide_rate_version(session, None, version.id, reference=DEMO_DECISION,
                         decided_on=EXAMPLE_FROM)

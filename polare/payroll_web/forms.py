@@ -126,6 +126,10 @@ class RateVersionForm(FlaskForm):
     label = StringField(_l("Benämning"), validators=[Optional(), Length(max=120), plain_text],
                         description=_l("T.ex. 'Beslut 2026' eller 'Exempelvärden'."))
     note = TextAreaField(_l("Anteckning"), validators=[Optional(), Length(max=2000), plain_text])
+    label_en = StringField(_l("Benämning på engelska (tomt = den svenska visas)"),
+                           validators=[Optional(), Length(max=120), plain_text])
+    note_en = TextAreaField(_l("Anteckning på engelska (tomt = den svenska visas)"),
+                            validators=[Optional(), Length(max=2000), plain_text])
     rows = FieldList(FormField(RateRowForm), min_entries=1, max_entries=MAX_ROWS)
     add_rows = SubmitField(_l("Fler rader"))
     submit = SubmitField(_l("Spara"))

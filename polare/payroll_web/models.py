@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polare.clock import utcnow
 from polare.dbtypes import ExactDecimal
 from polare.extensions import db, str_enum
+from polare.names import localized
 
 #: Exact on every database (integer öre on SQLite, where NUMERIC would hold a float).
 MONEY = ExactDecimal(12, 2)
@@ -33,11 +34,24 @@ class RateVersion(db.Model):
     effective_from: Mapped[date] = mapped_column(unique=True)
     label: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The label and note in English; empty: the Swedish ones are shown to English readers.
+    label_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    note_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Set when made by indexation from another version.
     indexed_from_id: Mapped[int | None] = mapped_column(ForeignKey("rate_versions.id"))
     index_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 2))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def shown_label(self) -> str:
+        """Return the label in the reader's language."""
+        return localized(self.label, self.label_en)
+
+    @property
+    def shown_note(self) -> str:
+        """Return the note in the reader's language."""
+        return localized(self.note, self.note_en)
     #: The decision behind the amounts (e.g. a diarienummer); empty for example tables.
     decision_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
     decision_date: Mapped[date | None]

@@ -248,6 +248,7 @@ def _save_version(form: RateVersionForm, version_id: int | None) -> Response | N
         saved = services.save_rate_version(
             db.session, current_user, version_id, effective_from=form.effective_from.data,
             label=form.label.data or "", note=form.note.data or "", bands=form.bands(),
+            label_en=form.label_en.data or "", note_en=form.note_en.data or "",
         )
         flash(_("Tabellversionen är sparad."), "success")
         if services.in_closed_period(db.session, saved.effective_from):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from payroll import RateBand
 from polare.audit.models import AuditEntry
+from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.payroll_web import services
 from polare.payroll_web.models import RateVersion
@@ -111,3 +112,43 @@ def test_version_list_marks_the_one_in_force_and_the_locked_ones(db, rate_table,
     listed = services.list_rate_versions(db, date(2026, 11, 25))
     assert [(v.version.effective_from, v.in_force_today, v.used_by_closed_period)
             for v in listed] == [(date(2027, 1, 1), False, False), (date(2024, 8, 1), True, True)]
+
+
+def _version_form(page):
+    return next(form for form in page.forms.values() if "label_en" in form.fields)
+
+
+def test_payroll_names_a_rate_version_in_english_through_its_form(db, webapp, web_login_as,
+                                                                 rate_table):
+    web_login_as(Role.PAYROLL)
+    form = _version_form(webapp.get(f"/payroll/rates/{rate_table.id}"))
+    form["label_en"] = "Example values"
+    form["note_en"] = "Not the decided amounts."
+    assert form.submit(name="submit").status_int == 302
+    db.refresh(rate_table)
+    assert (rate_table.label_en, rate_table.note_en) == ("Example values",
+                                                         "Not the decided amounts.")
+
+
+def test_an_english_reader_sees_the_version_label_and_note_in_english(db, webapp, web_login_as,
+                                                                      rate_table):
+    rate_table.label_en, rate_table.note = "Example values", "Inte beslutade belopp."
+    rate_table.note_en = "Not the decided amounts."
+    db.flush()
+    web_login_as(Role.PAYROLL)
+    swedish = webapp.get("/payroll/rates").text
+    assert "Exempelvärden" in swedish
+    assert "Inte beslutade belopp." in swedish
+    webapp.get("/lang/en")
+    english = webapp.get("/payroll/rates").text
+    assert "Example values" in english
+    assert "Not the decided amounts." in english
+    assert "Inte beslutade belopp." not in english
+
+
+def test_saving_a_version_without_english_texts_keeps_them(db, rate_table):
+    rate_table.label_en = "Example values"
+    db.flush()
+    services.save_rate_version(db, None, rate_table.id, effective_from=rate_table.effective_from,
+                               label="Exempel", bands=EXAMPLE_BANDS)
+    assert rate_table.label_en == "Example values"

@@ -95,7 +95,7 @@ def list_rate_versions(session: Session, today: date) -> list[VersionSummary]:
     ).all()
     current = next((v for v in versions if v.effective_from <= today), None)
     return [
-        VersionSummary(version=v, title=labels.version_title(v.effective_from, v.label),
+        VersionSummary(version=v, title=labels.version_title(v.effective_from, v.shown_label),
                        used_by_closed_period=v.id in used, in_force_today=v is current)
         for v in versions
     ]
@@ -151,7 +151,9 @@ def _describe(version: RateVersion) -> dict[str, object]:
     return {
         "effective_from": version.effective_from.isoformat(),
         "label": version.label,
+        "label_en": version.label_en,
         "note": version.note,
+        "note_en": version.note_en,
         "rows": [payroll.RateBand(r.age_from, r.age_to, r.years_from, r.years_to, r.amount)
                  .short_label + f" = {payroll.to_money(r.amount)}" for r in version.rows],
     }
@@ -160,6 +162,7 @@ def _describe(version: RateVersion) -> dict[str, object]:
 def save_rate_version(
     session: Session, actor: object, version_id: int | None, *, effective_from: date,
     label: str, note: str = "", bands: Sequence[payroll.RateBand],
+    label_en: str | None = None, note_en: str | None = None,
 ) -> RateVersion:
     """Create a version, or change one that no closed period has used; a fix is a new version."""
     label, note = label.strip(), note.strip()
@@ -176,6 +179,11 @@ def save_rate_version(
         version = RateVersion(created_by_id=getattr(actor, "id", None))
         session.add(version)
     version.effective_from, version.label, version.note = effective_from, label, note
+    # English texts: None keeps what the version has (callers that know no English).
+    if label_en is not None:
+        version.label_en = label_en.strip()
+    if note_en is not None:
+        version.note_en = note_en.strip()
     version.rows = [
         RateRow(age_from=b.age_from, age_to=b.age_to, years_from=b.years_from,
                 years_to=b.years_to, amount=payroll.to_money(b.amount))
