@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from exports import ImportFileError
 from polare.auth.models import User
-from polare.clock import local_today
+from polare.clock import local_now, local_today
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.imports import bp
 from polare.imports.kinds import KINDS
-from polare.imports.runner import apply_import, local_now, read_import
+from polare.imports.runner import apply_import, read_import
 
 
 @bp.cli.command("import")

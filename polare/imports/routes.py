@@ -15,7 +15,7 @@ from exports import ImportFileError, template_bytes
 from polare.audit.services import record
 from polare.auth.access import ensure_team, roles
 from polare.auth.models import Role
-from polare.clock import local_today
+from polare.clock import local_now, local_today
 from polare.database import begin_writing, reads_before_writing
 from polare.errors import DomainError
 from polare.extensions import db
@@ -24,7 +24,7 @@ from polare.imports.downloads import Download, roster_download, walk_log_downloa
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import ImportFile, apply_import, local_now, read_import
+from polare.imports.runner import ImportFile, apply_import, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for

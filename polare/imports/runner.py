@@ -24,7 +24,6 @@ from exports import ImportFileError, Row, read_table
 from exports.errors import TooManyRowsError
 from polare.audit.services import record
 from polare.auth.models import User
-from polare.clock import LOCAL_TZ
 from polare.errors import PermissionDeniedError
 from polare.imports.cells import Lookups
 from polare.imports.context import ImportContext
@@ -120,8 +119,3 @@ def shown_filename(name: str) -> str:
     base = PureWindowsPath(name).name  # splits on both '/' and '\\'
     cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return cleaned[-MAX_FILENAME:] or "fil"
-
-
-def local_now() -> datetime:
-    """Return the local time in Sweden, naive like the walks' times."""
-    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
