@@ -80,7 +80,7 @@ def upgrade():
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("built_version", sa.Integer(), nullable=True),
-        sa.Column("built_for", sa.String(length=20), nullable=False),
+        sa.Column("built_for", sa.String(length=32), nullable=False),
         sa.Column("open_period", sa.String(length=7), nullable=False),
         sa.Column("open_stipends", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("preview_errors", sa.Text(), nullable=False),

@@ -100,7 +100,8 @@ class FollowUpTeam(db.Model):
 
     Every change that moves a team's figures raises `version` in its own transaction; the
     aggregates were built from the data of `built_version`, for `built_for` (the current
-    month and the latest closed pay period, which decide which months are previewed).
+    month, the latest closed pay period, which decide which months are previewed, and the
+    open period the start pages report).
     """
 
     __tablename__ = "follow_up_teams"
@@ -109,8 +110,8 @@ class FollowUpTeam(db.Model):
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
     built_version: Mapped[int | None]
-    built_for: Mapped[str] = mapped_column(String(20), default="")
-    #: The earliest open pay period when built, and the team's stipends in its preview.
+    built_for: Mapped[str] = mapped_column(String(32), default="")
+    #: The open period the start pages report when built, and the team's stipends in it.
     open_period: Mapped[str] = mapped_column(String(7), default="")
     open_stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
     #: Errors of the previews that left lines out: 'YYYY-MM: message' lines.
