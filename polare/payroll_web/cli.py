@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +44,22 @@ def _actor(username: str | None) -> User | None:
     if user.role not in (Role.PAYROLL, Role.ADMIN):
         raise click.ClickException(f"{username} har inte rollen lön eller administratör.")
     return user
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """Commit what the block did; on a refusal roll back and end with it as one line."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+
+
+def _echo_totals(month: str, preview: services.PeriodPreview) -> None:
+    click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
+               f"totalt {_money(preview.summary.total.amount)}.")
 
 
 def _money(amount: Decimal) -> str:
@@ -94,18 +112,13 @@ def preview_command(month: str) -> None:
 def close_command(month: str, username: str | None, yes: bool) -> None:
     """Close MONTH (YYYY-MM) for good: its lines are frozen."""
     actor = _actor(username)
-    try:
+    with _unit_of_work():
         preview = services.preview_period(db.session, month)
-        click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
-                   f"totalt {_money(preview.summary.total.amount)}.")
+        _echo_totals(month, preview)
         if preview.is_open and preview.close_refusal is None and not yes:
             click.confirm("Raderna låses och perioden väntar sedan på attest. Stäng perioden?",
                           abort=True)
         services.close_period(db.session, actor, month, expected_digest=preview.digest)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"Perioden {month} är stängd och väntar på attest.")
 
 
@@ -117,17 +130,12 @@ def close_command(month: str, username: str | None, yes: bool) -> None:
 def attest_command(month: str, username: str, yes: bool) -> None:
     """Attest the closed MONTH (YYYY-MM): it becomes final."""
     actor = _actor(username)
-    try:
+    with _unit_of_work():
         preview = services.preview_period(db.session, month)
-        click.echo(f"{month}: {len(preview.lines)} rader, {len(preview.summary.persons)} polare, "
-                   f"totalt {_money(preview.summary.total.amount)}.")
+        _echo_totals(month, preview)
         if not yes:
             click.confirm("Attesten är slutgiltig. Attestera perioden?", abort=True)
         services.attest_period(db.session, actor, month)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"Perioden {month} är attesterad.")
 
 
@@ -139,12 +147,8 @@ def attest_command(month: str, username: str, yes: bool) -> None:
 def reopen_command(month: str, username: str, reason: str) -> None:
     """Reopen the closed MONTH (YYYY-MM) before it is attested: its lines are unfrozen."""
     actor = _actor(username)
-    try:
+    with _unit_of_work():
         services.reopen_period(db.session, actor, month, reason)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"Perioden {month} är öppen igen.")
 
 
@@ -192,7 +196,7 @@ def index_command(effective_from: object, percent: str, label: str, username: st
         rate = parse_amount(percent)
     except ValueError as error:
         raise click.ClickException(f"Procenten {percent!r} är inget tal.") from error
-    try:
+    with _unit_of_work():
         source = services.source_for_indexation(db.session, day)
         review = services.preview_indexation(db.session, source.id, rate, day, label)
         click.echo(f"{review.label}, gäller från {day}:")
@@ -201,10 +205,6 @@ def index_command(effective_from: object, percent: str, label: str, username: st
         if not yes:
             click.confirm("Spara den nya versionen?", abort=True)
         services.index_rates(db.session, actor, source.id, rate, day, label=label)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo("Den nya versionen är sparad.")
 
 
@@ -219,12 +219,8 @@ def decide_command(effective_from: object, reference: str, decided_on: object,
     """Record the decision behind the version in force from EFFECTIVE_FROM (ÅÅÅÅ-MM-DD)."""
     actor = _actor(username)
     day: date = effective_from.date()  # type: ignore[attr-defined]
-    try:
+    with _unit_of_work():
         version = services.version_by_date(db.session, day)
         services.decide_rate_version(db.session, actor, version.id, reference=reference,
                                      decided_on=decided_on.date())  # type: ignore[attr-defined]
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"Beslutet för tabellen från {day} är registrerat.")
