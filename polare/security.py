@@ -1,8 +1,9 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the session left alone by background fetches."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,6 +46,23 @@ def _is_offline_copy(response: Response) -> bool:
             and request.headers.get(OFFLINE_COPY_HEADER) == "1")
 
 
+def is_background_fetch() -> bool:
+    """Tell whether the phone fetched this page by itself, to keep it for use without a signal.
+
+    Such a fetch runs while the user works in another tab or submits a form: it must neither
+    show (and so use up) the user's flashed messages nor send back a session cookie, which
+    would overwrite the one the user's own request just set.
+    """
+    return has_request_context() and request.headers.get(OFFLINE_COPY_HEADER) == "1"
+
+
+class ForegroundSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, saved only by requests the user made."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        return not is_background_fetch() and super().should_set_cookie(app, session)
+
+
 def clear_site_data(response: Response) -> Response:
     """Tell the browser to drop its cache and storage: kept pages and waiting entries."""
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
@@ -52,5 +70,7 @@ def clear_site_data(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook and the session that background fetches leave alone."""
+    app.session_interface = ForegroundSessionInterface()
     app.after_request(add_security_headers)
+    app.context_processor(lambda: {"background_fetch": is_background_fetch()})

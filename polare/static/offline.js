@@ -95,7 +95,9 @@
       return;
     }
     try {
-      const response = await fetch(pagesUrl, { headers: { Accept: "application/json" } });
+      const response = await fetch(pagesUrl, {
+        headers: { Accept: "application/json", "X-Polare-Offline-Copy": "1" },
+      });
       if (!response.ok || response.redirected) {
         return;
       }

@@ -209,3 +209,20 @@ def test_other_pages_are_not_stored_even_when_the_worker_asks(client, login_as, 
     walk = make_walk(staff_ids=[user.id])
     for path in (f"/walks/{walk.id}", "/walks/", "/walks/offline-pages", "/"):
         assert client.get(path, headers=COPY).headers["Cache-Control"] == "no-store", path
+
+
+def test_page_fetched_in_the_background_leaves_the_users_message_and_session_alone(
+        webapp, web_login_as, make_walk, polare):
+    user = web_login_as(Role.SUPERVISOR, teams=("Ryd",))
+    walk = make_walk([polare], staff_ids=[user.id])
+    form = _log_form(webapp.get(f"/walks/{walk.id}/log"))
+    form[f"attendance_{polare.id}"] = "attended"
+    form["youths_met"], form["youths_talked"] = "6", "2"
+    saved = form.submit()
+
+    kept = webapp.get(f"/walks/{walk.id}/log", headers=COPY)
+    pages = webapp.get("/walks/offline-pages", headers={**COPY, "Accept": "application/json"})
+
+    assert "Nattvandringen är sparad." not in kept.text
+    assert "Set-Cookie" not in kept.headers and "Set-Cookie" not in pages.headers
+    assert "Nattvandringen är sparad." in saved.follow().text
