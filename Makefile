@@ -48,7 +48,7 @@ translations: $(VENV)/.installed
 .PHONY: translations-update
 translations-update: $(VENV)/.installed
 	@pot=$$(mktemp) && \
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
 		--add-location=file --project=Polare -o $$pot . && \
 	$(BIN)/pybabel -q update -w 100 -i $$pot -d $(TRANSLATIONS) -l en --init-missing --ignore-obsolete; \
 	status=$$?; rm -f $$pot; exit $$status

@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     from polare.extensions import babel, bootstrap, csrf, db, limiter, mail, migrate
     from polare.reports.aggregates import install_aggregate_hooks
     from polare.security import init_security
+    from polare.transactions import init_unit_of_work
     from polare.web import answer_repeated_submission
 
     db.init_app(app)
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     with app.app_context():
         init_database(app, db.engine)
+    init_unit_of_work(app)
     app.before_request(enforce_access)
     app.before_request(answer_repeated_submission)
     init_security(app)

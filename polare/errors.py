@@ -1,13 +1,34 @@
-"""Errors raised by services, with messages written for the user."""
+"""Refusals raised by services: a code, the values it names, and the form field it concerns.
+
+Services never word a refusal. Each domain's `wording` module holds the text of its codes, in
+Swedish with English in the catalog, and `polare.wording.word` turns an error into the text
+the web pages, the CLI and the importers all show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class DomainError(Exception):
-    """A rule refused the request; `message` is shown to the user, `field` names the input."""
+    """A rule refused the request.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    `code` is "<domain>.<refusal>" (for example "roster.cap_reached"), `values` fill in its
+    text, and `field` names the form input the refusal belongs to.
+    """
+
+    def __init__(self, code: str, *, field: str | None = None, **values: Any) -> None:
+        super().__init__(code)
+        self.code = code
         self.field = field
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        """The refusal worded in the reader's language."""
+        from polare.wording import word
+
+        return word(self)
 
     def __str__(self) -> str:
         return self.message

@@ -1,4 +1,8 @@
-"""Small helpers shared by the views."""
+"""The helpers every writing view uses: a form saved once, a button's action, a refusal shown.
+
+None of them commits: the request is the unit of work (`polare.transactions`). A refusal
+rolls back at once, so the page rendered after it reads what the database holds.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,27 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from polare.errors import DomainError
+from polare.errors import DomainError, NotFoundError, PermissionDeniedError
 from polare.extensions import db
 from polare.submissions.models import SubmissionKey
 from polare.submissions.services import claim_key, earlier_submission
+from polare.transactions import wants_json
 
 #: Header of an entry sent by the phone's offline queue: a repeat is answered in JSON.
 OFFLINE_HEADER = "X-Polare-Offline"
 
 
-def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
-    """Attach a refusal to the form field it names, or flash it; the form keeps its input."""
+def show_refusal(form: FlaskForm | None, error: DomainError) -> None:
+    """Roll back; attach the refusal to the form field it names and flash it.
+
+    The form keeps the user's input. Unseen records and missing rights are not a form's
+    message: they end the request with 404 or 403.
+    """
+    db.session.rollback()
+    if isinstance(error, NotFoundError):
+        abort(404)
+    if isinstance(error, PermissionDeniedError):
+        abort(403)
     field = getattr(form, error.field, None) if form is not None and error.field else None
     if field is not None and hasattr(field, "errors"):
         if isinstance(field.errors, tuple):
@@ -29,13 +43,12 @@ def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
     flash(error.message, "danger")
 
 
-def commit_or_show(form: FlaskForm, action: Callable[[], object], message: str, target: str,
-                   category: str = "success") -> Response | None:
-    """Run a service call, then commit, flash `message` and redirect to `target`.
+def save_form(form: FlaskForm, action: Callable[[], object], message: str, target: str,
+              category: str = "success") -> Response | None:
+    """Run a form's service call, flash `message` and redirect to `target`.
 
-    If the service refuses (DomainError), roll back, show the refusal on the form and return
-    None, so the view renders the form again with the user's input. A form with a one-time key
-    is saved once (see `save_once`).
+    On a refusal the form shows it and None is returned: the view renders the form again,
+    with status 422, and the user's input. A form with a one-time key is saved once.
     """
 
     def run() -> str:
@@ -43,36 +56,52 @@ def commit_or_show(form: FlaskForm, action: Callable[[], object], message: str, 
         flash(message, category)
         return target
 
+    return save_once(form, run)
+
+
+def save_once(form: FlaskForm, create: Callable[[], str]) -> Response | None:
+    """Run `create` once per form key and redirect to the URL it returns.
+
+    `create` saves through the services, flashes what it did and returns the URL of the
+    result. On a refusal the form shows it and None is returned (see `save_form`). The form's
+    one-time key (`SubmitOnceMixin`) is stored in the request's transaction, so a second
+    submission with it (a double tap, a retry on a slow network) creates nothing and is sent
+    where the first one went: `answer_repeated_submission` answers it before the view runs,
+    and the database refuses a concurrent one. A form without a key is saved as it is.
+    """
+    field = getattr(form, "submission_key", None)
     try:
-        return save_once(form, run)
+        if field is None or not field.data:
+            return redirect(create())
+        claimed = claim_key(db.session, current_user.id, field.data)
+        if claimed is None:
+            return _repeated(earlier_submission(db.session, field.data))
+        claimed.target_url = create()
+        return redirect(claimed.target_url)
     except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
+        show_refusal(form, error)
         return None
 
 
-def save_once(form: FlaskForm, create: Callable[[], str]) -> Response:
-    """Run `create` once per form key, commit and redirect to the URL it returns.
+def act(action: Callable[[], object], back: str, message: str | None = None,
+        category: str = "success") -> Response:
+    """Run a button's service call and go back to `back`, flashing `message` or the refusal.
 
-    `create` saves through the services, flashes what it did and returns the URL of the
-    result; a DomainError it raises reaches the caller with nothing saved (the caller rolls
-    back). The form's one-time key (`SubmitOnceMixin`) is stored in the same transaction, so a
-    second submission with it (a double tap, a retry on a slow network) creates nothing and is
-    sent where the first one went: `answer_repeated_submission` answers it before the view
-    runs, and the database refuses a concurrent one. A form without a key is saved as it is.
+    A script or the phone's queue that asks for JSON gets the refusal as JSON with 422.
     """
-    field = getattr(form, "submission_key", None)
-    if field is None or not field.data:
-        target = create()
-        db.session.commit()
-        return redirect(target)
-    claimed = claim_key(db.session, current_user.id, field.data)
-    if claimed is None:
+    try:
+        action()
+    except DomainError as error:
         db.session.rollback()
-        return _repeated(earlier_submission(db.session, field.data))
-    claimed.target_url = create()
-    db.session.commit()
-    return redirect(claimed.target_url)
+        if isinstance(error, (NotFoundError, PermissionDeniedError)):
+            raise
+        if wants_json():
+            return jsonify(status="refused", error=error.message, field=error.field), 422
+        flash(error.message, "danger")
+        return redirect(back)
+    if message:
+        flash(message, category)
+    return redirect(back)
 
 
 def answer_repeated_submission() -> Response | None:
@@ -94,3 +123,20 @@ def _repeated(earlier: SubmissionKey | None) -> Response:
         return jsonify(status="saved", repeated=True, url=target)
     flash(_("Formuläret var redan skickat och sparades en gång."), "info")
     return redirect(target)
+
+
+# The names the route modules use until each is moved onto the unit of work.
+commit_or_show = save_form
+show_domain_error = show_refusal
+
+
+def save_once_or_raise(form: FlaskForm, create: Callable[[], str]) -> Response:
+    """`save_once` for views that still catch the refusal themselves."""
+    field = getattr(form, "submission_key", None)
+    if field is None or not field.data:
+        return redirect(create())
+    claimed = claim_key(db.session, current_user.id, field.data)
+    if claimed is None:
+        return _repeated(earlier_submission(db.session, field.data))
+    claimed.target_url = create()
+    return redirect(claimed.target_url)

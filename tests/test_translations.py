@@ -45,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PO_FILE = ROOT / "polare" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
 #: The keywords `make translations-update` extracts, besides Babel's defaults (`_`, gettext …).
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None, "lazy_gettext": None,
+            "lazy_ngettext": (1, 2)}
 #: A printf conversion: %(name)s, %s, %d, %%, %.2f …
 CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 

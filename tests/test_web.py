@@ -1,4 +1,4 @@
-"""The view helpers of polare.web: running a service call from a form."""
+"""The unit of work and the view helpers: one commit per request, refusals shown one way."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 from wtforms import StringField
 
 from polare.audit.services import record
-from polare.errors import DomainError
+from polare.errors import DomainError, NotFoundError
 from polare.org.models import Team
-from polare.web import commit_or_show
+from polare.transactions import finish_request, start_request, unit_of_work
+from polare.web import act, save_form
 
 
 class NameForm(FlaskForm):
@@ -21,6 +23,7 @@ class NameForm(FlaskForm):
 @pytest.fixture
 def form(app, db):
     with app.test_request_context("/teams/new", method="POST", data={"name": "Lambohov"}):
+        start_request()
         yield NameForm(meta={"csrf": False})
 
 
@@ -35,41 +38,85 @@ def _team_names(db) -> set[str]:
     return set(db.scalars(select(Team.name)))
 
 
-def test_commit_or_show_commits_and_redirects_with_the_message(db, form):
-    response = commit_or_show(form, lambda: _add_team(db, "Lambohov"), "Teamet är sparat.",
-                              "/admin/teams")
+def _refuse_after_adding(db):
+    def refuse() -> None:
+        _add_team(db, "Lambohov")
+        raise DomainError("org.team_name_taken", field="name", name="Lambohov")
+    return refuse
 
-    db.rollback()  # only what was committed survives
-    assert "Lambohov" in _team_names(db)
-    assert response is not None
+
+def test_save_form_flashes_the_message_and_redirects(db, form):
+    response = save_form(form, lambda: _add_team(db, "Lambohov"), "Teamet är sparat.",
+                         "/admin/teams")
+
     assert response.status_code == 302
     assert response.location == "/admin/teams"
     assert get_flashed_messages(with_categories=True) == [("success", "Teamet är sparat.")]
 
 
-def test_commit_or_show_flashes_with_the_given_category(db, form):
-    commit_or_show(form, lambda: _add_team(db, "Lambohov"), "Sparat.", "/", category="info")
+def test_successful_request_commits_what_it_wrote(db, form):
+    response = save_form(form, lambda: _add_team(db, "Lambohov"), "Sparat.", "/admin/teams")
+    finish_request(response)
 
-    assert get_flashed_messages(with_categories=True) == [("info", "Sparat.")]
+    db.rollback()  # only what was committed survives
+    assert "Lambohov" in _team_names(db)
 
 
-def test_commit_or_show_on_a_domain_error_rolls_back_and_returns_none(db, form):
-    def refuse() -> None:
-        _add_team(db, "Lambohov")
-        raise DomainError("Namnet är upptaget.", field="name")
-
-    response = commit_or_show(form, refuse, "Teamet är sparat.", "/admin/teams")
+def test_refused_form_is_rolled_back_and_returns_none(db, form):
+    response = save_form(form, _refuse_after_adding(db), "Teamet är sparat.", "/admin/teams")
 
     assert response is None
     assert "Lambohov" not in _team_names(db)
 
 
-def test_commit_or_show_on_a_domain_error_shows_it_on_the_named_field(db, form):
-    def refuse() -> None:
-        raise DomainError("Namnet är upptaget.", field="name")
+def test_refusal_is_shown_on_the_named_field_in_words_and_keeps_the_input(db, form):
+    save_form(form, _refuse_after_adding(db), "Teamet är sparat.", "/admin/teams")
 
-    commit_or_show(form, refuse, "Teamet är sparat.", "/admin/teams")
-
-    assert form.name.errors == ["Namnet är upptaget."]
+    assert form.name.errors == ["Det finns redan ett team som heter Lambohov."]
     assert form.name.data == "Lambohov"
-    assert get_flashed_messages(with_categories=True) == [("danger", "Namnet är upptaget.")]
+    assert get_flashed_messages(with_categories=True) == [
+        ("danger", "Det finns redan ett team som heter Lambohov.")]
+
+
+def test_request_that_fails_rolls_back_what_it_wrote(db, form):
+    _add_team(db, "Lambohov")
+    finish_request(Response(status=422))
+
+    assert "Lambohov" not in _team_names(db)
+
+
+def test_button_refusal_is_flashed_and_goes_back(db, form):
+    response = act(_refuse_after_adding(db), "/admin/teams", "Sparat.")
+
+    assert response.location == "/admin/teams"
+    assert "Lambohov" not in _team_names(db)
+    assert get_flashed_messages(with_categories=True) == [
+        ("danger", "Det finns redan ett team som heter Lambohov.")]
+
+
+def test_button_on_an_unseen_record_is_not_found(db, form):
+    def unseen() -> None:
+        raise NotFoundError("org.team_not_found")
+
+    with pytest.raises(NotFoundError):
+        act(unseen, "/admin/teams")
+
+
+def test_unit_of_work_commits_the_block(db, app):
+    with app.app_context(), unit_of_work(db):
+        _add_team(db, "Lambohov")
+
+    db.rollback()
+    assert "Lambohov" in _team_names(db)
+
+
+def test_unit_of_work_rolls_back_a_refused_block(db, app):
+    def refused_block() -> None:
+        with unit_of_work(db):
+            _add_team(db, "Lambohov")
+            raise DomainError("org.team_name_taken", name="Lambohov")
+
+    with app.app_context(), pytest.raises(DomainError):
+        refused_block()
+
+    assert "Lambohov" not in _team_names(db)

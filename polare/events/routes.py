@@ -32,7 +32,7 @@ from polare.events.training import required_training_summary
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.web import commit_or_show, save_once, show_domain_error
+from polare.web import commit_or_show, save_once_or_raise, show_domain_error
 
 STAFF = (Role.COORDINATOR, Role.SUPERVISOR)
 PAST_PER_PAGE = 20
@@ -172,7 +172,7 @@ def create():
         form.team_id.data = str(teams[0].id) if len(teams) == 1 else ""
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _created(form))
+            return save_once_or_raise(form, lambda: _created(form))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -298,7 +298,7 @@ def invite(event_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _invited(form, event))
+            return save_once_or_raise(form, lambda: _invited(form, event))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

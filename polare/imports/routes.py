@@ -28,7 +28,7 @@ from polare.imports.runner import ImportFile, apply_import, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for
-from polare.web import save_once
+from polare.web import save_once_or_raise
 
 #: Who may import (which kinds: see `polare.imports.kinds`); admin always may.
 IMPORTERS = (Role.COORDINATOR, Role.PAYROLL)
@@ -85,7 +85,7 @@ def index():
         db.session.commit()  # no transaction is open while the file is read
         read = read_import(form.kind.data, upload.filename or "", upload.read())
         begin_writing(db.session)
-        return save_once(form, lambda: _imported(read))
+        return save_once_or_raise(form, lambda: _imported(read))
     except RowsRefusedError as refusal:
         db.session.rollback()
         return _page(form, report=refusal.result, status=422)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -46,7 +45,7 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
     min_age = values.get("min_age", settings.min_age)
     max_age = values.get("max_age", settings.max_age)
     if min_age > max_age:  # type: ignore[operator]
-        raise DomainError(_("Lägsta ålder kan inte vara högre än högsta ålder."), field="min_age")
+        raise DomainError("org.ages_reversed", field="min_age")
     first = values.get("first_pay_period", settings.first_pay_period) or None
     if first != settings.first_pay_period:
         _check_first_pay_period(session, first)
@@ -63,20 +62,18 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
 def _check_first_pay_period(session: Session, month: str | None) -> None:
     """Refuse a first pay period that is no month, or any change once a month is closed."""
     if month is not None and not FIRST_PAY_PERIOD.fullmatch(month):
-        raise DomainError(_("Skriv första löneperioden som år-månad, t.ex. 2026-02."),
-                          field="first_pay_period")
+        raise DomainError("org.first_pay_period_format", field="first_pay_period")
     closed = session.scalar(select(func.min(PayPeriod.month)).where(
         PayPeriod.status.in_((PeriodStatus.CLOSED, PeriodStatus.ATTESTED))))
     if closed is not None:
-        raise DomainError(_("Första löneperiod kan inte ändras: perioden %(month)s är redan "
-                            "stängd.", month=closed), field="first_pay_period")
+        raise DomainError("org.first_pay_period_closed", field="first_pay_period", month=closed)
 
 
 def get_team(session: Session, team_id: int) -> Team:
     """Return a team or raise NotFoundError."""
     team = session.get(Team, team_id)
     if team is None:
-        raise NotFoundError(_("Teamet finns inte."))
+        raise NotFoundError("org.team_not_found")
     return team
 
 
@@ -93,7 +90,7 @@ def save_team(
     name = name.strip()
     clash = team_by_name(session, name)
     if clash is not None and clash is not team:
-        raise DomainError(_("Det finns redan ett team som heter %(name)s.", name=name),
+        raise DomainError("org.team_name_taken", name=name,
                           field="name")
     is_new = team is None
     team = team or Team(name=name)
@@ -114,7 +111,7 @@ def save_district(
     name = name.strip()
     clash = session.scalar(select(District).where(func.lower(District.name) == name.lower()))
     if clash is not None and clash is not district:
-        raise DomainError(_("Stadsdelen %(name)s finns redan.", name=name), field="name")
+        raise DomainError("org.district_name_taken", field="name", name=name)
     get_team(session, team_id)
     is_new = district is None
     district = district or District(name=name, team_id=team_id)
@@ -141,7 +138,7 @@ def save_school_year(
     """Create or change a school year; it may not overlap another."""
     label = label.strip()
     if starts_on >= ends_on:
-        raise DomainError(_("Läsåret måste sluta efter att det börjar."), field="ends_on")
+        raise DomainError("org.school_year_reversed", field="ends_on")
     overlapping = session.scalar(
         select(SchoolYear).where(
             SchoolYear.starts_on <= ends_on,
@@ -150,14 +147,12 @@ def save_school_year(
         )
     )
     if overlapping is not None:
-        raise DomainError(
-            _("Läsåret överlappar %(label)s (%(start)s – %(end)s).", label=overlapping.label,
-              start=overlapping.starts_on.isoformat(), end=overlapping.ends_on.isoformat()),
-            field="starts_on",
-        )
+        raise DomainError("org.school_year_overlaps", field="starts_on", label=overlapping.label,
+                          start=overlapping.starts_on.isoformat(),
+                          end=overlapping.ends_on.isoformat())
     clash = session.scalar(select(SchoolYear).where(SchoolYear.label == label))
     if clash is not None and clash is not school_year:
-        raise DomainError(_("Läsåret %(label)s finns redan.", label=label), field="label")
+        raise DomainError("org.school_year_label_taken", field="label", label=label)
     is_new = school_year is None
     school_year = school_year or SchoolYear(label=label, starts_on=starts_on, ends_on=ends_on)
     fields = ("label", "starts_on", "ends_on")
@@ -205,7 +200,7 @@ def set_team_year_cap(
 ) -> TeamYear:
     """Change the cap of a team in a school year."""
     if cap < 0:
-        raise DomainError(_("Taket kan inte vara negativt."), field="cap")
+        raise DomainError("org.cap_negative", field="cap")
     team_year = lock_team_year(session, team_id, school_year_id)
     old = team_year.cap
     team_year.cap = cap

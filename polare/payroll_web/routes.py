@@ -34,7 +34,7 @@ from polare.payroll_web.forms import (
 )
 from polare.payroll_web.models import PeriodStatus
 from polare.roster.models import Person
-from polare.web import save_once, show_domain_error
+from polare.web import save_once_or_raise, show_domain_error
 
 PAYROLL = Role.PAYROLL
 PERSONS_PER_PAGE = 50
@@ -257,7 +257,7 @@ def _save_version(form: RateVersionForm, version_id: int | None) -> Response | N
         return url_for("payroll_web.rates")
 
     try:
-        return save_once(form, save)
+        return save_once_or_raise(form, save)
     except DomainError as error:
         db.session.rollback()
         show_domain_error(form, error)
@@ -346,7 +346,7 @@ def rate_index() -> Any:
     if request.method == "POST" and form.validate():
         try:
             if form.save.data:
-                return save_once(form, lambda: _indexed(form))
+                return save_once_or_raise(form, lambda: _indexed(form))
             if not form.change.data:
                 review = services.preview_indexation(
                     db.session, form.from_version.data, form.percent.data,

@@ -65,7 +65,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
-from polare.web import commit_or_show, save_once, show_domain_error
+from polare.web import commit_or_show, save_once_or_raise, show_domain_error
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -136,7 +136,7 @@ def person_create():
     if form.validate_on_submit():
         try:
             count_personnummer_lookup(current_user)
-            return save_once(form, lambda: _register(form))
+            return save_once_or_raise(form, lambda: _register(form))
         except PersonExistsError as error:
             existing, registered, status = _existing_match(form, error), True, 422
         except LookupLimitError as error:
@@ -179,7 +179,7 @@ def person_enrol_existing():
 
     try:
         count_personnummer_lookup(current_user)
-        return save_once(form, enrol)
+        return save_once_or_raise(form, enrol)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -281,7 +281,7 @@ def person_enrol(person_id: int):
     _enrol_choices(form)
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _enrolled(form, person))
+            return save_once_or_raise(form, lambda: _enrolled(form, person))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

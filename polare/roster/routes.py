@@ -55,7 +55,7 @@ from polare.roster.services import (
 )
 from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
-from polare.web import save_once, show_domain_error
+from polare.web import save_once_or_raise, show_domain_error
 
 VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
 EDITORS = (Role.COORDINATOR,)
@@ -269,7 +269,7 @@ def continue_year():
     status = 200
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _continued(form, team, year, to_year))
+            return save_once_or_raise(form, lambda: _continued(form, team, year, to_year))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

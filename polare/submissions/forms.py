@@ -18,7 +18,7 @@ def new_key() -> str:
 
 
 class SubmitOnceMixin:
-    """Adds `submission_key`, a new key on every render of a blank form (see `save_once`).
+    """Adds `submission_key`, a new key on every render of a blank form (`polare.web.save_once`).
 
     A form re-shown after a refusal keeps the key it was sent with: nothing was saved under it.
     """

@@ -16,7 +16,7 @@ from polare.walks import bp, queries
 from polare.walks.forms import LogForm
 from polare.walks.models import Walk, WalkStatus
 from polare.walks.routes import PLANNERS, log_form_for, save_log, walk_or_404
-from polare.web import save_once
+from polare.web import save_once_or_raise
 
 
 @bp.route("/offline-pages")
@@ -64,7 +64,7 @@ def log_from_phone(walk_id: int):
                   if field.errors}
         return _answer("invalid", 422, errors=errors)
     try:
-        response = save_once(form, lambda: _logged_from_phone(form, walk))
+        response = save_once_or_raise(form, lambda: _logged_from_phone(form, walk))
     except ConflictError as error:
         db.session.rollback()
         stored = log_form_for(walk_or_404(walk_id), stored=True)

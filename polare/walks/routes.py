@@ -40,7 +40,7 @@ from polare.walks.workflow import (
     log_walk,
     send_back_walk,
 )
-from polare.web import save_once, show_domain_error
+from polare.web import save_once_or_raise, show_domain_error
 
 PLANNERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PAGE_SIZE = 25
@@ -213,7 +213,7 @@ def plan():
     status = 200
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _planned(form, team))
+            return save_once_or_raise(form, lambda: _planned(form, team))
         except DomainError as error:
             status = _refused(form, error)
     elif request.method == "POST":
@@ -238,7 +238,7 @@ def plan_many():
     status, conflicts = 200, []
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _series_planned(form, team))
+            return save_once_or_raise(form, lambda: _series_planned(form, team))
         except SeriesConflictError as error:
             status, conflicts = _refused(form, error), error.conflicts
         except DomainError as error:
@@ -360,7 +360,7 @@ def log(walk_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            return save_once(form, lambda: _logged(form, walk))
+            return save_once_or_raise(form, lambda: _logged(form, walk))
         except DomainError as error:
             status = _refused(form, error)
     elif request.method == "POST":

@@ -9,6 +9,7 @@ from polare.audit.models import AuditEntry
 from polare.auth.models import Role
 from polare.auth.passwords import hash_password, verify_password
 from polare.auth.routes import safe_next
+from polare.auth.services import update_user
 from tests.conftest import TEST_PASSWORD
 
 
@@ -103,7 +104,8 @@ def test_deactivating_a_user_ends_their_sessions(app, client, db, make_user):
     user = make_user(Role.COORDINATOR)
     _log_in(client, user.username)
     assert client.get("/").status_code == 200
-    user.active = False
+    update_user(db, make_user(Role.ADMIN), user, full_name=user.full_name, email=user.email,
+                role=user.role, teams=list(user.teams), active=False)
     db.flush()
     assert client.get("/").status_code == 302
 

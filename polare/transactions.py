@@ -1,0 +1,101 @@
+"""The unit of work: one transaction per request and per command.
+
+A view calls services and returns; it never commits or rolls back. When the response is a
+success (below 400) the request's changes are committed in one transaction; a refusal, an
+error page or an exception rolls them all back. A request that changed nothing ends without a
+commit, as a read should. A `DomainError` that leaves a view becomes the
+page's message here: 404 or 403 for what is unseen or not allowed, JSON for the phone's
+queue and scripts, otherwise a flashed refusal and the way back to the page the user was on.
+CLI commands and importers use `unit_of_work` for the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, flash, jsonify, redirect, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from polare.errors import DomainError, NotFoundError, PermissionDeniedError
+from polare.extensions import db
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit what the block did; roll it all back if the block raises."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+#: Set in a session's `info` when it has written something since the request began.
+_WROTE = "polare_request_wrote"
+
+
+def _note_write(session: Session, _flush_context: object) -> None:
+    session.info[_WROTE] = True
+
+
+def start_request() -> None:
+    """Begin counting writes here: what came before (a test's fixtures) is not the request's."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    session.info.pop(_WROTE, None)
+
+
+def finish_request(response: Response) -> Response:
+    """Commit a successful request's changes; roll back those of a refused or failed one."""
+    session = db.session
+    wrote = session.info.pop(_WROTE, False) or bool(session.new or session.dirty
+                                                    or session.deleted)
+    if not wrote:
+        return response
+    if response.status_code < 400:
+        session.commit()
+    else:
+        session.rollback()
+    return response
+
+
+def answer_refusal(error: DomainError) -> Response:
+    """Turn a refusal that left a view into the page's answer; nothing it did is kept."""
+    db.session.rollback()
+    if isinstance(error, NotFoundError):
+        abort(404)
+    if isinstance(error, PermissionDeniedError):
+        abort(403)
+    if wants_json():
+        return jsonify(status="refused", error=error.message,
+                       field=error.field), 422
+    flash(error.message, "danger")
+    return redirect(_page_the_user_was_on())
+
+
+def wants_json() -> bool:
+    """Tell whether the caller (a script, the phone's queue) reads JSON rather than pages."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _page_the_user_was_on() -> str:
+    """The referring page of this site, else the address itself (GET shows it again)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return request.path
+
+
+def init_unit_of_work(app: Flask) -> None:
+    """Make each request one unit of work and answer refusals that leave a view."""
+    if not event.contains(Session, "after_flush", _note_write):
+        event.listen(Session, "after_flush", _note_write)
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    app.register_error_handler(DomainError, answer_refusal)
