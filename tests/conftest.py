@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from polare.admin.cli import seed_all
 from polare.audit.services import record
 from polare.auth.models import Role, User
 from polare.auth.passwords import hash_password
+from polare.clock import LOCAL_TZ, set_clock
 from polare.extensions import db as flask_db
 from polare.org.models import SchoolYear, Team
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
@@ -137,6 +138,36 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
 def seed_all_fixed() -> None:
     """Seed reference data as `flask seed` does (school years relative to TODAY)."""
     seed_all()
+
+
+
+class FrozenClock:
+    """The time Polare reads during a test; set it to move time on."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.combine(TODAY, time(12, 0), tzinfo=LOCAL_TZ)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def local(self, moment: datetime | date) -> None:
+        """Set Swedish local time (naive); a date is that day at noon."""
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(12, 0))
+        self.moment = moment.replace(tzinfo=LOCAL_TZ)
+
+    def utc(self, moment: datetime) -> None:
+        """Set the time as stored in the database (naive UTC)."""
+        self.moment = moment.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """Freeze Polare's clock (noon of TODAY unless set): the one seam for time in tests."""
+    frozen = FrozenClock()
+    set_clock(frozen.now)
+    yield frozen
+    set_clock(None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bs4 import BeautifulSoup
 
+from polare import clock as polare_clock
 from polare.audit.services import record
 from polare.auth.models import Role
 from polare.clock import utc_start_of_local_day
@@ -60,3 +61,10 @@ def test_audit_log_is_a_focusable_named_region(client, login_as):
     region = page.find("table").find_parent("div")
     assert (region["tabindex"], region["role"], region["aria-label"]) == (
         "0", "region", "Loggposter")
+
+
+def test_setting_the_clock_moves_every_reading_of_the_time(clock):
+    clock.utc(datetime(2026, 12, 31, 23, 30))
+    assert polare_clock.utcnow() == datetime(2026, 12, 31, 23, 30)
+    assert polare_clock.local_now() == datetime(2027, 1, 1, 0, 30)
+    assert polare_clock.local_today() == date(2027, 1, 1)

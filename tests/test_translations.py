@@ -198,8 +198,8 @@ def test_login_refusal_is_english(english):
 
 
 def test_a_roster_service_refusal_is_english(client, compiled_catalog, login_as, teams,
-                                             school_year, monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+                                             school_year, clock):
+    clock.local(TODAY)
     valid = valid_personnummer(date(2009, 6, 1), 456)
     wrong_check_digit = valid[:-1] + str((int(valid[-1]) + 1) % 10)
     login_as(Role.COORDINATOR)

@@ -24,11 +24,10 @@ CSRF_TOKEN = re.compile(r'(?<=name="csrf_token" type="hidden" )value="[^"]*"')
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A settable clock for the login limits (starts at NOW)."""
-    current = {"now": NOW}
-    monkeypatch.setattr("polare.auth.services.utcnow", lambda: current["now"])
-    return current
+def clock(clock):
+    """The clock at NOW (UTC) for the login limits; tests move it on."""
+    clock.utc(NOW)
+    return clock
 
 
 @pytest.fixture
@@ -96,7 +95,7 @@ def test_the_lock_ends_after_the_lock_time(browser_at, make_user, clock):
     user = make_user(Role.COORDINATOR)
     for _ in range(5):
         web_log_in(browser_at(), user.username, WRONG)
-    clock["now"] = NOW + timedelta(minutes=15, seconds=1)
+    clock.utc(NOW + timedelta(minutes=15, seconds=1))
     assert web_log_in(browser_at(), user.username).status_code == 302
 
 

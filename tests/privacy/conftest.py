@@ -28,15 +28,10 @@ def decision(db) -> str:
 
 
 @pytest.fixture
-def on_day(monkeypatch) -> Callable[[date], None]:
+def on_day(clock) -> Callable[[date], None]:
     """Make the privacy pages and commands believe today is the given day."""
-
-    def set_today(day: date) -> None:
-        monkeypatch.setattr("polare.privacy.cli.local_today", lambda: day)
-        monkeypatch.setattr("polare.privacy.routes.local_today", lambda: day)
-
-    set_today(TODAY)
-    return set_today
+    clock.local(TODAY)
+    return clock.local
 
 
 @pytest.fixture

@@ -200,7 +200,7 @@ def _build(session) -> World:
 
 
 @pytest.fixture
-def file_app(tmp_path: Path, monkeypatch):
+def file_app(tmp_path: Path, clock):
     """An app on its own SQLite file, with data committed as production would have it."""
 
     def make(*, build_default_off_first: bool = True):
@@ -218,8 +218,7 @@ def file_app(tmp_path: Path, monkeypatch):
             world = _build(flask_db.session)
             flask_db.session.commit()
             flask_db.session.remove()
-        monkeypatch.setattr("polare.privacy.cli.local_today", lambda: TODAY)
-        monkeypatch.setattr("polare.roster.year_end.local_today", lambda: TODAY)
+        clock.local(TODAY)
         return application, world, tmp_path / "polare.sqlite3"
 
     return make

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from flask import g, has_app_context
 
-from polare import clock
 from polare.extensions import limiter
-from tests.conftest import TEST_PASSWORD, valid_personnummer
+from tests.conftest import TEST_PASSWORD, FrozenClock, valid_personnummer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # WebOb still imports `cgi`
@@ -40,12 +39,10 @@ class Browser(webtest.TestApp):
 
 
 @pytest.fixture
-def clocks(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
-    """Fix today and now; change `clocks["now"]` to move time on."""
-    state = {"now": NOW}
-    monkeypatch.setattr(clock, "utcnow", lambda: state["now"])
-    monkeypatch.setattr(clock, "local_today", lambda: state["now"].date())
-    return state
+def clocks(clock: FrozenClock) -> FrozenClock:
+    """Fix now at NOW (UTC); `clocks.utc(...)` moves time on."""
+    clock.utc(NOW)
+    return clock
 
 
 @pytest.fixture

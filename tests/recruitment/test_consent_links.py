@@ -67,7 +67,7 @@ def test_a_link_gives_consent_only_once(web, db, link, minor):
 
 
 def test_an_expired_link_cannot_consent(web, db, link, minor, clocks):
-    clocks["now"] = NOW + timedelta(days=14, minutes=1)
+    clocks.utc(NOW + timedelta(days=14, minutes=1))
     page = web.get(link)
     assert "Länken har gått ut" in page.text
     assert "agree" not in "".join(f for form in page.forms.values() for f in form.fields)
@@ -77,7 +77,7 @@ def test_an_expired_link_cannot_consent(web, db, link, minor, clocks):
 
 
 def test_a_link_still_valid_on_its_last_day_consents(web, db, link, minor, clocks):
-    clocks["now"] = NOW + timedelta(days=13, hours=23)
+    clocks.utc(NOW + timedelta(days=13, hours=23))
     assert _consent(web, link).status_code == 302
 
 
@@ -239,6 +239,6 @@ def test_the_coordinator_sees_opened_and_expired_links(web, db, link, minor, coo
     web.get(link)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="consent-state").text == "öppnad"
-    clocks["now"] = NOW + timedelta(days=15)
+    clocks.utc(NOW + timedelta(days=15))
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="consent-state").text == "utgången"

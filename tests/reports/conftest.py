@@ -269,12 +269,8 @@ def page_table(html: str, key: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def frozen_today(monkeypatch) -> date:
+def frozen_today(clock) -> date:
     """Make the pages' today 2026-11-25."""
-    from polare.main import routes as main_routes
-    from polare.reports import routes as report_routes
-
     today = date(2026, 11, 25)
-    monkeypatch.setattr(report_routes, "local_today", lambda: today)
-    monkeypatch.setattr(main_routes, "local_today", lambda: today)
+    clock.local(today)
     return today

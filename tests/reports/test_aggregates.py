@@ -277,10 +277,8 @@ def test_a_walk_moved_to_another_team_marks_both_teams_stale(db, data, teams):
     assert set(stale_teams(db, TODAY)) == {teams["Ryd"].id, teams["Berga"].id}
 
 
-def test_reports_rebuild_command_brings_every_team_up_to_date(app, db, data, monkeypatch):
-    from polare.reports import cli
-
-    monkeypatch.setattr(cli, "local_today", lambda: TODAY)
+def test_reports_rebuild_command_brings_every_team_up_to_date(app, db, data, clock):
+    clock.local(TODAY)
     result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
     assert result.exit_code == 0, result.output
     assert stale_teams(db, TODAY) == {}

@@ -11,8 +11,8 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+def _today(clock):
+    clock.local(TODAY)
 
 
 def _roster_html(client, teams, school_year, team="Ryd"):

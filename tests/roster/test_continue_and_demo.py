@@ -14,8 +14,8 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+def _today(clock):
+    clock.local(TODAY)
 
 
 def test_continue_page_enrols_the_chosen_as_applicants_next_year(client, db, login_as, teams,

@@ -15,8 +15,8 @@ from tests.roster.conftest import MINOR_BIRTH
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+def _today(clock):
+    clock.local(TODAY)
 
 
 def _activate(client, enrolment, on="2026-11-20"):

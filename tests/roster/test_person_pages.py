@@ -16,8 +16,8 @@ NEW_NUMBER = valid_personnummer(date(2009, 6, 1), 456)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+def _today(clock):
+    clock.local(TODAY)
 
 
 def _form(teams, school_year, **overrides):

@@ -16,8 +16,8 @@ from tests.roster.conftest import MINOR_BIRTH
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("polare.clock.local_today", lambda: TODAY)
+def _today(clock):
+    clock.local(TODAY)
 
 
 def _roster(client, teams, school_year, team="Ryd", **params):

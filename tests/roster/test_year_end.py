@@ -72,8 +72,8 @@ def test_a_closed_enrolment_lets_retention_count_from_the_year_end(db, left_open
     assert {e.person_id for e in left_open.values()} <= due
 
 
-def test_close_years_command_closes_and_counts(app, db, left_open, monkeypatch):
-    monkeypatch.setattr("polare.roster.year_end.local_today", lambda: TODAY)
+def test_close_years_command_closes_and_counts(app, db, left_open, clock):
+    clock.local(TODAY)
     result = app.test_cli_runner().invoke(args=["roster", "close-years"])
     assert result.exit_code == 0, result.output
     assert "stängda vid läsårets slut: 3" in result.output
@@ -82,10 +82,10 @@ def test_close_years_command_closes_and_counts(app, db, left_open, monkeypatch):
 
 
 def test_first_request_after_the_year_ends_closes_open_enrolments(app, db, client, left_open,
-                                                                    monkeypatch):
+                                                                    monkeypatch, clock):
     monkeypatch.setitem(app.config, "POLARE_CLOSE_YEARS_ON_REQUEST", True)
     monkeypatch.setitem(app.extensions, "polare_year_end_checked_on", None)
-    monkeypatch.setattr("polare.roster.year_end.local_today", lambda: TODAY)
+    clock.local(TODAY)
     client.get("/login")
     db.expire_all()
     assert left_open["waiting"].status == EnrolmentStatus.DECLINED

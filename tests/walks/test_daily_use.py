@@ -41,15 +41,9 @@ def web(app, db, monkeypatch) -> webtest.TestApp:
 
 
 @pytest.fixture
-def now_is(monkeypatch) -> Callable[[datetime], None]:
+def now_is(clock) -> Callable[[datetime], None]:
     """Set the local time the walk pages and the start page see."""
-
-    def set_now(moment: datetime) -> None:
-        for module in ("polare.walks.routes", "polare.main.routes"):
-            monkeypatch.setattr(f"{module}.local_now", lambda: moment)
-            monkeypatch.setattr(f"{module}.local_today", lambda: moment.date())
-
-    return set_now
+    return clock.local
 
 
 def log_in(web: webtest.TestApp, user: User) -> webtest.TestResponse:
