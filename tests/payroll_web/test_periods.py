@@ -381,3 +381,31 @@ def test_start_page_reports_as_open_the_month_the_list_closes_next(db, rate_tabl
     first_row = services.list_periods(db, today)[0]
     assert board.cost.open_month == first_row.month == "2026-10"
     assert board.cost.open_total == first_row.preliminary == Decimal("200.00")
+
+
+def _move(db, walk, day: date) -> None:
+    """Move a walk to another day, as the planning form does, with its audit entry."""
+    from polare.audit.services import record
+    from polare.walks.rules import walk_span
+
+    walk.walk_date = day
+    walk.starts_at, walk.ends_at = walk_span(day, walk.start_time, walk.end_time)
+    record(db, None, "update", "walk", walk.id, note="moved")
+    db.flush()
+
+
+def test_paid_walk_moved_into_the_month_to_close_next_is_not_paid_again(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    _move(db, walk, date(2026, 12, 10))
+    assert amounts(services.preview_period(db, "2026-12")) == []
+
+
+def test_paid_walk_moved_into_a_later_open_month_is_not_paid_again(
+        db, rate_table, polare, make_walk):
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    services.close_period(db, None, "2026-11")
+    _move(db, walk, date(2027, 1, 14))
+    assert amounts(services.preview_period(db, "2027-01")) == []
+    assert amounts(services.preview_period(db, "2026-12")) == []

@@ -309,6 +309,10 @@ class _Loader:
             wanted = and_(Walk.walk_date >= first, Walk.walk_date <= last)
         else:
             wanted = Walk.walk_date > closed_end if closed_end else true()
+        if closed_end is not None:
+            # A walk paid in a closed month and moved since is paid once: its frozen line is
+            # corrected in the month to close next, never paid again as the new month's own.
+            wanted = and_(wanted, ~_payment_exists(Participation.id))
         # Late entries are a query of their own: with the payment check as a top-level
         # condition, PostgreSQL answers it with one anti-join instead of a lookup per row.
         queries = [wanted]
