@@ -16,15 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from polare.auth.models import Role
+from polare.auth.models import ROLE_LABELS
 from polare.submissions.forms import SubmitOnceMixin
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administratör"),
-    Role.COORDINATOR: _l("Samordnare"),
-    Role.SUPERVISOR: _l("Handledare"),
-    Role.PAYROLL: _l("Lön"),
-}
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]+$"
 

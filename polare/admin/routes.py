@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 
 from polare.admin import bp
 from polare.admin.forms import (
-    ROLE_LABELS,
     AuditFilterForm,
     DistrictForm,
     NewDistrictForm,
@@ -28,15 +27,14 @@ from polare.admin.forms import (
 from polare.audit.models import AuditEntry
 from polare.auth import services as users
 from polare.auth.access import roles
-from polare.auth.models import Role, User
+from polare.auth.models import ROLE_LABELS, Role, User
 from polare.clock import utc_start_of_local_day
 from polare.converters import page_number
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.org import services as org
 from polare.org.models import District, SchoolYear, Team
 from polare.roster.models import Person
-from polare.web import commit_or_show
+from polare.web import act, save_form
 
 ADMIN = Role.ADMIN
 
@@ -71,7 +69,7 @@ def user_create():
     form = NewUserForm()
     form.teams.choices = _team_choices()
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: users.create_user(
                 db.session, current_user, username=form.username.data,
                 password=form.password.data or "", role=Role(form.role.data),
@@ -97,7 +95,7 @@ def user_edit(user_id: int):
     form.teams.choices = _team_choices()
     del form.password
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: users.update_user(
                 db.session, current_user, user, full_name=form.full_name.data or "",
                 email=form.email.data or "", role=Role(form.role.data),
@@ -116,19 +114,13 @@ def user_edit(user_id: int):
 def user_reset_password(user_id: int):
     user = _get_or_404(User, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            users.set_password(db.session, current_user, user, form.password.data,
-                               force_change=form.force_change.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Nytt lösenord är satt för %(name)s.", name=user.username), "success")
-    else:
+    back = url_for("admin.user_edit", user_id=user.id)
+    if not form.validate_on_submit():
         flash(_("Skriv ett lösenord."), "danger")
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+        return redirect(back)
+    return act(lambda: users.set_password(db.session, current_user, user, form.password.data,
+                                          force_change=form.force_change.data),
+               back, _("Nytt lösenord är satt för %(name)s.", name=user.username))
 
 
 @bp.route("/teams")
@@ -145,7 +137,7 @@ def team_edit(team_id: int | None):
     team = _get_or_404(Team, team_id) if team_id else None
     form = (TeamForm if team else NewTeamForm)(obj=team)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: org.save_team(db.session, current_user, team, name=form.name.data,
                                         cost_centre=form.cost_centre.data,
                                         active=form.active.data),
@@ -175,7 +167,7 @@ def district_edit(district_id: int | None):
     form = (DistrictForm if district else NewDistrictForm)(obj=district)
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: org.save_district(db.session, current_user, district,
                                             name=form.name.data, team_id=form.team_id.data,
                                             is_home=form.is_home.data),
@@ -200,7 +192,7 @@ def school_year_edit(year_id: int | None):
     year = _get_or_404(SchoolYear, year_id) if year_id else None
     form = (SchoolYearForm if year else NewSchoolYearForm)(obj=year)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: org.save_school_year(db.session, current_user, year,
                                                label=form.label.data,
                                                starts_on=form.starts_on.data,
@@ -221,7 +213,7 @@ def settings():
         values = {name: getattr(form, name).data for name in org.SETTINGS_FIELDS}
         values["deletion_decision_ref"] = values["deletion_decision_ref"] or ""
         values["first_pay_period"] = (values["first_pay_period"] or "").strip() or None
-        done = commit_or_show(
+        done = save_form(
             form, lambda: org.update_settings(db.session, current_user, **values),
             _("Inställningarna är sparade."), url_for("admin.settings"))
         if done is not None:

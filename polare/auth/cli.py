@@ -4,6 +4,8 @@ input), and `flask users grant-attest|revoke-attest USERNAME`."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
@@ -12,8 +14,19 @@ from polare.auth import bp, services
 from polare.auth.models import Role
 from polare.errors import DomainError
 from polare.extensions import db
+from polare.transactions import unit_of_work
 
 users_cli = AppGroup("users", help="Manage staff users.")
+
+
+@contextmanager
+def _one_change() -> Iterator[None]:
+    """Commit the command's change, or roll it back and end with the refusal."""
+    try:
+        with unit_of_work(db.session):
+            yield
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
 
 
 @users_cli.command("create")
@@ -29,27 +42,19 @@ def create_user_command(username: str, role: str, teams: tuple[str, ...], full_n
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    try:
+    with _one_change():
         user = services.create_user_by_team_names(
             db.session, None, username=username, password=password, role=Role(role),
             team_names=teams, full_name=full_name, can_attest=attest,
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"Skapade {user.username} ({user.role.value}"
                f"{', attesträtt' if user.can_attest else ''}).")
 
 
 def _set_attest_right(username: str, allowed: bool) -> None:
     """Grant or revoke attesträtt and commit, or print the refusal."""
-    try:
+    with _one_change():
         user = services.set_attest_right(db.session, None, username, allowed)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     click.echo(f"{user.username} {'har' if allowed else 'har inte längre'} attesträtt.")
 
 

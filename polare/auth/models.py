@@ -6,6 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,15 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     SUPERVISOR = "supervisor"
     PAYROLL = "payroll"
+
+
+#: What each role is called on the pages.
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administratör"),
+    Role.COORDINATOR: _l("Samordnare"),
+    Role.SUPERVISOR: _l("Handledare"),
+    Role.PAYROLL: _l("Lön"),
+}
 
 
 user_teams = Table(

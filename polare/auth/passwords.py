@@ -8,7 +8,6 @@ from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext as _
 
 from polare.errors import DomainError
 
@@ -71,17 +70,14 @@ def is_common_password(password: str) -> bool:
     return password.strip().casefold() in common_passwords()
 
 
-def check_password_rules(password: str, username: str) -> None:
-    """Refuse a password that is too short, is the username or is a common password."""
+def check_password_rules(password: str, username: str, *, field: str = "password") -> None:
+    """Refuse a password that is too short, is the username or is a common password.
+
+    `field` names the form input the refusal belongs to.
+    """
     if len(password) < MIN_LENGTH:
-        raise DomainError(
-            _("Lösenordet måste ha minst %(n)s tecken.", n=MIN_LENGTH), field="password"
-        )
+        raise DomainError("auth.password_too_short", field=field, n=MIN_LENGTH)
     if username and password.strip().casefold() == username.strip().casefold():
-        raise DomainError(_("Lösenordet får inte vara användarnamnet."), field="password")
+        raise DomainError("auth.password_is_username", field=field)
     if is_common_password(password):
-        raise DomainError(
-            _("Lösenordet är för vanligt och lätt att gissa. Välj ett annat, gärna en fras "
-              "av flera ord."),
-            field="password",
-        )
+        raise DomainError("auth.password_too_common", field=field)

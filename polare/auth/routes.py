@@ -22,9 +22,9 @@ from flask_wtf import FlaskForm
 from polare.auth import bp, services
 from polare.auth.access import ALL_ROLES, public, roles
 from polare.auth.forms import ChangePasswordForm, LoginForm
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.security import clear_site_data
+from polare.web import save_form
 
 
 def safe_next(target: str | None) -> str | None:
@@ -46,7 +46,11 @@ def _clear_session_keeping_language() -> None:
 
 
 def _refused(template: str, form: FlaskForm, refusal: services.LoginRefused) -> Response:
-    """Answer a refused attempt: 401, or 429 with Retry-After once attempts are blocked."""
+    """Answer a refused attempt: 401, or 429 with Retry-After once attempts are blocked.
+
+    The failure the attempt counted is kept, though the refusal ends the request.
+    """
+    services.keep_counted_failure(db.session)
     response = make_response(render_template(template, form=form))
     if isinstance(refusal, services.LoginThrottled):
         response.status_code = 429
@@ -69,10 +73,8 @@ def login():
                 services.LoginPolicy.from_config(current_app.config),
                 address=request.remote_addr or "")
         except services.LoginRefused as refusal:
-            db.session.commit()  # keep the failure counts
             flash(refusal.message, "danger")
             return _refused("auth/login.html", form, refusal)
-        db.session.commit()
         _clear_session_keeping_language()
         session.permanent = True
         login_user(user)
@@ -84,7 +86,6 @@ def login():
 @roles(*ALL_ROLES)
 def logout():
     services.logout(db.session, current_user)
-    db.session.commit()
     logout_user()
     _clear_session_keeping_language()
     flash(_("Du är utloggad."), "info")
@@ -97,21 +98,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_own_password(
-                db.session, current_user, form.current_password.data, form.new_password.data,
-                services.LoginPolicy.from_config(current_app.config))
+            done = save_form(
+                form, lambda: services.change_own_password(
+                    db.session, current_user, form.current_password.data,
+                    form.new_password.data, services.LoginPolicy.from_config(current_app.config)),
+                _("Lösenordet är bytt."), url_for("main.index"))
         except services.LoginRefused as refusal:
-            db.session.commit()  # keep the failure count
             form.current_password.errors.append(refusal.message)
             return _refused("auth/change_password.html", form, refusal)
-        except DomainError as error:
-            db.session.rollback()
-            # The password rules name "password"; on this form that is the new password.
-            field = getattr(form, error.field or "", None)
-            (field if field is not None else form.new_password).errors.append(error.message)
-        else:
-            db.session.commit()
+        if done is not None:
             login_user(current_user._get_current_object())  # new token: renew this cookie
-            flash(_("Lösenordet är bytt."), "success")
-            return clear_site_data(redirect(url_for("main.index")))
+            return clear_site_data(done)
     return render_template("auth/change_password.html", form=form)

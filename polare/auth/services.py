@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from limits import parse as parse_limit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from polare.audit.services import changes_between, record, snapshot
-from polare.auth import throttle
+from polare.auth import throttle, wording
 from polare.auth.models import Role, User
 from polare.auth.passwords import (
     check_password_rules,
@@ -50,16 +48,51 @@ class LoginPolicy:
         )
 
 
-class LoginRefused(DomainError):
-    """Wrong username or password, or an inactive account; the failure has been counted."""
+class LoginRefused(Exception):
+    """Wrong username or password, or an inactive account; the failure has been counted.
+
+    Not a `DomainError`: a refusal undoes what its request did, but the failure this one
+    counted must outlive the request (`keep_counted_failure`), or no lock would ever close.
+    It carries a code and values like a `DomainError` and is worded the same way.
+    """
+
+    def __init__(self, code: str, *, field: str | None = None, **values: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        """The refusal worded in the reader's language."""
+        from polare.wording import word
+
+        return word(self)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class LoginThrottled(LoginRefused):
     """Too many failed attempts: the username or the address must wait `retry_after` seconds."""
 
-    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, code: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(code, field=field, num=_minutes(retry_after))
         self.retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """The refusal, with the minutes to wait in singular or plural."""
+        return wording.word_counted(self.code, self.values["num"])
+
+
+def keep_counted_failure(session: Session) -> None:
+    """Commit the failure a refused login counted, and its audit row, before answering.
+
+    The answer is a 401 or 429, and the request's unit of work rolls back what a refused
+    request wrote (`polare.transactions`); a failed login is the one refusal that must be kept.
+    """
+    session.commit()
 
 
 def _teams_by_name(session: Session, names: Sequence[str]) -> list[Team]:
@@ -67,15 +100,14 @@ def _teams_by_name(session: Session, names: Sequence[str]) -> list[Team]:
     for name in names:
         team = session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
         if team is None:
-            raise DomainError(_("Teamet '%(name)s' finns inte.", name=name), field="teams")
+            raise DomainError("auth.team_not_found", field="teams", name=name)
         teams.append(team)
     return teams
 
 
 def _check_role_teams(role: Role, teams: Sequence[Team]) -> None:
     if role in (Role.COORDINATOR, Role.SUPERVISOR) and not teams:
-        raise DomainError(_("En samordnare eller handledare måste ha minst ett team."),
-                          field="teams")
+        raise DomainError("auth.team_required", field="teams")
 
 
 def create_user(
@@ -94,10 +126,9 @@ def create_user(
     """Create a staff user; the username must be new and the password meet the rules."""
     username = username.strip()
     if not username:
-        raise DomainError(_("Användarnamn krävs."), field="username")
+        raise DomainError("auth.username_required", field="username")
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise DomainError(_("Användarnamnet '%(username)s' är upptaget.", username=username),
-                          field="username")
+        raise DomainError("auth.username_taken", field="username", username=username)
     check_password_rules(password, username)
     _check_role_teams(role, teams)
     user = User(
@@ -140,7 +171,7 @@ def update_user(
     """Change a user's details, role, teams, active flag or attesträtt; deactivation logs them
     out."""
     if user.id == actor.id and (not active or role != user.role):
-        raise DomainError(_("Du kan inte ändra din egen roll eller inaktivera dig själv."))
+        raise DomainError("auth.own_role_or_active")
     _check_role_teams(role, teams)
     before = snapshot(user, USER_FIELDS)
     old_teams = sorted(t.name for t in user.teams)
@@ -167,7 +198,7 @@ def set_attest_right(session: Session, actor: User | None, username: str,
     """Grant or revoke a user's attesträtt (the right to attest pay periods others closed)."""
     user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
-        raise NotFoundError(_("Det finns ingen användare %(username)s.", username=username))
+        raise NotFoundError("auth.no_such_username", username=username)
     if user.can_attest != allowed:
         user.can_attest = allowed
         record(session, actor, "update", "user", user.id,
@@ -205,34 +236,21 @@ def change_own_password(
     key = throttle.username_key(user.username)
     wait = throttle.seconds_blocked(session, key, policy.per_username, now)
     if wait:
-        raise LoginThrottled(_password_lock_message(wait), retry_after=wait,
+        raise LoginThrottled("auth.passwords_locked", retry_after=wait,
                              field="current_password")
     if not verify_password(user.password_hash, current):
         failures = throttle.count_failure(session, key, policy.per_username, now)
         record(session, user, "password_change_failed", "user", user.id,
                note=f"wrong current password {failures}")
-        raise LoginRefused(_("Nuvarande lösenord är fel."), field="current_password")
+        raise LoginRefused("auth.wrong_current_password", field="current_password")
     if verify_password(user.password_hash, new):
-        raise DomainError(_("Välj ett annat lösenord än det nuvarande."), field="new_password")
+        raise DomainError("auth.same_password", field="new_password")
+    check_password_rules(new, user.username, field="new_password")
     set_password(session, user, user, new)
 
 
 def _minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
-
-
-def _lock_message(seconds: int) -> str:
-    minutes = _minutes(seconds)
-    return ngettext("För många misslyckade inloggningar. Försök igen om %(num)s minut.",
-                    "För många misslyckade inloggningar. Försök igen om %(num)s minuter.",
-                    minutes)
-
-
-def _password_lock_message(seconds: int) -> str:
-    minutes = _minutes(seconds)
-    return ngettext("För många felaktiga lösenord. Försök igen om %(num)s minut.",
-                    "För många felaktiga lösenord. Försök igen om %(num)s minuter.",
-                    minutes)
 
 
 def _seconds_blocked(session: Session, keys: dict[str, throttle.Limit],
@@ -253,7 +271,7 @@ def authenticate(
             throttle.address_key(address): policy.per_address}
     wait = _seconds_blocked(session, keys, now)
     if wait:
-        raise LoginThrottled(_lock_message(wait), retry_after=wait)
+        raise LoginThrottled("auth.logins_locked", retry_after=wait)
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     right = verify_password_or_dummy(user.password_hash if user else None, password)
     if user is None or not right or not user.active:
@@ -261,7 +279,7 @@ def authenticate(
                     for key, limit in keys.items()]
         record(session, None, "login_failed", "user", user.id if user else None,
                note=f"failed login {failures[0]}" if user else "unknown username")
-        raise LoginRefused(_("Fel användarnamn eller lösenord."))
+        raise LoginRefused("auth.wrong_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     throttle.forget(session, throttle.username_key(username))
@@ -280,5 +298,5 @@ def get_user(session: Session, user_id: int) -> User:
     """Return a user by id or raise NotFoundError."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError(_("Användaren finns inte."))
+        raise NotFoundError("auth.user_not_found")
     return user

@@ -6,9 +6,8 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 from sqlalchemy import text
 
-from polare.admin.forms import ROLE_LABELS
 from polare.auth.access import ALL_ROLES, public, roles
-from polare.auth.models import Role
+from polare.auth.models import ROLE_LABELS, Role
 from polare.auth.routes import safe_next
 from polare.clock import local_now, local_today
 from polare.extensions import db
@@ -26,7 +25,6 @@ WALK_LOGGERS = (Role.SUPERVISOR, Role.COORDINATOR)
 def index():
     today = local_today()
     board = build_dashboard(db.session, current_user, today)
-    db.session.commit()  # the follow-up aggregates it brought up to date
     walks = (next_walks(db.session, current_user, local_now())
              if current_user.role in WALK_LOGGERS else None)
     return render_template("main/index.html", board=board, next_walks=walks, today=today,

@@ -1,6 +1,6 @@
 """Access logging: who was shown a full personnummer, who downloaded personal data.
 
-Other domains call these from their routes (the route commits, as for any audit entry):
+Other domains call these from their routes (the request commits them, as any audit entry):
 
 * `audit_personnummer_view` whenever a page shows a person's full personnummer;
 * `audit_download` for every workbook (or other file) with personal data that is downloaded.

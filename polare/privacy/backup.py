@@ -16,7 +16,6 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy.engine import URL
 
 from polare.errors import DomainError
@@ -27,7 +26,7 @@ _BUSY_TIMEOUT_MS = 15_000
 
 
 class BackupError(DomainError):
-    """A backup could not be made; the message says why, in Swedish."""
+    """A backup could not be made; the code says why."""
 
 
 @dataclass(frozen=True)
@@ -40,18 +39,18 @@ class BackupInfo:
 def sqlite_database_path(url: URL) -> Path:
     """Return the file of an SQLite database URL (an in-memory database has none)."""
     if not url.database or url.database == ":memory:":
-        raise BackupError(_("Databasen ligger bara i minnet och kan inte säkerhetskopieras."))
+        raise BackupError("privacy.database_in_memory")
     return Path(url.database)
 
 
 def backup_sqlite(source: Path, target: Path) -> BackupInfo:
     """Copy the SQLite database `source` consistently to the new file `target`."""
     if not source.is_file():
-        raise BackupError(_("Databasfilen %(path)s finns inte.", path=source))
+        raise BackupError("privacy.database_file_missing", path=str(source))
     if target.exists():
-        raise BackupError(_("%(path)s finns redan. Välj ett nytt filnamn.", path=target))
+        raise BackupError("privacy.backup_exists", path=str(target))
     if not target.parent.is_dir():
-        raise BackupError(_("Mappen %(path)s finns inte.", path=target.parent))
+        raise BackupError("privacy.folder_missing", path=str(target.parent))
     partial = target.with_name(f".{target.name}.part")
     partial.unlink(missing_ok=True)
     try:
@@ -72,8 +71,7 @@ def _copy(source: Path, partial: Path) -> int:
         dst.execute("PRAGMA journal_mode = DELETE")
         result = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
-            raise BackupError(_("Kopian klarade inte integritetskontrollen: %(result)s",
-                                result=result))
+            raise BackupError("privacy.backup_damaged", result=result)
         return dst.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
         ).fetchone()[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,9 +14,19 @@ from polare.clock import local_today
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.privacy import bp, retention
-from polare.privacy.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_database_path
+from polare.privacy.backup import backup_sqlite, pg_dump_command, sqlite_database_path
+from polare.transactions import unit_of_work
 
 gdpr_cli = AppGroup("gdpr", help="Data protection: retention (gallring).")
+
+
+@contextmanager
+def _refusal_ends_command() -> Iterator[None]:
+    """End the command with the refusal's text, as one line."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
 
 
 def echo_plan(plan: retention.PurgePlan) -> None:
@@ -44,15 +56,10 @@ def purge_command(dry_run: bool) -> None:
     plan = retention.plan_purge(db.session, on=today)
     echo_plan(plan)
     if dry_run:
-        db.session.rollback()
         click.echo("Torrkörning: ingenting ändrades.")
         return
-    try:
+    with _refusal_ends_command(), unit_of_work(db.session):
         result = retention.run_purge(db.session, None, on=today, expected_token=plan.token)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
     overwritten = retention.overwrite_purged_data(
         db.engine, wait_ms=current_app.config["POLARE_CHECKPOINT_WAIT_MS"])
     if not overwritten.complete:
@@ -77,10 +84,8 @@ def backup_command(out: Path) -> None:
         raise SystemExit(1)
     if url.get_backend_name() != "sqlite":
         raise click.ClickException(f"Säkerhetskopiering av {url.get_backend_name()} stöds inte.")
-    try:
+    with _refusal_ends_command():
         info = backup_sqlite(sqlite_database_path(url), out)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"Säkerhetskopia klar: {info.path} ({info.tables} tabeller, "
                f"{info.size_bytes / 1_000_000:.1f} MB). Filen innehåller personuppgifter: "
                "förvara den skyddat.")

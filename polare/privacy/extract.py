@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -268,7 +267,7 @@ def export_extract(
         select(Person).where(Person.id == person_id).options(selectinload(Person.guardians))
     ).one_or_none()
     if person is None:
-        raise NotFoundError(_("Personen finns inte."))
+        raise NotFoundError("privacy.person_not_found")
     filename = extract_filename(person, on)
     written = write_workbook(extract_sheets(session, person))
     counts = ", ".join(f"{title}: {n}" for title, n in written.row_counts.items())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from flask import current_app
-from flask_babel import gettext as _
 from limits import parse
 
 from polare.auth.models import Role, User
@@ -26,8 +25,7 @@ class LookupLimitError(DomainError):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, -(-retry_after // 60))
-        super().__init__(_("Du har gjort för många sökningar på personnummer. Försök igen om "
-                           "%(n)s minuter.", n=minutes), field="personnummer")
+        super().__init__("privacy.lookup_limit", field="personnummer", n=minutes)
         self.retry_after = retry_after
 
 

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import Engine, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -298,9 +297,7 @@ def run_purge(
     settings = get_settings(session)
     ref = settings.deletion_decision_ref.strip()
     if not ref:
-        raise DomainError(_("Gallring kräver ett gallringsbeslut. Skriv beslutets diarienummer "
-                            "under Administration → Inställningar och försök igen."),
-                          field="confirm")
+        raise DomainError("privacy.decision_missing", field="confirm")
     persons: dict[int, Person] = {}
     while True:  # plan until every person in the plan was locked before it was planned
         plan = plan_purge(session, on=on)
@@ -309,10 +306,7 @@ def run_purge(
             break
         persons |= _lock_persons(session, unlocked)
     if expected_token is not None and plan.token != expected_token:
-        raise ConflictError(_(
-            "Listan över vad som ska gallras har ändrats sedan sidan visades. "
-            "Granska den igen innan du gallrar."
-        ))
+        raise ConflictError("privacy.plan_changed")
     now = utcnow()
     redacted = 0
     for due in plan.persons:

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import event
 
 from polare.auth.access import roles
 from polare.auth.models import Role
 from polare.clock import local_today
-from polare.errors import ConflictError, DomainError, NotFoundError
 from polare.extensions import db
 from polare.privacy import bp, extract, retention, search
 from polare.privacy.forms import ExtractForm, PersonSearchForm, PurgeForm
 from polare.roster.identity import mask_personnummer
 from polare.roster.models import Person
-from polare.web import show_domain_error
+from polare.web import save_once
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The retention page lists at most this many persons of each kind (the counts are exact).
@@ -48,20 +49,28 @@ def purge():
     form = PurgeForm()
     if not form.validate_on_submit():
         return _render_index(form, 422)
-    try:
-        result = retention.run_purge(db.session, current_user, on=local_today(),
-                                     expected_token=form.plan_token.data)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _render_index(form, 409 if isinstance(error, ConflictError) else 422)
-    db.session.commit()
-    retention.overwrite_purged_data(db.engine,
-                                    wait_ms=current_app.config["POLARE_CHECKPOINT_WAIT_MS"])
+    done = save_once(form, lambda: _purged(form))
+    if done is not None:
+        return done
+    # Refused on the box (no deletion decision), or else the list changed since it was shown.
+    return _render_index(form, 422 if form.confirm.errors else 409)
+
+
+def _purged(form: PurgeForm) -> str:
+    """Purge what the page showed; overwrite it in the database files once it is committed."""
+    result = retention.run_purge(db.session, current_user, on=local_today(),
+                                 expected_token=form.plan_token.data)
+    wait_ms = current_app.config["POLARE_CHECKPOINT_WAIT_MS"]
+    _after_commit(lambda: retention.overwrite_purged_data(db.engine, wait_ms=wait_ms))
     flash(_("Gallringen är klar enligt %(ref)s. Anonymiserade personer: %(persons)s. "
             "Anonymiserade lönerader: %(lines)s.", ref=result.decision_ref,
             persons=result.persons, lines=result.pay_lines), "success")
-    return redirect(url_for("privacy.index"))
+    return url_for("privacy.index")
+
+
+def _after_commit(action: Callable[[], object]) -> None:
+    """Run `action` once the request's changes are committed (a refused request never is)."""
+    event.listen(db.session(), "after_commit", lambda _session: action(), once=True)
 
 
 @bp.route("/persons", methods=["GET", "POST"])
@@ -90,12 +99,9 @@ def person(person_id: int):
 def person_extract(person_id: int):
     if not ExtractForm().validate_on_submit():
         abort(400)
-    try:
-        filename, data = extract.export_extract(db.session, current_user, person_id,
-                                                on=local_today())
-    except NotFoundError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    if db.session.get(Person, person_id) is None:
+        abort(404)  # as the person page: the refusal handler cannot answer 404 yet
+    filename, data = extract.export_extract(db.session, current_user, person_id,
+                                            on=local_today())
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=filename)

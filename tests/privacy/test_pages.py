@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
@@ -68,6 +68,20 @@ def test_purge_of_a_list_that_changed_asks_for_a_new_review(client, db, login_as
     assert "har ändrats" in response.get_data(as_text=True)
     db.expire_all()
     assert db.get(Person, world.left.id).anonymised_at is None
+
+
+def test_purge_from_the_page_overwrites_the_files_only_after_its_commit(
+        client, db, login_as, world, decision, on_day, monkeypatch):
+    steps = []
+    monkeypatch.setattr(retention, "overwrite_purged_data",
+                        lambda engine, *, wait_ms: steps.append("overwrite"))
+    login_as(Role.ADMIN)
+    event.listen(db(), "after_commit", lambda _session: steps.append("commit"))
+    client.post("/admin/privacy/purge", data={"plan_token": "stale", "confirm": "y"})
+    assert "overwrite" not in steps
+    token = retention.plan_purge(db, on=TODAY).token
+    client.post("/admin/privacy/purge", data={"plan_token": token, "confirm": "y"})
+    assert steps[-2:] == ["commit", "overwrite"]
 
 
 def test_coordinator_cannot_reach_the_privacy_pages(client, login_as):
