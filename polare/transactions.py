@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, jsonify, redirect, request
+from flask import Flask, current_app, flash, jsonify, redirect, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
 from polare.errors import DomainError, NotFoundError, PermissionDeniedError
@@ -68,10 +69,9 @@ def finish_request(response: Response) -> Response:
 def answer_refusal(error: DomainError) -> Response:
     """Turn a refusal that left a view into the page's answer; nothing it did is kept."""
     db.session.rollback()
-    if isinstance(error, NotFoundError):
-        abort(404)
-    if isinstance(error, PermissionDeniedError):
-        abort(403)
+    if isinstance(error, (NotFoundError, PermissionDeniedError)):
+        page = NotFound() if isinstance(error, NotFoundError) else Forbidden()
+        return current_app.make_response(current_app.handle_http_exception(page))
     if wants_json():
         return jsonify(status="refused", error=error.message,
                        field=error.field), 422

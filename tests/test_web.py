@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 
 from polare.audit.services import record
-from polare.errors import DomainError, NotFoundError
+from polare.errors import DomainError, NotFoundError, PermissionDeniedError
 from polare.org.models import Team
-from polare.transactions import finish_request, start_request, unit_of_work
+from polare.transactions import answer_refusal, finish_request, start_request, unit_of_work
 from polare.web import act, save_form
 
 
@@ -120,3 +120,20 @@ def test_unit_of_work_rolls_back_a_refused_block(db, app):
         refused_block()
 
     assert "Lambohov" not in _team_names(db)
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (NotFoundError("org.team_not_found"), 404),
+    (PermissionDeniedError("org.team_not_found"), 403),
+])
+def test_unseen_or_forbidden_refusal_leaving_a_view_is_an_error_page(app, db, error, status):
+    with app.test_request_context("/admin/teams/999"):
+        assert answer_refusal(error).status_code == status
+
+
+def test_refusal_leaving_a_view_is_flashed_on_the_page_the_user_came_from(app, db):
+    with app.test_request_context("/admin/teams/1/delete", method="POST",
+                                  headers={"Referer": "http://localhost/admin/teams"}):
+        response = answer_refusal(DomainError("org.cap_negative"))
+        assert (response.status_code, response.location) == (302, "/admin/teams")
+        assert get_flashed_messages() == ["Taket kan inte vara negativt."]
