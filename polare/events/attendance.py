@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
@@ -22,6 +21,7 @@ from polare.clock import utcnow
 from polare.errors import DomainError, NotFoundError
 from polare.events.models import Event, Invitation, InvitationStatus
 from polare.events.services import scope_of
+from polare.events.wording import ANY_OF_YOUR_TEAMS
 from polare.org.models import Team
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.services.visibility import check_visible
@@ -108,7 +108,7 @@ def candidates(session: Session, actor: Any, event: Event) -> list[Candidate]:
 
 def _check_open(event: Event) -> None:
     if event.cancelled:
-        raise DomainError(_("Aktiviteten är inställd."))
+        raise DomainError("events.cancelled")
 
 
 def _insert_invitations(session: Session, event_id: int, person_ids: Sequence[int]) -> list[int]:
@@ -153,7 +153,7 @@ def invite_persons(session: Session, actor: Any, event: Event, person_ids: Colle
     _check_open(event)
     wanted = set(person_ids)
     if not wanted:
-        raise DomainError(_("Välj minst en person att bjuda in."), field="person_ids")
+        raise DomainError("events.choose_invitees", field="person_ids")
     check_visible(session, actor, wanted, field="person_ids")
     placed = set(session.scalars(
         select(Enrolment.person_id).where(*_placement(event, scope_of(actor), active_only=False),
@@ -161,12 +161,9 @@ def invite_persons(session: Session, actor: Any, event: Event, person_ids: Colle
     ))
     refused = wanted - placed
     if refused:
-        where = event.team.name if event.team is not None else _("något av dina team")
-        raise DomainError(
-            _("%(n)s av de valda har ingen plats i %(team)s läsåret %(year)s och kan inte "
-              "bjudas in.", n=len(refused), team=where, year=event.school_year.label),
-            field="person_ids",
-        )
+        where = event.team.name if event.team is not None else ANY_OF_YOUR_TEAMS
+        raise DomainError("events.invitees_without_place", field="person_ids", n=len(refused),
+                          team=where, year=event.school_year.label)
     return _invite(session, actor, event, wanted)
 
 
@@ -178,7 +175,7 @@ def _invitation_in_scope(session: Session, actor: Any, event: Event, person_id: 
         )
     )
     if invitation is None:
-        raise NotFoundError(_("Personen är inte inbjuden till aktiviteten."))
+        raise NotFoundError("events.not_invited")
     return invitation
 
 
@@ -186,7 +183,7 @@ def remove_invitation(session: Session, actor: Any, event: Event, person_id: int
     """Take back an invitation whose attendance has not been marked."""
     invitation = _invitation_in_scope(session, actor, event, person_id)
     if invitation.status != InvitationStatus.INVITED:
-        raise DomainError(_("Närvaron är redan registrerad; inbjudan kan inte tas bort."))
+        raise DomainError("events.invitation_marked")
     session.delete(invitation)
     session.flush()
     record(session, actor, "delete", "invitation", invitation.id,
@@ -203,11 +200,10 @@ def mark_attendance(
 ) -> Invitation:
     """Mark an invited person as attended or absent; from the event's day, not before."""
     if status not in MARKS:
-        raise DomainError(_("Välj deltog eller frånvarande."), field="status")
+        raise DomainError("events.choose_mark", field="status")
     _check_open(event)
     if event.event_date > on:
-        raise DomainError(_("Närvaro kan registreras från och med aktivitetens dag (%(day)s).",
-                            day=event.event_date.isoformat()))
+        raise DomainError("events.too_early_to_mark", day=event.event_date.isoformat())
     invitation = _invitation_in_scope(session, actor, event, person_id)
     if invitation.status == status:
         return invitation

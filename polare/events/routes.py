@@ -13,9 +13,10 @@ from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
 from polare.converters import page_number
-from polare.errors import DomainError, NotFoundError
+from polare.errors import DomainError, NotFoundError, PermissionDeniedError
 from polare.events import attendance, bp
 from polare.events import services as events
+from polare.events.answers import answer_mark, answer_unseen_or_not_allowed
 from polare.events.forms import (
     ActionForm,
     CancelEventForm,
@@ -32,17 +33,19 @@ from polare.events.training import required_training_summary
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.web import commit_or_show, save_once_or_raise, show_domain_error
+from polare.transactions import wants_json
+from polare.web import act, save_form, save_once
 
 STAFF = (Role.COORDINATOR, Role.SUPERVISOR)
 PAST_PER_PAGE = 20
 
+bp.register_error_handler(NotFoundError, answer_unseen_or_not_allowed)
+bp.register_error_handler(PermissionDeniedError, answer_unseen_or_not_allowed)
+
 
 def _event_or_404(event_id: int) -> Event:
-    try:
-        return events.get_event(db.session, current_user, event_id)
-    except NotFoundError:
-        abort(404)
+    """Return the event if the user may see it; NotFoundError (404) if not."""
+    return events.get_event(db.session, current_user, event_id)
 
 
 def _changeable_event_or_403(event_id: int) -> Event:
@@ -171,11 +174,9 @@ def create():
         teams = _teams_in_scope()
         form.team_id.data = str(teams[0].id) if len(teams) == 1 else ""
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _created(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        done = save_once(form, lambda: _created(form))
+        if done is not None:
+            return done
     return render_template("events/form.html", form=form, event=None), (
         422 if request.method == "POST" else 200)
 
@@ -188,7 +189,7 @@ def edit(event_id: int):
         "team_id": str(event.team_id) if event.team_id else ""})
     _fill_choices(form, event)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: events.update_event(db.session, current_user, event,
                                               **_event_values(form)),
             _("Ändringarna är sparade."), url_for("events.detail", event_id=event.id))
@@ -204,15 +205,10 @@ def cancel(event_id: int):
     event = _changeable_event_or_403(event_id)
     form = CancelEventForm()
     if form.validate_on_submit():
-        try:
-            events.cancel_event(db.session, current_user, event, reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Aktiviteten är inställd."), "success")
-        return redirect(url_for("events.detail", event_id=event.id))
+        return act(
+            lambda: events.cancel_event(db.session, current_user, event,
+                                        reason=form.reason.data or ""),
+            url_for("events.detail", event_id=event.id), _("Aktiviteten är inställd."))
     return render_template("events/cancel.html", form=form, event=event)
 
 
@@ -244,11 +240,7 @@ def _mark_status(form: MarkForm) -> InvitationStatus:
     """Return the status the tapped button asks for, or refuse one that is not a mark."""
     if form.validate_on_submit() and form.status.data in {s.value for s in attendance.MARKS}:
         return InvitationStatus(form.status.data)
-    raise DomainError(_("Välj deltog eller frånvarande."), field="status")
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
+    raise DomainError("events.choose_mark", field="status")
 
 
 @bp.route("/<id:event_id>/attendance/<id:person_id>", methods=["POST"])
@@ -257,25 +249,19 @@ def mark(event_id: int, person_id: int):
     event = _event_or_404(event_id)
     form = MarkForm()
     back = url_for("events.detail", event_id=event.id, _anchor=f"p{person_id}")
-    try:
+
+    def marked():
         status = _mark_status(form)
         attendance.mark_attendance(db.session, current_user, event, person_id, status,
                                    on=local_today())
-    except NotFoundError:
-        db.session.rollback()
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        if _wants_json():
-            return jsonify(error=error.message), 422
-        flash(error.message, "danger")
+        if wants_json():
+            counts = attendance.attendance_counts(db.session, current_user, [event.id])[event.id]
+            return jsonify(status=status.value, invited=counts.invited,
+                           attended=counts.attended, absent=counts.absent,
+                           unmarked=counts.unmarked)
         return redirect(back)
-    db.session.commit()
-    if _wants_json():
-        counts = attendance.attendance_counts(db.session, current_user, [event.id])[event.id]
-        return jsonify(status=status.value, invited=counts.invited, attended=counts.attended,
-                       absent=counts.absent, unmarked=counts.unmarked)
-    return redirect(back)
+
+    return answer_mark(marked, back)
 
 
 # ---------------------------------------------------------------- invitations
@@ -297,12 +283,10 @@ def invite(event_id: int):
     form.person_ids.choices = [(c.person.id, c.person.full_name) for c in people]
     status = 200
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _invited(form, event))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = 422
+        done = save_once(form, lambda: _invited(form, event))
+        if done is not None:
+            return done
+        status = 422
     elif request.method == "POST":
         status = 422
     invitations = attendance.invitations_for(db.session, current_user, event)
@@ -316,38 +300,30 @@ def invite(event_id: int):
 @roles(Role.COORDINATOR)
 def invite_all(event_id: int):
     event = _event_or_404(event_id)
-    if ActionForm().validate_on_submit():
-        try:
-            added = attendance.invite_active_polare(db.session, current_user, event)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            if added:
-                flash(_("%(n)s aktiva polare är inbjudna.", n=added), "success")
-            else:
-                flash(_("Alla aktiva polare var redan inbjudna."), "info")
-    return redirect(url_for("events.detail", event_id=event.id))
+    back = url_for("events.detail", event_id=event.id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    return act(lambda: _invited_all(event), back)
+
+
+def _invited_all(event: Event) -> None:
+    """Invite the event's active polare and say how many were new."""
+    added = attendance.invite_active_polare(db.session, current_user, event)
+    if added:
+        flash(_("%(n)s aktiva polare är inbjudna.", n=added), "success")
+    else:
+        flash(_("Alla aktiva polare var redan inbjudna."), "info")
 
 
 @bp.route("/<id:event_id>/invitations/<id:person_id>/remove", methods=["POST"])
 @roles(Role.COORDINATOR)
 def uninvite(event_id: int, person_id: int):
     event = _event_or_404(event_id)
-    if ActionForm().validate_on_submit():
-        try:
-            attendance.remove_invitation(db.session, current_user, event, person_id)
-        except NotFoundError:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Inbjudan är borttagen."), "success")
-    return redirect(url_for("events.invite", event_id=event.id))
+    back = url_for("events.invite", event_id=event.id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    return act(lambda: attendance.remove_invitation(db.session, current_user, event, person_id),
+               back, _("Inbjudan är borttagen."))
 
 
 # ---------------------------------------------------------------- event types (admin)
@@ -368,7 +344,7 @@ def type_edit(type_id: int | None):
         abort(404)
     form = (EventTypeForm if event_type else NewEventTypeForm)(obj=event_type)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: events.save_event_type(
                 db.session, current_user, event_type, name=form.name.data,
                 name_en=form.name_en.data or "", required=form.required.data,

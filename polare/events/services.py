@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
@@ -46,8 +45,7 @@ def save_event_type(
     clash = next((t for t in session.scalars(select(EventType))
                   if t.name.casefold() == name.casefold()), None)
     if clash is not None and clash is not event_type:
-        raise DomainError(_("Det finns redan en aktivitetstyp som heter %(name)s.", name=name),
-                          field="name")
+        raise DomainError("events.event_type_name_taken", field="name", name=name)
     is_new = event_type is None
     event_type = event_type or EventType(name=name)
     before = {} if is_new else snapshot(event_type, EVENT_TYPE_FIELDS)
@@ -83,17 +81,16 @@ def get_event(session: Session, actor: Any, event_id: int) -> Event:
     """Return an event the actor may see, or raise NotFoundError."""
     event = session.scalar(select(Event).where(Event.id == event_id, visible_events(actor)))
     if event is None:
-        raise NotFoundError(_("Aktiviteten finns inte."))
+        raise NotFoundError("events.event_not_found")
     return event
 
 
 def _check_team(session: Session, actor: Any, team_id: int | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
-        raise DomainError(_("Teamet finns inte."), field="team_id")
+        raise DomainError("events.team_not_found", field="team_id")
     ids = scope_of(actor)
     if ids is not None and team_id is not None and team_id not in ids:
-        raise DomainError(_("Du kan bara planera aktiviteter för dina egna team."),
-                          field="team_id")
+        raise DomainError("events.own_teams_only", field="team_id")
 
 
 def may_change_event(actor: Any, event: Event) -> bool:
@@ -109,8 +106,7 @@ def may_change_event(actor: Any, event: Event) -> bool:
 
 def _check_may_change(actor: Any, event: Event) -> None:
     if not may_change_event(actor, event):
-        raise PermissionDeniedError(
-            _("Bara teamet som arrangerar aktiviteten kan ändra eller ställa in den."))
+        raise PermissionDeniedError("events.organiser_only")
 
 
 def _organiser_team_id(session: Session, actor: Any, team_id: int | None,
@@ -123,29 +119,26 @@ def _organiser_team_id(session: Session, actor: Any, team_id: int | None,
         return next(iter(ids)) if ids is not None and len(ids) == 1 else None
     if session.get(Team, organiser_team_id) is None or (
             ids is not None and organiser_team_id not in ids):
-        raise DomainError(_("Välj ett av dina team som arrangör."), field="organiser_team_id")
+        raise DomainError("events.choose_organiser", field="organiser_team_id")
     return organiser_team_id
 
 
 def _check_type(session: Session, type_id: int, current: int | None) -> None:
     event_type = session.get(EventType, type_id)
     if event_type is None or (not event_type.active and type_id != current):
-        raise DomainError(_("Välj en aktivitetstyp som används."), field="type_id")
+        raise DomainError("events.choose_active_type", field="type_id")
 
 
 def _check_times(start_time: time, end_time: time | None) -> None:
     if end_time is not None and end_time <= start_time:
-        raise DomainError(_("Sluttiden måste vara efter starttiden."), field="end_time")
+        raise DomainError("events.end_before_start", field="end_time")
 
 
 def _school_year_id_on(session: Session, day: date) -> int:
     school_year = school_year_on(session, day)
     if school_year is None:
-        raise DomainError(
-            _("Datumet %(day)s ligger inte i något läsår. Välj ett datum i ett läsår som finns, "
-              "eller be en administratör lägga upp läsåret.", day=day.isoformat()),
-            field="event_date",
-        )
+        raise DomainError("events.date_outside_school_years", field="event_date",
+                          day=day.isoformat())
     return school_year.id
 
 
@@ -184,7 +177,7 @@ def update_event(
     """Change an event; invited polare must still belong to its team(s) and school year."""
     _check_may_change(actor, event)
     if event.cancelled:
-        raise DomainError(_("Aktiviteten är inställd och kan inte ändras."))
+        raise DomainError("events.cancelled_unchangeable")
     _check_type(session, type_id, event.type_id)
     if team_id != event.team_id:
         _check_team(session, actor, team_id)
@@ -192,18 +185,11 @@ def update_event(
     school_year_id = _school_year_id_on(session, event_date)
     has_invitations = session.scalar(select(exists().where(Invitation.event_id == event.id)))
     if has_invitations and school_year_id != event.school_year_id:
-        raise DomainError(
-            _("Aktiviteten har inbjudna polare och kan inte flyttas till ett annat läsår."),
-            field="event_date",
-        )
+        raise DomainError("events.invited_other_year", field="event_date")
     if has_invitations and team_id is not None and team_id != event.team_id:
         outside = _invitees_without_place(session, event, team_id)
         if outside:
-            raise DomainError(
-                _("%(n)s inbjudna har ingen plats i det valda teamet. Ta bort dem från "
-                  "aktiviteten först.", n=outside),
-                field="team_id",
-            )
+            raise DomainError("events.invitees_outside_team", field="team_id", n=outside)
     before = snapshot(event, EVENT_FIELDS)
     event.type_id, event.title, event.event_date = type_id, title.strip(), event_date
     event.start_time, event.end_time, event.team_id = start_time, end_time, team_id
@@ -232,13 +218,12 @@ def cancel_event(session: Session, actor: Any, event: Event, *, reason: str = ""
     """Cancel an event; one with recorded attendance has happened and cannot be cancelled."""
     _check_may_change(actor, event)
     if event.cancelled:
-        raise DomainError(_("Aktiviteten är redan inställd."))
+        raise DomainError("events.already_cancelled")
     attended = session.scalar(select(exists().where(
         Invitation.event_id == event.id, Invitation.status != InvitationStatus.INVITED,
     )))
     if attended:
-        raise DomainError(
-            _("Aktiviteten har registrerad närvaro och kan inte ställas in."))
+        raise DomainError("events.attendance_recorded")
     event.cancelled = True
     session.flush()
     record(session, actor, "cancel", "event", event.id, changes={"cancelled": [False, True]},

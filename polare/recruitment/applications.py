@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from polare.org.models import SchoolYear, Team
 from polare.org.services import get_settings, school_year_on
 from polare.recruitment.actors import PUBLIC_FORM
 from polare.recruitment.models import Application
+from polare.recruitment.wording import MOTIVATION_LABEL
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.roster.services import (
     GuardianInput,
@@ -115,9 +115,8 @@ def _check_age(session: Session, birth_date: date, year: SchoolYear, today: date
     first_day = max(today, year.starts_on)
     if birth_date > year.ends_on or age_on(birth_date, year.ends_on) < settings.min_age \
             or age_on(birth_date, first_day) > settings.max_age:
-        raise DomainError(_("Du behöver vara %(min)s–%(max)s år under läsåret %(year)s.",
-                            min=settings.min_age, max=settings.max_age, year=year.label),
-                          field="personnummer")
+        raise DomainError("recruitment.age_outside_band", field="personnummer",
+                          min=settings.min_age, max=settings.max_age, year=year.label)
     return age_on(birth_date, first_day) < ADULT_AGE
 
 
@@ -135,13 +134,13 @@ def _person(session: Session, data: ApplicationInput, today: date) -> Person:
 def _guardian(session: Session, person: Person, data: ApplicationInput) -> Guardian:
     """Return the guardian the applicant named: one already registered (same e-mail), or new."""
     if not data.guardian_email.strip():
-        raise DomainError(_("Skriv din vårdnadshavares e-postadress."), field="guardian_email")
+        raise DomainError("recruitment.guardian_email_missing", field="guardian_email")
     named = GuardianInput(name=data.guardian_name, phone=data.guardian_phone,
                           email=data.guardian_email)
     try:
         checked = checked_guardian(named)
     except DomainError as error:
-        raise DomainError(error.message, field=f"guardian_{error.field}") from error
+        raise DomainError(error.code, field=f"guardian_{error.field}", **error.values) from error
     for guardian in person.guardians:
         if guardian.email and guardian.email.lower() == checked.email.lower():
             return guardian
@@ -162,9 +161,9 @@ def submit_application(
     """Store an application as an applicant enrolment of the team; the same for every number."""
     year = application_school_year(session, today)
     if year is None:
-        raise ApplicationsClosedError(_("Det går inte att söka just nu: inget läsår är öppet."))
-    motivation = clean_text(data.motivation, _("Varför vill du bli polare?"),
-                            field="motivation", max_length=MOTIVATION_MAX_LENGTH, multiline=True)
+        raise ApplicationsClosedError("recruitment.closed")
+    motivation = clean_text(data.motivation, MOTIVATION_LABEL, field="motivation",
+                            max_length=MOTIVATION_MAX_LENGTH, multiline=True)
     person = _person(session, data, today)
     is_minor = _check_age(session, person.birth_date, year, today)
     guardian = _guardian(session, person, data) if is_minor else None

@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -73,25 +72,43 @@ def _audit(session: Session, actor: object, request: ConsentRequest, note: str) 
            persons=[request.enrolment.person_id])
 
 
+def _live_request(session: Session, enrolment: Enrolment,
+                  guardian: Guardian) -> ConsentRequest | None:
+    """Return the guardian's pending or consented request for the enrolment, if any."""
+    return session.scalars(select(ConsentRequest).where(
+        ConsentRequest.enrolment_id == enrolment.id, ConsentRequest.guardian_id == guardian.id,
+        ConsentRequest.status.in_((*PENDING, ConsentRequestStatus.CONSENTED)))).first()
+
+
+def refusal_to_issue(session: Session, enrolment: Enrolment,
+                     guardian_id: int) -> DomainError | None:
+    """Return why no link can be issued to the guardian for the enrolment, or None."""
+    guardian = session.get(Guardian, guardian_id)
+    if guardian is None or guardian.person_id != enrolment.person_id:
+        return DomainError("recruitment.choose_guardian", field="guardian_id")
+    if not guardian.email:
+        return DomainError("recruitment.guardian_without_email", field="guardian_id",
+                           name=guardian.name)
+    if enrolment.status in CLOSED_STATUSES:
+        return DomainError("recruitment.enrolment_closed")
+    request = _live_request(session, enrolment, guardian)
+    if request is not None and request.status == ConsentRequestStatus.CONSENTED:
+        return DomainError("recruitment.guardian_consented", name=guardian.name)
+    return None
+
+
 def issue_link(session: Session, actor: object, enrolment: Enrolment, guardian_id: int, *,
                now: datetime) -> tuple[ConsentRequest, str]:
     """Create a consent link for one of the person's guardians, or renew an unused one.
 
     Return the request and the token, which is stored only as its hash: the caller sends it.
+    Refuse what `refusal_to_issue` names.
     """
+    refusal = refusal_to_issue(session, enrolment, guardian_id)
+    if refusal is not None:
+        raise refusal
     guardian = session.get(Guardian, guardian_id)
-    if guardian is None or guardian.person_id != enrolment.person_id:
-        raise DomainError(_("Välj en av personens vårdnadshavare."), field="guardian_id")
-    if not guardian.email:
-        raise DomainError(_("%(name)s saknar e-postadress.", name=guardian.name),
-                          field="guardian_id")
-    if enrolment.status in CLOSED_STATUSES:
-        raise DomainError(_("Anmälan är avslutad eller avböjd: ingen samtyckeslänk behövs."))
-    request = session.scalars(select(ConsentRequest).where(
-        ConsentRequest.enrolment_id == enrolment.id, ConsentRequest.guardian_id == guardian.id,
-        ConsentRequest.status.in_((*PENDING, ConsentRequestStatus.CONSENTED)))).first()
-    if request is not None and request.status == ConsentRequestStatus.CONSENTED:
-        raise DomainError(_("%(name)s har redan samtyckt via länk.", name=guardian.name))
+    request = _live_request(session, enrolment, guardian)
     renewed = request is not None
     if request is None:
         request = ConsentRequest(enrolment_id=enrolment.id, guardian_id=guardian.id,
@@ -130,21 +147,43 @@ def note_opened(session: Session, request: ConsentRequest, *, now: datetime) -> 
     return True
 
 
-def _refuse_unless_pending(request: ConsentRequest, now: datetime) -> None:
+def issue_link_if_due(session: Session, actor: object, enrolment: Enrolment, guardian_id: int,
+                      *, now: datetime) -> tuple[ConsentRequest, str] | None:
+    """Issue a link as `issue_link` does, or return None when none can be (never a refusal).
+
+    A link is not due when that guardian already consented or the enrolment is closed.
+    """
+    if refusal_to_issue(session, enrolment, guardian_id) is not None:
+        return None
+    return issue_link(session, actor, enrolment, guardian_id, now=now)
+
+
+def refusal_to_give(request: ConsentRequest, now: datetime) -> LinkUnusableError | None:
+    """Return why the link cannot give consent now (used, withdrawn, expired, closed), or None."""
     if request.status == ConsentRequestStatus.CONSENTED:
-        raise LinkUnusableError(_("Samtycket är redan lämnat med den här länken."))
+        return LinkUnusableError("recruitment.link_used")
     if request.status == ConsentRequestStatus.WITHDRAWN:
-        raise LinkUnusableError(_("Samtycket är återkallat. Länken kan inte användas igen."))
+        return LinkUnusableError("recruitment.link_withdrawn")
     if request.is_expired(now):
-        raise LinkUnusableError(_("Länken har gått ut. Be samordnaren om en ny."))
+        return LinkUnusableError("recruitment.link_expired")
     if request.enrolment.status in CLOSED_STATUSES:
-        raise LinkUnusableError(_("Anmälan är inte längre aktuell: inget samtycke behövs."))
+        return LinkUnusableError("recruitment.consent_not_needed")
+    return None
+
+
+def refusal_to_withdraw(request: ConsentRequest) -> LinkUnusableError | None:
+    """Return why the link cannot withdraw a consent (none was given by it), or None."""
+    if request.status != ConsentRequestStatus.CONSENTED:
+        return LinkUnusableError("recruitment.nothing_to_withdraw")
+    return None
 
 
 def give_consent(session: Session, request: ConsentRequest, *, now: datetime, today: date,
                  address: str, shown_version: str) -> ConsentRequest:
     """Record the guardian's consent through the link (once), and on the enrolment."""
-    _refuse_unless_pending(request, now)
+    refusal = refusal_to_give(request, now)
+    if refusal is not None:
+        raise refusal
     request.status = ConsentRequestStatus.CONSENTED
     request.consented_at = now
     request.consent_address = address[:45]
@@ -167,8 +206,9 @@ def give_consent(session: Session, request: ConsentRequest, *, now: datetime, to
 def withdraw_consent(session: Session, request: ConsentRequest, *, now: datetime,
                      address: str) -> ConsentRequest:
     """Withdraw the consent given through the link; the enrolment's consent goes with it."""
-    if request.status != ConsentRequestStatus.CONSENTED:
-        raise LinkUnusableError(_("Det finns inget samtycke att återkalla med den här länken."))
+    refusal = refusal_to_withdraw(request)
+    if refusal is not None:
+        raise refusal
     request.status = ConsentRequestStatus.WITHDRAWN
     request.withdrawn_at = now
     request.withdrawn_address = address[:45]

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from polare import clock
 from polare.auth.access import public
-from polare.errors import DomainError
 from polare.extensions import db, limiter
+from polare.org.models import Team
 from polare.org.services import get_settings
 from polare.recruitment import bp
 from polare.recruitment.actors import PUBLIC_FORM
@@ -24,10 +24,11 @@ from polare.recruitment.applications import (
     team_slug,
 )
 from polare.recruitment.consent import (
-    LinkUnusableError,
     give_consent,
-    issue_link,
+    issue_link_if_due,
     note_opened,
+    refusal_to_give,
+    refusal_to_withdraw,
     request_by_token,
     state_of,
     text_version,
@@ -36,7 +37,7 @@ from polare.recruitment.consent import (
 from polare.recruitment.delivery import deliver_link
 from polare.recruitment.forms import ApplicationForm, GiveConsentForm, WithdrawConsentForm
 from polare.recruitment.models import ConsentRequest
-from polare.web import show_domain_error
+from polare.web import save_once
 
 #: Largest application accepted, in bytes of the request body (the fields are far smaller).
 MAX_APPLICATION_BYTES = 32 * 1024
@@ -78,21 +79,22 @@ def apply(team_slug: str):
         return redirect(url_for("recruitment.thanks", team_slug=team_slug))
     if year is not None and form.validate_on_submit():
         data = ApplicationInput(**{name: getattr(form, name).data or "" for name in _INPUT_FIELDS})
-        try:
-            submitted = submit_application(db.session, data, team, today=clock.local_today(),
-                                           now=clock.utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            pending = _issue_quietly(submitted)
-            db.session.commit()
-            if pending is not None:
-                deliver_link(*pending, actor=PUBLIC_FORM)
-            return redirect(url_for("recruitment.thanks", team_slug=team_slug))
+        done = save_once(form, lambda: _applied(data, team, team_slug))
+        if done is not None:
+            return done
     status = 422 if request.method == "POST" else 200
     return render_template("recruitment/apply.html", form=form, team=team, year=year,
                            **_notice_context()), status
+
+
+def _applied(data: ApplicationInput, team: Team, slug: str) -> str:
+    """Store the application, send the guardian's link when due; return the thanks page."""
+    submitted = submit_application(db.session, data, team, today=clock.local_today(),
+                                   now=clock.utcnow())
+    pending = _issue_quietly(submitted)
+    if pending is not None:
+        deliver_link(*pending, actor=PUBLIC_FORM)
+    return url_for("recruitment.thanks", team_slug=slug)
 
 
 def _issue_quietly(submitted: SubmittedApplication) -> tuple[ConsentRequest, str] | None:
@@ -103,11 +105,8 @@ def _issue_quietly(submitted: SubmittedApplication) -> tuple[ConsentRequest, str
     """
     if submitted.guardian is None:
         return None
-    try:
-        return issue_link(db.session, PUBLIC_FORM, submitted.application.enrolment,
-                          submitted.guardian.id, now=clock.utcnow())
-    except DomainError:
-        return None
+    return issue_link_if_due(db.session, PUBLIC_FORM, submitted.application.enrolment,
+                             submitted.guardian.id, now=clock.utcnow())
 
 
 @bp.route("/ansok/<team_slug>/tack")
@@ -153,8 +152,7 @@ def _render_consent(consent_request: ConsentRequest, give_form: GiveConsentForm 
 @public
 def consent(token: str):
     consent_request = _link_or_404(token)
-    if note_opened(db.session, consent_request, now=clock.utcnow()):
-        db.session.commit()
+    note_opened(db.session, consent_request, now=clock.utcnow())
     return _render_consent(consent_request)
 
 
@@ -170,14 +168,13 @@ def consent_give(token: str):
         flash(_("Texten har ändrats sedan du öppnade sidan. Läs den igen och bekräfta."),
               "warning")
         return _render_consent(consent_request, status=409)
-    try:
-        give_consent(db.session, consent_request, now=clock.utcnow(), today=clock.local_today(),
-                     address=request.remote_addr or "", shown_version=form.text_version.data)
-    except LinkUnusableError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    now = clock.utcnow()
+    refusal = refusal_to_give(consent_request, now)
+    if refusal is not None:
+        flash(refusal.message, "danger")
         return _render_consent(consent_request, status=409)
-    db.session.commit()
+    give_consent(db.session, consent_request, now=now, today=clock.local_today(),
+                 address=request.remote_addr or "", shown_version=form.text_version.data)
     flash(_("Tack! Ditt samtycke är registrerat."), "success")
     return redirect(url_for("recruitment.consent", token=token))
 
@@ -189,13 +186,11 @@ def consent_withdraw(token: str):
     consent_request = _link_or_404(token)
     if not WithdrawConsentForm().validate_on_submit():
         return _render_consent(consent_request, status=400)
-    try:
-        withdraw_consent(db.session, consent_request, now=clock.utcnow(),
-                         address=request.remote_addr or "")
-    except LinkUnusableError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    refusal = refusal_to_withdraw(consent_request)
+    if refusal is not None:
+        flash(refusal.message, "danger")
         return _render_consent(consent_request, status=409)
-    db.session.commit()
+    withdraw_consent(db.session, consent_request, now=clock.utcnow(),
+                     address=request.remote_addr or "")
     flash(_("Ditt samtycke är återkallat. Samordnaren får veta det."), "success")
     return redirect(url_for("recruitment.consent", token=token))

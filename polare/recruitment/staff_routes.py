@@ -9,11 +9,16 @@ from flask_login import current_user
 from polare import clock
 from polare.auth.access import roles
 from polare.auth.models import Role
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.recruitment import bp
 from polare.recruitment.applications import applications_of, mark_seen
-from polare.recruitment.consent import STATE_LABELS, issue_link, requests_of, state_of
+from polare.recruitment.consent import (
+    STATE_LABELS,
+    issue_link,
+    refusal_to_issue,
+    requests_of,
+    state_of,
+)
 from polare.recruitment.delivery import Delivery, deliver_link
 from polare.recruitment.forms import SendLinkForm
 from polare.recruitment.mail import mail_configured
@@ -43,7 +48,6 @@ def application(enrolment_id: int):
     applications = applications_of(db.session, enrolment.id)
     if any(a.seen_at is None for a in applications):
         mark_seen(db.session, current_user, applications, clock.utcnow())
-        db.session.commit()
     return _render(enrolment)
 
 
@@ -57,14 +61,12 @@ def send_consent_link(enrolment_id: int):
     guardian = db.session.get(Guardian, int(form.guardian_id.data))
     if guardian is None or guardian.person_id != enrolment.person_id:
         abort(404)
-    try:
-        consent_request, token = issue_link(db.session, current_user, enrolment, guardian.id,
-                                            now=clock.utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    refusal = refusal_to_issue(db.session, enrolment, guardian.id)
+    if refusal is not None:
+        flash(refusal.message, "danger")
         return _render(enrolment, status=422)
-    db.session.commit()
+    consent_request, token = issue_link(db.session, current_user, enrolment, guardian.id,
+                                        now=clock.utcnow())
     delivery = deliver_link(consent_request, token, current_user)
     if delivery.mailed:
         flash(_("Samtyckeslänken är skickad till %(email)s.",
