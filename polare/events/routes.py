@@ -13,10 +13,10 @@ from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
 from polare.converters import page_number
-from polare.errors import DomainError, NotFoundError, PermissionDeniedError
+from polare.errors import DomainError
 from polare.events import attendance, bp
 from polare.events import services as events
-from polare.events.answers import answer_mark, answer_unseen_or_not_allowed
+from polare.events.answers import answer_mark
 from polare.events.forms import (
     ActionForm,
     CancelEventForm,
@@ -38,9 +38,6 @@ from polare.web import act, save_form, save_once
 
 STAFF = (Role.COORDINATOR, Role.SUPERVISOR)
 PAST_PER_PAGE = 20
-
-bp.register_error_handler(NotFoundError, answer_unseen_or_not_allowed)
-bp.register_error_handler(PermissionDeniedError, answer_unseen_or_not_allowed)
 
 
 def _event_or_404(event_id: int) -> Event:
