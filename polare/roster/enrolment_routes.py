@@ -16,7 +16,7 @@ from polare.recruitment.flags import enrolment_summary
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, ActivateForm, ConfirmForm, ConsentForm, EndForm
 from polare.roster.models import ENROLMENT_TRANSITIONS, Enrolment, EnrolmentStatus
-from polare.roster.routes import EDITORS
+from polare.roster.roles import EDITORS
 from polare.roster.scope import enrolment_or_404
 from polare.roster.services import (
     CapReachedError,

@@ -40,7 +40,7 @@ from polare.roster.forms import (
 from polare.roster.history import person_history
 from polare.roster.identity import format_phone_se
 from polare.roster.models import Enrolment, Guardian, Person
-from polare.roster.routes import EDITORS, VIEWERS
+from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
     may_edit,

@@ -13,7 +13,6 @@ from werkzeug.datastructures import MultiDict
 from polare import clock
 from polare.audit.services import record
 from polare.auth.access import can_see_full_personnummer, roles
-from polare.auth.models import Role
 from polare.converters import page_number
 from polare.errors import DomainError
 from polare.events.training import missing_required_training
@@ -37,6 +36,7 @@ from polare.roster.listing import (
     status_counts,
 )
 from polare.roster.models import Enrolment, EnrolmentStatus
+from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
     may_edit,
@@ -57,8 +57,6 @@ from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
 from polare.web import save_once_or_raise, show_domain_error
 
-VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
-EDITORS = (Role.COORDINATOR,)
 PAGE_SIZE = 25
 #: Most rows a search sent by POST shows (it has no pages).
 SEARCH_LIMIT = 100
@@ -281,5 +279,3 @@ def continue_year():
                            to_year=to_year, candidates=candidates, ages=ages,
                            settings=get_settings(db.session)), status
 
-
-from polare.roster import enrolment_routes, person_routes  # noqa: E402,F401
