@@ -19,11 +19,8 @@ from polare.auth.access import (
 from polare.auth.models import User
 from polare.converters import id_argument
 from polare.errors import DomainError
-from polare.events.attendance import events_attended
-from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear
-from polare.org.services import school_year_on
 from polare.privacy.access_log import audit_personnummer_lookup, audit_personnummer_view
 from polare.privacy.lookups import LookupLimitError, count_personnummer_lookup
 from polare.roster import bp
@@ -40,6 +37,7 @@ from polare.roster.forms import (
 from polare.roster.history import person_history
 from polare.roster.identity import format_phone_se
 from polare.roster.models import Enrolment, Guardian, Person
+from polare.roster.person_page import person_sections
 from polare.roster.refusals import fields_prefixed, keep_audit, refusal_of, saved_once
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
@@ -205,17 +203,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None)
         _enrol_choices(enrol_form)
-    current_year = school_year_on(db.session, today)
-    training = {}
-    if current_year is not None:
-        training = {
-            "training_year": current_year,
-            "attended_events": [
-                event for event in events_attended(db.session, person.id, current_year.id)
-                if event.team_id is None or can_access_team(current_user, event.team_id)],
-            "missing_training": missing_required_training(
-                db.session, [person.id], current_year.id)[person.id],
-        }
+    sections = person_sections(db.session, current_user, person.id, today)
     if full and person.personnummer:
         audit_personnummer_view(db.session, current_user, person.id)
     html = render_template(
@@ -227,7 +215,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
         status_labels=STATUS_LABELS, can_edit=may_edit(current_user), enrol_form=enrol_form,
         confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
         manages={e.id for e in enrolments if can_access_team(current_user, e.team_id)},
-        **training,
+        sections=sections,
     )
     # The view of the personnummer is committed with the request, once the page is rendered (a
     # commit before would expire the page); a refused page keeps it too.
