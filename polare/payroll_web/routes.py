@@ -10,17 +10,15 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 import payroll
-from polare.auth.access import roles, team_ids_for
+from polare.auth.access import roles
 from polare.auth.models import Role, User
 from polare.clock import local_today
 from polare.converters import id_argument, page_number
 from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
-from polare.org.models import Team
 from polare.payroll_web import bp, labels, services
 from polare.payroll_web.forms import (
     AttestForm,
@@ -372,18 +370,4 @@ def version_title_filter(title: str) -> str:
     """Show a version name as a pay line's details give it, in the user's language."""
     return labels.stored_version_title(title)
 
-
-@bp.app_template_global("payroll_stipends_of")
-def payroll_stipends_of(person_id: int) -> services.PersonStipends | None:
-    """Return a person's stipend lines for the person page, to the roles that may see them."""
-    if current_user.role not in (Role.ADMIN, Role.PAYROLL, Role.COORDINATOR):
-        return None
-    stipends = services.stipend_lines_of_person(db.session, person_id)
-    scope = team_ids_for(current_user)
-    if scope is None:
-        return stipends
-    # Data minimisation: a coordinator sees only the lines of their own teams' walks.
-    names = set(db.session.scalars(select(Team.name).where(Team.id.in_(scope))))
-    return services.PersonStipends(
-        lines=tuple(d for d in stipends.lines if d.line.team in names), errors=())
 

@@ -10,13 +10,13 @@ from flask_login import current_user
 
 from polare import clock
 from polare.auth.access import roles
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.recruitment.flags import enrolment_summary
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, ActivateForm, ConfirmForm, ConsentForm, EndForm
 from polare.roster.models import ENROLMENT_TRANSITIONS, Enrolment, EnrolmentStatus
-from polare.roster.routes import EDITORS
+from polare.roster.refusals import refusal_of
+from polare.roster.roles import EDITORS
 from polare.roster.scope import enrolment_or_404
 from polare.roster.services import (
     CapReachedError,
@@ -29,7 +29,7 @@ from polare.roster.services import (
     waitlist_enrolment,
 )
 from polare.roster.services.queries import ADULT_AGE
-from polare.web import show_domain_error
+from polare.web import save_form, show_refusal
 
 
 def _render(enrolment: Enrolment, *, status: int = 200, cap_error: str = "",
@@ -78,16 +78,13 @@ def enrolment_activate(enrolment_id: int):
     form = ActivateForm()
     if not form.validate_on_submit():
         return _render(enrolment, activate_form=form, status=422)
-    try:
-        activate_enrolment(db.session, current_user, enrolment.id, on=form.on.data)
-    except CapReachedError as error:
-        db.session.rollback()
-        return _render(enrolment, activate_form=form, cap_error=error.message, status=422)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
+    refusal = refusal_of(lambda: activate_enrolment(db.session, current_user, enrolment.id,
+                                                    on=form.on.data))
+    if isinstance(refusal, CapReachedError):
+        return _render(enrolment, activate_form=form, cap_error=refusal.message, status=422)
+    if refusal is not None:
+        show_refusal(form, refusal)
         return _render(enrolment, activate_form=form, status=422)
-    db.session.commit()
     flash(_("%(name)s är aktiv från %(day)s.", name=enrolment.person.full_name,
             day=form.on.data.isoformat()), "success")
     return _to_roster(enrolment)
@@ -99,13 +96,10 @@ def _simple_move(enrolment_id: int, move: Callable[..., Enrolment],
     enrolment = enrolment_or_404(db.session, current_user, enrolment_id)
     if not ConfirmForm().validate_on_submit():
         return _render(enrolment, status=400)
-    try:
-        move(db.session, current_user, enrolment.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    refusal = refusal_of(lambda: move(db.session, current_user, enrolment.id))
+    if refusal is not None:
+        flash(refusal.message, "danger")
         return _render(enrolment, status=422)
-    db.session.commit()
     flash(message(enrolment.person.full_name), "success")
     return _to_roster(enrolment)
 
@@ -131,17 +125,14 @@ def enrolment_end(enrolment_id: int):
     form = EndForm()
     if not form.validate_on_submit():
         return _render(enrolment, end_form=form, status=422)
-    try:
-        end_enrolment(db.session, current_user, enrolment.id, on=form.on.data,
-                      reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _render(enrolment, end_form=form, status=422)
-    db.session.commit()
-    flash(_("Anmälan för %(name)s är avslutad från %(day)s; platsen är ledig.",
-            name=enrolment.person.full_name, day=form.on.data.isoformat()), "success")
-    return _to_roster(enrolment)
+    name = enrolment.person.full_name
+    done = save_form(
+        form, lambda: end_enrolment(db.session, current_user, enrolment.id, on=form.on.data,
+                                    reason=form.reason.data),
+        _("Anmälan för %(name)s är avslutad från %(day)s; platsen är ledig.",
+          name=name, day=form.on.data.isoformat()),
+        url_for("roster.index", team=enrolment.team_id, year=enrolment.school_year_id))
+    return done if done is not None else _render(enrolment, end_form=form, status=422)
 
 
 @bp.route("/enrolments/<id:enrolment_id>/consent", methods=["POST"])
@@ -152,14 +143,11 @@ def enrolment_consent(enrolment_id: int):
     form.guardian_id.choices = [(g.id, g.name) for g in enrolment.person.guardians]
     if not form.validate_on_submit():
         return _render(enrolment, consent_form=form, status=422)
-    try:
-        register_consent(db.session, current_user, enrolment.id,
-                         guardian_id=form.guardian_id.data,
-                         consent_date=form.consent_date.data, today=clock.local_today())
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _render(enrolment, consent_form=form, status=422)
-    db.session.commit()
-    flash(_("Samtycket är registrerat."), "success")
-    return redirect(url_for("roster.enrolment_view", enrolment_id=enrolment.id))
+    done = save_form(
+        form, lambda: register_consent(db.session, current_user, enrolment.id,
+                                       guardian_id=form.guardian_id.data,
+                                       consent_date=form.consent_date.data,
+                                       today=clock.local_today()),
+        _("Samtycket är registrerat."),
+        url_for("roster.enrolment_view", enrolment_id=enrolment.id))
+    return done if done is not None else _render(enrolment, consent_form=form, status=422)

@@ -16,9 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import phonenumbers
-from flask_babel import gettext as _
 from stdnum import luhn
 
 _PERSONNUMMER_FORM = re.compile(
@@ -33,15 +33,38 @@ _PHONE_CHARACTERS = re.compile(r"[0-9+()\-./ ]+")
 _PHONE_REGION = "SE"
 
 
-class InvalidPersonnummer(ValueError):
+class IdentityError(ValueError):
+    """A value was refused: a roster code and its values, worded by `polare.roster.wording`.
+
+    `str(error)` is the text in the reader's language, so callers outside the roster (forms,
+    importers) show it as they would any `ValueError`.
+    """
+
+    def __init__(self, code: str, **values: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        """The refusal worded in the reader's language."""
+        from polare.wording import word
+
+        return word(self)  # type: ignore[arg-type]  (a code and values, as DomainError has)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidPersonnummer(IdentityError):
     """A personnummer was refused; the message says why, in the user's language."""
 
 
-class InvalidPhoneNumber(ValueError):
+class InvalidPhoneNumber(IdentityError):
     """A phone number was refused; the message says why, in the user's language."""
 
 
-class InvalidText(ValueError):
+class InvalidText(IdentityError):
     """A text field holds characters that are not allowed; the message names the field."""
 
 
@@ -59,7 +82,7 @@ def parse_personnummer(text: str, today: date) -> Personnummer:
     """Check a personnummer or samordningsnummer in any accepted form and return it."""
     match = _PERSONNUMMER_FORM.fullmatch(text.strip())
     if match is None or (len(match["year"]) == 4 and match["separator"] == "+"):
-        raise InvalidPersonnummer(_("Personnumret ska ha formen ÅÅÅÅMMDD-NNNN"))
+        raise InvalidPersonnummer("roster.personnummer_form")
     month, number_day = int(match["month"]), int(match["day"])
     is_coordination = number_day > COORDINATION_DAY_OFFSET
     day = number_day - COORDINATION_DAY_OFFSET if is_coordination else number_day
@@ -69,16 +92,15 @@ def parse_personnummer(text: str, today: date) -> Personnummer:
     try:
         birth_date = date(year, month, day)
     except ValueError:
-        raise InvalidPersonnummer(_("Datumet %(day)s finns inte",
-                                    day=f"{year:04d}-{month:02d}-{day:02d}")) from None
+        raise InvalidPersonnummer("roster.personnummer_no_such_day",
+                                  day=f"{year:04d}-{month:02d}-{day:02d}") from None
     nine_digits = f"{year % 100:02d}{month:02d}{number_day:02d}{match['serial']}"
     expected = luhn.calc_check_digit(nine_digits)
     if match["check"] != expected:
-        raise InvalidPersonnummer(_("Kontrollsiffran stämmer inte (ska vara %(digit)s)",
-                                    digit=expected))
+        raise InvalidPersonnummer("roster.personnummer_check_digit", digit=expected)
     if birth_date > today:
-        raise InvalidPersonnummer(_("Födelsedatumet %(day)s ligger i framtiden",
-                                    day=birth_date.isoformat()))
+        raise InvalidPersonnummer("roster.personnummer_in_future",
+                                  day=birth_date.isoformat())
     return Personnummer(
         canonical=f"{year:04d}{nine_digits[2:6]}-{match['serial']}{match['check']}",
         birth_date=birth_date,
@@ -108,16 +130,15 @@ def normalise_phone(text: str) -> str:
     """Return a phone number in E.164 form ('+46701234567'); national numbers are Swedish."""
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidPhoneNumber(_("Telefonnummer saknas"))
+        raise InvalidPhoneNumber("roster.phone_missing")
     if not _PHONE_CHARACTERS.fullmatch(cleaned):
-        raise InvalidPhoneNumber(_("Telefonnumret '%(number)s' får bara innehålla siffror",
-                                   number=cleaned))
+        raise InvalidPhoneNumber("roster.phone_characters", number=cleaned)
     try:
         number = phonenumbers.parse(cleaned, _PHONE_REGION)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber(_("'%(number)s' är inget giltigt telefonnummer", number=cleaned))
+        raise InvalidPhoneNumber("roster.phone_invalid", number=cleaned)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -142,5 +163,5 @@ def check_text(value: str, field_label: str, *, multiline: bool = False) -> str:
         text = text.replace("\r\n", "\n")
     allowed = {"\n"} if multiline else set()
     if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
-        raise InvalidText(_("Fältet %(field)s innehåller otillåtna tecken", field=field_label))
+        raise InvalidText("roster.text_control_characters", field=field_label)
     return text

@@ -19,11 +19,8 @@ from polare.auth.access import (
 from polare.auth.models import User
 from polare.converters import id_argument
 from polare.errors import DomainError
-from polare.events.attendance import events_attended
-from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear
-from polare.org.services import school_year_on
 from polare.privacy.access_log import audit_personnummer_lookup, audit_personnummer_view
 from polare.privacy.lookups import LookupLimitError, count_personnummer_lookup
 from polare.roster import bp
@@ -40,7 +37,9 @@ from polare.roster.forms import (
 from polare.roster.history import person_history
 from polare.roster.identity import format_phone_se
 from polare.roster.models import Enrolment, Guardian, Person
-from polare.roster.routes import EDITORS, VIEWERS
+from polare.roster.person_page import person_sections
+from polare.roster.refusals import fields_prefixed, keep_audit, refusal_of, saved_once
+from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
     may_edit,
@@ -65,7 +64,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
-from polare.web import commit_or_show, save_once_or_raise, show_domain_error
+from polare.web import act, save_form, save_once, show_refusal
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -94,13 +93,10 @@ def _register(form: NewPersonForm) -> str:
     today = clock.local_today()
     person = create_person(db.session, current_user, _person_input(form), today=today)
     if form.guardian_name.data or form.guardian_phone.data:
-        try:
+        with fields_prefixed("guardian_"):
             add_guardian(db.session, current_user, person, _guardian_input(
                 form.guardian_name.data, form.guardian_phone.data, form.guardian_email.data,
                 form.guardian_relation.data))
-        except DomainError as error:
-            error.field = f"guardian_{error.field}" if error.field else None
-            raise
     ensure_team(current_user, form.team_id.data)
     create_enrolment(db.session, current_user, person, form.team_id.data,
                      form.school_year_id.data, on=today)
@@ -111,14 +107,25 @@ def _register(form: NewPersonForm) -> str:
 def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | None:
     """Audit a match on a registered number; return the person only if the user may see them."""
     person_id = error.person.id
-    db.session.rollback()
+    show_refusal(form, error)
     audit_personnummer_lookup(db.session, current_user, person_id, "new person")
-    db.session.commit()
-    show_domain_error(form, error)
+    keep_audit(db.session, 422)
     person = db.session.get(Person, person_id)
     if person is not None and is_visible(db.session, current_user, person):
         return person
     return None
+
+
+def _refused_registration(
+    form: NewPersonForm, refusal: DomainError
+) -> tuple[Person | None, bool, int, dict[str, str]]:
+    """Show a refused registration: (person found, number registered?, status, headers)."""
+    if isinstance(refusal, PersonExistsError):
+        return _existing_match(form, refusal), True, 422, {}
+    show_refusal(form, refusal)
+    if isinstance(refusal, LookupLimitError):
+        return None, False, 429, {"Retry-After": str(refusal.retry_after)}
+    return None, False, 422, {}
 
 
 @bp.route("/persons/new", methods=["GET", "POST"])
@@ -134,18 +141,11 @@ def person_create():
         form.school_year_id.data = year.id
     existing, registered, status, headers = None, False, 200, {}
     if form.validate_on_submit():
-        try:
-            count_personnummer_lookup(current_user)
-            return save_once_or_raise(form, lambda: _register(form))
-        except PersonExistsError as error:
-            existing, registered, status = _existing_match(form, error), True, 422
-        except LookupLimitError as error:
-            show_domain_error(form, error)
-            status, headers = 429, {"Retry-After": str(error.retry_after)}
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = 422
+        outcome = (refusal_of(lambda: count_personnummer_lookup(current_user))
+                   or saved_once(form, lambda: _register(form)))
+        if not isinstance(outcome, DomainError):
+            return outcome
+        existing, registered, status, headers = _refused_registration(form, outcome)
     elif request.method == "POST":
         status = 422
     enrol_existing = EnrolExistingForm(formdata=None, data={
@@ -177,13 +177,12 @@ def person_enrol_existing():
         flash(_("%(name)s är anmäld som sökande.", name=person.full_name), "success")
         return url_for("roster.person_view", person_id=person.id)
 
-    try:
-        count_personnummer_lookup(current_user)
-        return save_once_or_raise(form, enrol)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("roster.person_create", team=team_id, year=year_id))
+    outcome = (refusal_of(lambda: count_personnummer_lookup(current_user))
+               or saved_once(form, enrol))
+    if not isinstance(outcome, DomainError):
+        return outcome
+    flash(outcome.message, "danger")
+    return redirect(url_for("roster.person_create", team=team_id, year=year_id))
 
 
 def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm | None = None,
@@ -204,17 +203,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None)
         _enrol_choices(enrol_form)
-    current_year = school_year_on(db.session, today)
-    training = {}
-    if current_year is not None:
-        training = {
-            "training_year": current_year,
-            "attended_events": [
-                event for event in events_attended(db.session, person.id, current_year.id)
-                if event.team_id is None or can_access_team(current_user, event.team_id)],
-            "missing_training": missing_required_training(
-                db.session, [person.id], current_year.id)[person.id],
-        }
+    sections = person_sections(db.session, current_user, person.id, today)
     if full and person.personnummer:
         audit_personnummer_view(db.session, current_user, person.id)
     html = render_template(
@@ -226,9 +215,11 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
         status_labels=STATUS_LABELS, can_edit=may_edit(current_user), enrol_form=enrol_form,
         confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
         manages={e.id for e in enrolments if can_access_team(current_user, e.team_id)},
-        **training,
+        sections=sections,
     )
-    db.session.commit()  # the view of the personnummer; a commit before would expire the page
+    # The view of the personnummer is committed with the request, once the page is rendered (a
+    # commit before would expire the page); a refused page keeps it too.
+    keep_audit(db.session, status)
     return html, status
 
 
@@ -248,17 +239,13 @@ def person_edit(person_id: int):
         form.phone.data = format_phone_se(person.phone)
     status = 200
     if form.validate_on_submit():
-        try:
-            update_person(db.session, current_user, person, _person_input(form),
-                          today=clock.local_today())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("roster.person_view", person_id=person.id))
+        done = save_form(
+            form, lambda: update_person(db.session, current_user, person, _person_input(form),
+                                        today=clock.local_today()),
+            _("Ändringarna är sparade."), url_for("roster.person_view", person_id=person.id))
+        if done is not None:
+            return done
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("roster/person_form.html", form=form, person=person,
@@ -280,11 +267,9 @@ def person_enrol(person_id: int):
     form = EnrolForm()
     _enrol_choices(form)
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _enrolled(form, person))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        done = save_once(form, lambda: _enrolled(form, person))
+        if done is not None:
+            return done
     return _render_person(person, team_ids, enrol_form=form, status=422)
 
 
@@ -308,7 +293,7 @@ def guardian_create(person_id: int):
     person, _team_ids = person_or_404(db.session, current_user, person_id)
     form = NewGuardianForm()
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: add_guardian(db.session, current_user, person, _guardian_input(
                 form.name.data, form.phone.data, form.email.data, form.relation.data)),
             _("Vårdnadshavaren är tillagd."),
@@ -327,7 +312,7 @@ def guardian_edit(guardian_id: int):
     if request.method == "GET" and guardian.phone:
         form.phone.data = format_phone_se(guardian.phone)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: update_guardian(db.session, current_user, guardian, _guardian_input(
                 form.name.data, form.phone.data, form.email.data, form.relation.data)),
             _("Ändringarna är sparade."),
@@ -343,13 +328,8 @@ def guardian_edit(guardian_id: int):
 def guardian_remove(guardian_id: int):
     guardian = _guardian_or_404(guardian_id)
     person_id = guardian.person_id
-    if ConfirmForm().validate_on_submit():
-        try:
-            remove_guardian(db.session, current_user, guardian)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Vårdnadshavaren är borttagen."), "success")
-    return redirect(url_for("roster.person_view", person_id=person_id))
+    back = url_for("roster.person_view", person_id=person_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    return act(lambda: remove_guardian(db.session, current_user, guardian), back,
+               _("Vårdnadshavaren är borttagen."))

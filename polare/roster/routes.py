@@ -13,9 +13,7 @@ from werkzeug.datastructures import MultiDict
 from polare import clock
 from polare.audit.services import record
 from polare.auth.access import can_see_full_personnummer, roles
-from polare.auth.models import Role
 from polare.converters import page_number
-from polare.errors import DomainError
 from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team, TeamYear
@@ -37,6 +35,8 @@ from polare.roster.listing import (
     status_counts,
 )
 from polare.roster.models import Enrolment, EnrolmentStatus
+from polare.roster.refusals import keep_audit, refusal_of
+from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
     may_edit,
@@ -55,10 +55,8 @@ from polare.roster.services import (
 )
 from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
-from polare.web import save_once_or_raise, show_domain_error
+from polare.web import act, save_once, show_refusal
 
-VIEWERS = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
-EDITORS = (Role.COORDINATOR,)
 PAGE_SIZE = 25
 #: Most rows a search sent by POST shows (it has no pages).
 SEARCH_LIMIT = 100
@@ -114,15 +112,13 @@ def _search_by_number(form: RosterFilterForm, team: Team | None, year: SchoolYea
         form.q.errors = [_("Du ser personnummer maskerade och kan inte söka på dem. Sök på "
                            "namn i stället.")]
         return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
-    try:
-        count_personnummer_lookup(current_user)
-    except LookupLimitError as error:
-        show_domain_error(form, error)
+    refusal = refusal_of(lambda: count_personnummer_lookup(current_user))
+    if isinstance(refusal, LookupLimitError):
+        show_refusal(form, refusal)
         page, status = _render_roster(form, team, year, RosterFilters(), paged=True, status=429)
-        return page, status, {"Retry-After": str(error.retry_after)}
+        return page, status, {"Retry-After": str(refusal.retry_after)}
     where = f"roster {team.id}/{year.id}" if team is not None else "roster"
     audit_personnummer_lookup(db.session, current_user, None, f"search in {where}")
-    db.session.commit()
     return _render_roster(form, team, year, _filters_from_search(form), paged=False)
 
 
@@ -134,7 +130,8 @@ def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[Ros
     training = missing_required_training(db.session, ids, year.id)
     full = can_see_full_personnummer(current_user, {team.id})
     if full and enrolments:
-        # Committed once the page is rendered: a commit now would expire every row.
+        # Committed with the request, once the page is rendered: a commit now would expire
+        # every row.
         record(db.session, current_user, "view", "roster", f"{team.id}/{year.id}",
                note=f"personnummer of {len(enrolments)} persons", persons=ids)
     rows = []
@@ -183,7 +180,7 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             recruitment=roster_flags(db.session, team.id, year.id),
         )
     html = render_template("roster/index.html", **context)
-    db.session.commit()
+    keep_audit(db.session, status)
     return html, status
 
 
@@ -231,19 +228,14 @@ def change_cap():
     team, year = _chosen(_int_arg("team"), _int_arg("year"))
     if team is None:
         abort(404)
-    if form.validate_on_submit():
-        try:
-            set_team_year_cap(db.session, current_user, team.id, year.id, form.cap.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Taket för %(team)s %(year)s är nu %(cap)s.", team=team.name,
-                    year=year.label, cap=form.cap.data), "success")
-    else:
+    back = url_for("roster.index", team=team.id, year=year.id)
+    if not form.validate_on_submit():
         flash(_("Skriv ett tak mellan 0 och 500."), "danger")
-    return redirect(url_for("roster.index", team=team.id, year=year.id))
+        return redirect(back)
+    return act(lambda: set_team_year_cap(db.session, current_user, team.id, year.id,
+                                         form.cap.data),
+               back, _("Taket för %(team)s %(year)s är nu %(cap)s.", team=team.name,
+                       year=year.label, cap=form.cap.data))
 
 
 def _continued(form: ContinueForm, team: Team, year: SchoolYear, to_year: SchoolYear) -> str:
@@ -268,12 +260,10 @@ def continue_year():
                                if not c.already_enrolled]
     status = 200
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _continued(form, team, year, to_year))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = 422
+        done = save_once(form, lambda: _continued(form, team, year, to_year))
+        if done is not None:
+            return done
+        status = 422
     elif request.method == "POST":
         status = 422
     ages = {c.person.id: age_on(c.person.birth_date, to_year.starts_on) for c in candidates}
@@ -281,5 +271,3 @@ def continue_year():
                            to_year=to_year, candidates=candidates, ages=ages,
                            settings=get_settings(db.session)), status
 
-
-from polare.roster import enrolment_routes, person_routes  # noqa: E402,F401

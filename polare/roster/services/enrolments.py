@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -80,7 +79,7 @@ def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
         .execution_options(populate_existing=True)
     ).first()
     if enrolment is None:
-        raise NotFoundError(_("Anmälan finns inte."))
+        raise NotFoundError("roster.enrolment_not_found")
     return enrolment
 
 
@@ -102,20 +101,16 @@ def _move(session: Session, actor: object, enrolment: Enrolment, target: Enrolme
 def check_transition(enrolment: Enrolment, target: EnrolmentStatus) -> None:
     """Refuse a move that ENROLMENT_TRANSITIONS does not allow."""
     if target not in ENROLMENT_TRANSITIONS[enrolment.status]:
-        raise EnrolmentTransitionError(_(
-            "Anmälan är %(old)s och kan inte bli %(new)s.",
-            old=STATUS_NAMES[enrolment.status], new=STATUS_NAMES[target],
-        ))
+        raise EnrolmentTransitionError("roster.transition_refused",
+                                       old=STATUS_NAMES[enrolment.status],
+                                       new=STATUS_NAMES[target])
 
 
 def _check_within_year(year: SchoolYear, day: date, field: str) -> None:
     if not year.contains(day):
-        raise DomainError(
-            _("%(day)s ligger utanför läsåret %(year)s (%(start)s – %(end)s).",
-              day=day.isoformat(), year=year.label, start=year.starts_on.isoformat(),
-              end=year.ends_on.isoformat()),
-            field=field,
-        )
+        raise DomainError("roster.outside_school_year", field=field, day=day.isoformat(),
+                          year=year.label, start=year.starts_on.isoformat(),
+                          end=year.ends_on.isoformat())
 
 
 def check_eligible(session: Session, person: Person, on: date) -> None:
@@ -123,13 +118,11 @@ def check_eligible(session: Session, person: Person, on: date) -> None:
     settings = get_settings(session)
     age = age_on(person.birth_date, on)
     if age < settings.min_age:
-        raise NotEligibleError(_("Åldern %(age)s är under %(limit)s den %(day)s.",
-                                 age=age, limit=settings.min_age, day=on.isoformat()),
-                               field="on")
+        raise NotEligibleError("roster.too_young", field="on", age=age,
+                               limit=settings.min_age, day=on.isoformat())
     if age > settings.max_age:
-        raise NotEligibleError(_("Åldern %(age)s är över %(limit)s den %(day)s.",
-                                 age=age, limit=settings.max_age, day=on.isoformat()),
-                               field="on")
+        raise NotEligibleError("roster.too_old", field="on", age=age,
+                               limit=settings.max_age, day=on.isoformat())
 
 
 def check_consent(enrolment: Enrolment, on: date) -> None:
@@ -140,15 +133,11 @@ def check_consent(enrolment: Enrolment, on: date) -> None:
         return
     guardian = enrolment.consent_guardian
     if enrolment.consent_date is None or guardian is None or not guardian.phone:
-        raise ConsentMissingError(_(
-            "Samtycke från vårdnadshavare saknas: %(name)s är %(age)s år den %(day)s.",
-            name=person.full_name, age=age, day=on.isoformat(),
-        ))
+        raise ConsentMissingError("roster.consent_missing", name=person.full_name, age=age,
+                                  day=on.isoformat())
     if enrolment.consent_date > on:
-        raise ConsentMissingError(_(
-            "Samtycke från vårdnadshavare saknas den %(day)s: samtycket är daterat %(dated)s.",
-            day=on.isoformat(), dated=enrolment.consent_date.isoformat(),
-        ))
+        raise ConsentMissingError("roster.consent_dated_later", day=on.isoformat(),
+                                  dated=enrolment.consent_date.isoformat())
 
 
 def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
@@ -161,20 +150,16 @@ def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
         ).options(joinedload(Enrolment.team))
     ).first()
     if other is not None:
-        raise DomainError(_(
-            "%(name)s är redan aktiv i %(team)s %(year)s.", name=enrolment.person.full_name,
-            team=other.team.name, year=enrolment.school_year.label,
-        ))
+        raise DomainError("roster.active_elsewhere", name=enrolment.person.full_name,
+                          team=other.team.name, year=enrolment.school_year.label)
 
 
 def _check_cap(session: Session, enrolment: Enrolment, team_year: TeamYear) -> None:
     cap = session.scalar(select(TeamYear.cap).where(TeamYear.id == team_year.id))
     active = count_active(session, enrolment.team_id, enrolment.school_year_id)
     if active >= cap:
-        raise CapReachedError(_(
-            "%(team)s har redan %(n)s aktiva polare %(year)s.", team=enrolment.team.name,
-            n=active, year=enrolment.school_year.label,
-        ))
+        raise CapReachedError("roster.cap_reached", team=enrolment.team.name, n=active,
+                              year=enrolment.school_year.label)
 
 
 def activate_enrolment(
@@ -185,7 +170,7 @@ def activate_enrolment(
         select(Enrolment.team_id, Enrolment.school_year_id).where(Enrolment.id == enrolment_id)
     ).first()
     if key is None:
-        raise NotFoundError(_("Anmälan finns inte."))
+        raise NotFoundError("roster.enrolment_not_found")
     team_year = lock_team_year(session, key.team_id, key.school_year_id)
     enrolment = get_enrolment(session, enrolment_id)
     check_transition(enrolment, EnrolmentStatus.ACTIVE)
@@ -221,16 +206,13 @@ def end_enrolment(
     """End an active enrolment on the day (not active from then on); frees its place."""
     enrolment = get_enrolment(session, enrolment_id)
     check_transition(enrolment, EnrolmentStatus.ENDED)
-    reason = clean_text(reason, _("Anledning"), field="reason", max_length=200)
+    reason = clean_text(reason, _l("Anledning"), field="reason", max_length=200)
     if not reason:
-        raise DomainError(_("Skriv varför anmälan avslutas."), field="reason")
+        raise DomainError("roster.end_reason_missing", field="reason")
     _check_within_year(enrolment.school_year, on, "on")
     if enrolment.activated_on is not None and on < enrolment.activated_on:
-        raise DomainError(
-            _("Slutdatumet kan inte vara före aktiveringsdatumet %(day)s.",
-              day=enrolment.activated_on.isoformat()),
-            field="on",
-        )
+        raise DomainError("roster.end_before_activation", field="on",
+                          day=enrolment.activated_on.isoformat())
     before = snapshot(enrolment, ENROLMENT_FIELDS)
     return _move(session, actor, enrolment, EnrolmentStatus.ENDED, before, ended_on=on,
                  end_reason=reason)
@@ -243,25 +225,20 @@ def register_consent(
     """Record a guardian's written consent for the enrolment, and who registered it."""
     enrolment = get_enrolment(session, enrolment_id)
     if enrolment.status in (EnrolmentStatus.DECLINED, EnrolmentStatus.ENDED):
-        raise EnrolmentTransitionError(_(
-            "Anmälan är %(status)s: samtycke kan inte registreras.",
-            status=STATUS_NAMES[enrolment.status],
-        ))
+        raise EnrolmentTransitionError("roster.consent_not_open",
+                                       status=STATUS_NAMES[enrolment.status])
     guardian = session.get(Guardian, guardian_id)
     if guardian is None or guardian.person_id != enrolment.person_id:
-        raise DomainError(_("Välj en av personens vårdnadshavare."), field="guardian_id")
+        raise DomainError("roster.consent_guardian_unknown", field="guardian_id")
     if not guardian.phone:
-        raise DomainError(_("%(name)s saknar telefonnummer.", name=guardian.name),
-                          field="guardian_id")
+        raise DomainError("roster.guardian_without_phone", field="guardian_id",
+                          name=guardian.name)
     if consent_date > today:
-        raise DomainError(_("Samtycket kan inte vara daterat i framtiden."), field="consent_date")
+        raise DomainError("roster.consent_in_future", field="consent_date")
     if (enrolment.activated_on is not None and consent_date > enrolment.activated_on
             and age_on(enrolment.person.birth_date, enrolment.activated_on) < ADULT_AGE):
-        raise DomainError(
-            _("Anmälan är aktiv sedan %(day)s: samtycket måste vara daterat senast då.",
-              day=enrolment.activated_on.isoformat()),
-            field="consent_date",
-        )
+        raise DomainError("roster.consent_after_activation", field="consent_date",
+                          day=enrolment.activated_on.isoformat())
     before = snapshot(enrolment, ENROLMENT_FIELDS)
     enrolment.consent_date = consent_date
     enrolment.consent_guardian_id = guardian.id
@@ -282,17 +259,16 @@ def create_enrolment(
     team = session.get(Team, team_id)
     year = session.get(SchoolYear, school_year_id)
     if team is None or not team.active:
-        raise DomainError(_("Välj ett aktivt team."), field="team_id")
+        raise DomainError("roster.team_inactive", field="team_id")
     if year is None:
-        raise DomainError(_("Välj ett läsår."), field="school_year_id")
+        raise DomainError("roster.school_year_missing", field="school_year_id")
     exists = session.scalar(select(Enrolment.id).where(
         Enrolment.person_id == person.id, Enrolment.team_id == team_id,
         Enrolment.school_year_id == school_year_id,
     ))
     if exists is not None:
-        raise DomainError(_("%(name)s är redan anmäld till %(team)s %(year)s.",
-                            name=person.full_name, team=team.name, year=year.label),
-                          field="team_id")
+        raise DomainError("roster.already_enrolled", field="team_id", name=person.full_name,
+                          team=team.name, year=year.label)
     ensure_team_year(session, team_id, school_year_id)
     enrolment = Enrolment(person_id=person.id, team_id=team_id, school_year_id=school_year_id,
                           status=EnrolmentStatus.APPLICANT, applied_on=on)

@@ -6,7 +6,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -67,19 +66,18 @@ def continue_to_next_year(
     from_year = session.get(SchoolYear, from_year_id)
     to_year = session.get(SchoolYear, to_year_id)
     if from_year is None or to_year is None or to_year.starts_on <= from_year.starts_on:
-        raise DomainError(_("Välj ett senare läsår att fortsätta till."), field="to_year_id")
+        raise DomainError("roster.later_year_needed", field="to_year_id")
     if not person_ids:
-        raise DomainError(_("Välj minst en polare."), field="person_ids")
+        raise DomainError("roster.no_polare_chosen", field="person_ids")
     candidates = continuation_candidates(session, team_id, from_year_id, to_year_id)
     unknown = set(person_ids) - {c.person.id for c in candidates}
     if unknown:
-        raise DomainError(_("Bara polare som var aktiva i teamet %(year)s kan väljas.",
-                            year=from_year.label), field="person_ids")
+        raise DomainError("roster.not_active_last_year", field="person_ids",
+                          year=from_year.label)
     chosen = [c for c in candidates if c.person.id in set(person_ids)]
     for candidate in chosen:
         if candidate.already_enrolled:
-            raise DomainError(_("%(name)s är redan anmäld %(year)s.",
-                                name=candidate.person.full_name, year=to_year.label),
-                              field="person_ids")
+            raise DomainError("roster.enrolled_next_year", field="person_ids",
+                              name=candidate.person.full_name, year=to_year.label)
     return [create_enrolment(session, actor, c.person, team_id, to_year_id, on=on)
             for c in chosen]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from polare.audit.services import changes_between, record, snapshot
 from polare.errors import DomainError
 from polare.roster.identity import (
+    IdentityError,
     InvalidPersonnummer,
     Personnummer,
     normalise_phone,
     parse_personnummer,
 )
 from polare.roster.models import Enrolment, Guardian, Person
-from polare.roster.services.texts import clean_text
+from polare.roster.services.texts import LabelledFieldError, clean_text
 from polare.roster.sorting import swedish_sort_key
 
 PERSON_FIELDS = (
@@ -39,11 +40,8 @@ class PersonExistsError(DomainError):
     """
 
     def __init__(self, person: Person) -> None:
-        super().__init__(
-            _("Personnumret %(number)s är redan registrerat i Polare.",
-              number=person.personnummer),
-            field="personnummer",
-        )
+        super().__init__("roster.person_exists", field="personnummer",
+                         number=person.personnummer)
         self.person = person
 
 
@@ -76,29 +74,28 @@ def _phone(text: str, field: str, *, required: bool = False) -> str:
     text = (text or "").strip()
     if not text:
         if required:
-            raise DomainError(_("Skriv ett telefonnummer."), field=field)
+            raise DomainError("roster.phone_required", field=field)
         return ""
     try:
         return normalise_phone(text)
-    except ValueError as error:
-        raise DomainError(str(error), field=field) from error
+    except IdentityError as error:
+        raise DomainError(error.code, field=field, **error.values) from error
 
 
 def _email(text: str, field: str) -> str:
-    text = clean_text(text, _("E-post"), field=field, max_length=200)
+    text = clean_text(text, _l("E-post"), field=field, max_length=200)
     if not text:
         return ""
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise DomainError(_("E-postadressen %(email)s är inte giltig.", email=text),
-                          field=field) from error
+        raise DomainError("roster.email_invalid", field=field, email=text) from error
 
 
 def _name(text: str, label: str, field: str, max_length: int) -> str:
     name = clean_text(text, label, field=field, max_length=max_length)
     if not name:
-        raise DomainError(_("Skriv %(field)s.", field=label.lower()), field=field)
+        raise LabelledFieldError("roster.name_missing", field=field, label=label.lower())
     return name
 
 
@@ -107,7 +104,7 @@ def parse_or_refuse(text: str, today: date) -> Personnummer:
     try:
         return parse_personnummer(text, today)
     except InvalidPersonnummer as error:
-        raise DomainError(str(error), field="personnummer") from error
+        raise DomainError(error.code, field="personnummer", **error.values) from error
 
 
 def find_person_by_personnummer(session: Session, text: str, *, today: date) -> Person | None:
@@ -120,18 +117,17 @@ def _apply(person: Person, data: PersonInput, today: date) -> None:
     """Check every field of the input and write it to the person."""
     number = parse_or_refuse(data.personnummer, today)
     if not 0 <= data.prior_years <= MAX_PRIOR_YEARS:
-        raise DomainError(_("Tidigare år måste vara mellan 0 och %(n)s.", n=MAX_PRIOR_YEARS),
-                          field="prior_years")
+        raise DomainError("roster.prior_years_range", field="prior_years", n=MAX_PRIOR_YEARS)
     person.personnummer = number.canonical
     person.birth_date = number.birth_date
-    person.first_name = _name(data.first_name, _("Förnamn"), "first_name", 80)
-    person.last_name = _name(data.last_name, _("Efternamn"), "last_name", 80)
+    person.first_name = _name(data.first_name, _l("Förnamn"), "first_name", 80)
+    person.last_name = _name(data.last_name, _l("Efternamn"), "last_name", 80)
     person.sort_key = swedish_sort_key(person.last_name, person.first_name)
     person.phone = _phone(data.phone, "phone")
     person.email = _email(data.email, "email")
-    person.address = clean_text(data.address, _("Adress"), field="address", max_length=200)
-    person.school = clean_text(data.school, _("Skola"), field="school", max_length=120)
-    person.notes = clean_text(data.notes, _("Anteckningar"), field="notes", max_length=4000,
+    person.address = clean_text(data.address, _l("Adress"), field="address", max_length=200)
+    person.school = clean_text(data.school, _l("Skola"), field="school", max_length=120)
+    person.notes = clean_text(data.notes, _l("Anteckningar"), field="notes", max_length=4000,
                               multiline=True)
     person.prior_years = data.prior_years
 
@@ -153,11 +149,8 @@ def _flush_unique(session: Session, person: Person) -> None:
     try:
         session.flush()
     except IntegrityError as error:
-        raise DomainError(
-            _("Personnumret %(number)s registrerades nyss av någon annan. "
-              "Sök fram personen i stället.", number=person.personnummer),
-            field="personnummer",
-        ) from error
+        raise DomainError("roster.personnummer_just_taken", field="personnummer",
+                          number=person.personnummer) from error
 
 
 def create_person(session: Session, actor: object, data: PersonInput, *, today: date) -> Person:
@@ -188,10 +181,10 @@ def update_person(
 
 
 def _apply_guardian(guardian: Guardian, data: GuardianInput) -> None:
-    guardian.name = _name(data.name, _("Namn"), "name", 120)
+    guardian.name = _name(data.name, _l("Namn"), "name", 120)
     guardian.phone = _phone(data.phone, "phone", required=True)
     guardian.email = _email(data.email, "email")
-    guardian.relation = clean_text(data.relation, _("Relation"), field="relation",
+    guardian.relation = clean_text(data.relation, _l("Relation"), field="relation",
                                    max_length=40)
 
 
@@ -237,10 +230,7 @@ def remove_guardian(session: Session, actor: object, guardian: Guardian) -> None
         select(Enrolment.id).where(Enrolment.consent_guardian_id == guardian.id).limit(1)
     )
     if consented is not None:
-        raise DomainError(_(
-            "%(name)s har lämnat samtycke för en anmälan och kan inte tas bort. "
-            "Ändra uppgifterna i stället.", name=guardian.name,
-        ))
+        raise DomainError("roster.guardian_gave_consent", name=guardian.name)
     before = snapshot(guardian, GUARDIAN_FIELDS)
     person_id, guardian_id = guardian.person_id, guardian.id
     session.delete(guardian)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,7 @@ class UnknownPersonError(NotFoundError):
     """The person does not exist or is outside the actor's teams: the same answer for both."""
 
     def __init__(self, field: str | None = None) -> None:
-        super().__init__(_("Okänd polare"), field=field)
+        super().__init__("roster.unknown_person", field=field)
 
 
 def scope_team_ids(actor: Any) -> set[int] | None:
