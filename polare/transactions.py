@@ -3,7 +3,9 @@
 A view calls services and returns; it never commits or rolls back. When the response is a
 success (below 400) the request's changes are committed in one transaction; a refusal, an
 error page or an exception rolls them all back. A request that changed nothing ends without a
-commit, as a read should. A `DomainError` that leaves a view becomes the
+commit, as a read should. What a refused request must keep all the same (the failure a refused
+login counted, the audit entry of a personnummer shown on a refused page) is written after the
+refusal and marked with `keep_on_refusal`. A `DomainError` that leaves a view becomes the
 page's message here: 404 or 403 for what is unseen or not allowed, JSON for the phone's
 queue and scripts, otherwise a flashed refusal and the way back to the page the user was on.
 CLI commands and importers use `unit_of_work` for the same rule.
@@ -38,10 +40,17 @@ def unit_of_work(session: Session) -> Iterator[Session]:
 
 #: Set in a session's `info` when it has written something since the request began.
 _WROTE = "polare_request_wrote"
+#: Set in a session's `info` when what it wrote is kept even if the request is refused.
+_KEEP = "polare_keep_on_refusal"
 
 
 def _note_write(session: Session, _flush_context: object) -> None:
     session.info[_WROTE] = True
+
+
+def keep_on_refusal(session: Session) -> None:
+    """Commit what the session wrote, after the refusal, even though the answer is 4xx."""
+    session.info[_KEEP] = True
 
 
 def start_request() -> None:
@@ -50,6 +59,7 @@ def start_request() -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
     session.info.pop(_WROTE, None)
+    session.info.pop(_KEEP, None)
 
 
 def finish_request(response: Response) -> Response:
@@ -57,9 +67,10 @@ def finish_request(response: Response) -> Response:
     session = db.session
     wrote = session.info.pop(_WROTE, False) or bool(session.new or session.dirty
                                                     or session.deleted)
+    keep = session.info.pop(_KEEP, False)
     if not wrote:
         return response
-    if response.status_code < 400:
+    if response.status_code < 400 or keep:
         session.commit()
     else:
         session.rollback()

@@ -12,7 +12,13 @@ from wtforms import StringField
 from polare.audit.services import record
 from polare.errors import DomainError, NotFoundError, PermissionDeniedError
 from polare.org.models import Team
-from polare.transactions import answer_refusal, finish_request, start_request, unit_of_work
+from polare.transactions import (
+    answer_refusal,
+    finish_request,
+    keep_on_refusal,
+    start_request,
+    unit_of_work,
+)
 from polare.web import act, save_form
 
 
@@ -137,3 +143,12 @@ def test_refusal_leaving_a_view_is_flashed_on_the_page_the_user_came_from(app, d
         response = answer_refusal(DomainError("org.cap_negative"))
         assert (response.status_code, response.location) == (302, "/admin/teams")
         assert get_flashed_messages() == ["Taket kan inte vara negativt."]
+
+
+def test_writes_marked_to_keep_survive_a_refused_request(db, form):
+    _add_team(db, "Lambohov")
+    keep_on_refusal(db)
+    finish_request(Response(status=429))
+
+    db.rollback()
+    assert "Lambohov" in _team_names(db)

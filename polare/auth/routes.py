@@ -24,6 +24,7 @@ from polare.auth.access import ALL_ROLES, public, roles
 from polare.auth.forms import ChangePasswordForm, LoginForm
 from polare.extensions import db
 from polare.security import clear_site_data
+from polare.transactions import keep_on_refusal
 from polare.web import save_form
 
 
@@ -50,7 +51,7 @@ def _refused(template: str, form: FlaskForm, refusal: services.LoginRefused) -> 
 
     The failure the attempt counted is kept, though the refusal ends the request.
     """
-    services.keep_counted_failure(db.session)
+    keep_on_refusal(db.session)  # the failure it counted, and its audit row
     response = make_response(render_template(template, form=form))
     if isinstance(refusal, services.LoginThrottled):
         response.status_code = 429

@@ -86,15 +86,6 @@ class LoginThrottled(LoginRefused):
         return wording.word_counted(self.code, self.values["num"])
 
 
-def keep_counted_failure(session: Session) -> None:
-    """Commit the failure a refused login counted, and its audit row, before answering.
-
-    The answer is a 401 or 429, and the request's unit of work rolls back what a refused
-    request wrote (`polare.transactions`); a failed login is the one refusal that must be kept.
-    """
-    session.commit()
-
-
 def _teams_by_name(session: Session, names: Sequence[str]) -> list[Team]:
     teams = []
     for name in names:

@@ -38,7 +38,7 @@ from polare.roster.history import person_history
 from polare.roster.identity import format_phone_se
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.roster.person_page import person_sections
-from polare.roster.refusals import fields_prefixed, keep_audit, refusal_of, saved_once
+from polare.roster.refusals import fields_prefixed, refusal_of, saved_once
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
@@ -64,6 +64,7 @@ from polare.roster.services import (
     update_person,
     years_in_programme_on,
 )
+from polare.transactions import keep_on_refusal
 from polare.web import act, save_form, save_once, show_refusal
 
 
@@ -109,7 +110,7 @@ def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | N
     person_id = error.person.id
     show_refusal(form, error)
     audit_personnummer_lookup(db.session, current_user, person_id, "new person")
-    keep_audit(db.session, 422)
+    keep_on_refusal(db.session)
     person = db.session.get(Person, person_id)
     if person is not None and is_visible(db.session, current_user, person):
         return person
@@ -219,7 +220,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
     )
     # The view of the personnummer is committed with the request, once the page is rendered (a
     # commit before would expire the page); a refused page keeps it too.
-    keep_audit(db.session, status)
+    keep_on_refusal(db.session)
     return html, status
 
 

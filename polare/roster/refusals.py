@@ -5,7 +5,7 @@ with more than a flash: the lookup limit with 429 and Retry-After, a registered 
 with the panel that offers to enrol that person, a full team with the cap's notice, a move
 refused on the enrolment's own page. For them `refusal_of` and `saved_once` roll the refusal
 back and hand it to the view instead of raising it. The audit entries of what a refused page
-showed are kept with `keep_audit`: the request's unit of work would roll them back.
+showed are kept with `polare.transactions.keep_on_refusal`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import cast
 
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from polare.errors import DomainError
@@ -66,12 +65,3 @@ def fields_prefixed(prefix: str) -> Iterator[None]:
         error.field = f"{prefix}{error.field}" if error.field else None
         raise
 
-
-def keep_audit(session: Session, status: int) -> None:
-    """Keep the audit entries of a page answered with a refusal status (422, 429).
-
-    Who saw or looked up a personnummer is logged whatever the page's status; a successful
-    page's entries are committed with the rest of the request.
-    """
-    if status >= 400:
-        session.commit()

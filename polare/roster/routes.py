@@ -35,7 +35,7 @@ from polare.roster.listing import (
     status_counts,
 )
 from polare.roster.models import Enrolment, EnrolmentStatus
-from polare.roster.refusals import keep_audit, refusal_of
+from polare.roster.refusals import refusal_of
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
@@ -55,6 +55,7 @@ from polare.roster.services import (
 )
 from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
+from polare.transactions import keep_on_refusal
 from polare.web import act, save_once, show_refusal
 
 PAGE_SIZE = 25
@@ -180,7 +181,7 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             recruitment=roster_flags(db.session, team.id, year.id),
         )
     html = render_template("roster/index.html", **context)
-    keep_audit(db.session, status)
+    keep_on_refusal(db.session)
     return html, status
 
 
