@@ -74,7 +74,8 @@ def save_once(form: FlaskForm, create: Callable[[], str]) -> Response | None:
         if field is None or not field.data:
             return redirect(create())
         claimed = claim_key(db.session, current_user.id, field.data)
-        if claimed is None:
+        if claimed is None:  # the transaction is spoilt by the refused duplicate
+            db.session.rollback()
             return _repeated(earlier_submission(db.session, field.data))
         claimed.target_url = create()
         return redirect(claimed.target_url)
@@ -136,7 +137,8 @@ def save_once_or_raise(form: FlaskForm, create: Callable[[], str]) -> Response:
     if field is None or not field.data:
         return redirect(create())
     claimed = claim_key(db.session, current_user.id, field.data)
-    if claimed is None:
+    if claimed is None:  # the transaction is spoilt by the refused duplicate
+        db.session.rollback()
         return _repeated(earlier_submission(db.session, field.data))
     claimed.target_url = create()
     return redirect(claimed.target_url)
