@@ -10,6 +10,7 @@ from polare.extensions import db
 from polare.walks import bp
 from polare.walks.models import Walk
 from polare.walks.queries import PersonWalk, walks_of_person
+from polare.walks.roles import PLANNERS
 
 #: How many walks the person page lists.
 PERSON_PAGE_WALKS = 20
@@ -26,5 +27,5 @@ def walks_of_person_for_page(person_id: int) -> list[PersonWalk]:
 def can_open_walk(walk: Walk) -> bool:
     """Tell whether the current user may open the walk's page."""
     return (current_user.is_authenticated
-            and current_user.role in (Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR)
+            and current_user.role in (Role.ADMIN, *PLANNERS)
             and can_access_team(current_user, walk.team_id))
