@@ -221,7 +221,9 @@ def test_service_messages_are_swedish_by_default_and_english_when_chosen(app, co
             move(walk, WalkStatus.PLANNED)
         with force_locale("en"), pytest.raises(DomainError) as refused:
             move(walk, WalkStatus.PLANNED)
-    assert refused.value.message == "A night walk that is completed cannot become planned."
+        with force_locale("en"):
+            assert refused.value.message == (
+                "A night walk that is completed cannot become planned.")
 
 
 def test_privacy_page_links_the_settings_inside_one_english_sentence(client, compiled_catalog,

@@ -12,15 +12,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from polare.audit.services import record
 from polare.auth.access import team_filter, team_ids_for
-from polare.auth.models import Role, User, new_token
+from polare.auth.models import User, new_token
 from polare.clock import LOCAL_TZ
 from polare.events.models import Event
 from polare.walks.models import Walk, WalkStatus
+from polare.walks.roles import FEED_ROLES
 
 #: Events further back than this are left out of the feed.
 PAST_EVENTS = timedelta(days=90)
-#: Roles whose users may have a calendar feed.
-FEED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR})
 
 
 def renew_calendar_token(session: Session, actor: User | None, user: User) -> str:

@@ -12,7 +12,7 @@ from polare.extensions import db, limiter
 from polare.walks import bp
 from polare.walks.calendar import calendar_feed, renew_calendar_token, user_for_calendar_token
 from polare.walks.forms import CalendarTokenForm
-from polare.walks.routes import PLANNERS
+from polare.walks.roles import PLANNERS
 
 
 @bp.route("/calendar")
@@ -30,7 +30,6 @@ def calendar_renew():
     form = CalendarTokenForm()
     if form.validate_on_submit():
         renew_calendar_token(db.session, current_user, current_user)
-        db.session.commit()
         flash(_("Kalenderflödet har en ny adress. Den gamla adressen fungerar inte längre."),
               "success")
     return redirect(url_for("walks.calendar"))

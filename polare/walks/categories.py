@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,8 +30,7 @@ def save_incident_category(
     clash = next((c for c in all_categories(session) if c.name.casefold() == name.casefold()),
                  None)
     if clash is not None and clash is not category:
-        raise DomainError(_("Det finns redan en händelsekategori som heter %(name)s.",
-                            name=name), field="name")
+        raise DomainError("walks.category_name_taken", field="name", name=name)
     is_new = category is None
     category = category or IncidentCategory(name=name)
     before = {} if is_new else snapshot(category, CATEGORY_FIELDS)

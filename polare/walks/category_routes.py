@@ -13,7 +13,7 @@ from polare.walks import bp
 from polare.walks.categories import all_categories, save_incident_category
 from polare.walks.forms import IncidentCategoryForm
 from polare.walks.models import IncidentCategory
-from polare.web import commit_or_show
+from polare.web import save_form
 
 
 @bp.route("/categories")
@@ -31,7 +31,7 @@ def category_edit(category_id: int | None):
         abort(404)
     form = IncidentCategoryForm(obj=category)
     if form.validate_on_submit():
-        done = commit_or_show(
+        done = save_form(
             form, lambda: save_incident_category(
                 db.session, current_user, category, name=form.name.data,
                 name_en=form.name_en.data or "", active=form.active.data,

@@ -89,11 +89,17 @@ class PlanFields(FlaskForm):
     person_ids = MultiCheckboxField(_l("Polare"), coerce=int)
 
 
-class PlanForm(SubmitOnceMixin, PlanFields):
+class WalkEditForm(PlanFields):
+    """A walk's plan as it is changed: no one-time key, the version refuses a stale save."""
+
     walk_date = DateField(_l("Datum"), validators=[DataRequired()],
                           description=_l("Kvällen nattvandringen börjar."))
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField(_l("Spara"))
+
+
+class PlanForm(SubmitOnceMixin, WalkEditForm):
+    """A new walk's plan, saved once per key."""
 
 
 class SeriesForm(SubmitOnceMixin, PlanFields):

@@ -56,11 +56,22 @@ class CheckedPlan:
     staff: list[User]
 
 
+@dataclass(frozen=True)
+class DateConflict:
+    """A date of a series and the rule it breaks, worded when shown: "2026-12-05: …"."""
+
+    day: date
+    error: DomainError
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}: {self.error.message}"
+
+
 class SeriesConflictError(DomainError):
     """Some dates of a series break a rule; nothing was planned."""
 
-    def __init__(self, message: str, conflicts: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, conflicts: list[DateConflict], total: int) -> None:
+        super().__init__("walks.series_conflicts", n=len(conflicts), total=total)
         self.conflicts = conflicts
 
 
@@ -82,9 +93,9 @@ def _check_fixed(
     """Check what does not depend on the date; return the staff and the polare."""
     get_team(session, plan.team_id)
     if session.get(District, plan.district_id) is None:
-        raise DomainError(_("Välj en stadsdel."), field="district_id")
+        raise DomainError("walks.district_required", field="district_id")
     if len(plan.meeting_point.strip()) > MEETING_POINT_MAX:
-        raise DomainError(_("Mötesplatsen får vara högst 160 tecken."), field="meeting_point")
+        raise DomainError("walks.meeting_point_too_long", field="meeting_point")
     rules.walk_span(plan.walk_date, plan.start_time, plan.end_time)
     staff = rules.check_staff(session, plan.team_id, plan.staff_ids)
     check_visible(session, chooser.actor, chooser.new_ids(plan.person_ids), field="person_ids")
@@ -158,16 +169,15 @@ def plan_series(
     """Plan a walk on each chosen weekday from plan.walk_date to last_date, all or nothing."""
     check_actor(actor, plan.team_id)
     if last_date < plan.walk_date:
-        raise DomainError(_("Sista datum kan inte vara före första datum."), field="last_date")
+        raise DomainError("walks.series_reversed", field="last_date")
     if not weekdays:
-        raise DomainError(_("Välj minst en veckodag."), field="weekdays")
+        raise DomainError("walks.weekdays_required", field="weekdays")
     dates = series_dates(plan.walk_date, last_date, weekdays)
     if not dates:
-        raise DomainError(_("Inga av de valda veckodagarna finns mellan datumen."),
-                          field="weekdays")
+        raise DomainError("walks.series_without_dates", field="weekdays")
     if len(dates) > MAX_SERIES_WALKS:
-        raise DomainError(_("En serie kan ha högst %(n)s nattvandringar; den här blir %(count)s.",
-                            n=MAX_SERIES_WALKS, count=len(dates)), field="last_date")
+        raise DomainError("walks.series_too_long", field="last_date", n=MAX_SERIES_WALKS,
+                          count=len(dates))
     chooser = Chooser(actor)
     staff, persons = _check_fixed(session, plan, chooser)
     plans, conflicts = [], []
@@ -176,13 +186,9 @@ def plan_series(
             plans.append(_check_dated(session, replace(plan, walk_date=day), staff, persons,
                                       chooser))
         except DomainError as error:
-            conflicts.append(f"{day.isoformat()}: {error.message}")
+            conflicts.append(DateConflict(day, error))
     if conflicts:
-        raise SeriesConflictError(
-            _("Serien planerades inte: %(n)s av %(total)s datum krockar med reglerna.",
-              n=len(conflicts), total=len(dates)),
-            conflicts,
-        )
+        raise SeriesConflictError(conflicts, total=len(dates))
     series_id = str(uuid.uuid4())
     return [_create(session, actor, item, series_id) for item in plans]
 
@@ -215,8 +221,7 @@ def update_walk(
     walk = load_walk(session, actor, walk_id, version)
     check_changeable(walk)
     if plan.team_id != walk.team_id:
-        raise DomainError(_("En nattvandrings team kan inte ändras; ställ in den och planera en "
-                            "ny i stället."), field="team_id")
+        raise DomainError("walks.team_fixed", field="team_id")
     chooser = Chooser(actor, frozenset(p.person_id for p in walk.participations))
     checked = check_plan(session, plan, chooser, exclude_walk_id=walk.id)
     before = walk_state(walk)

@@ -14,10 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from polare.auth.access import ensure_team, roles, team_ids_for
-from polare.auth.models import Role
 from polare.clock import local_now, local_today
 from polare.converters import id_argument, page_number
-from polare.errors import ConflictError, DomainError
 from polare.extensions import db
 from polare.org.models import District, Team
 from polare.walks import bp, queries, rules
@@ -27,11 +25,14 @@ from polare.walks.forms import (
     PlanForm,
     SeriesForm,
     StatusForm,
+    WalkEditForm,
     WalkFilterForm,
     log_form_class,
 )
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
-from polare.walks.planning import SeriesConflictError, WalkPlan, plan_series, plan_walk, update_walk
+from polare.walks.planning import WalkPlan, plan_series, plan_walk, update_walk
+from polare.walks.roles import PLANNERS
+from polare.walks.saving import Refused, save_walk_form
 from polare.walks.workflow import (
     WalkLog,
     approve_walk,
@@ -40,9 +41,8 @@ from polare.walks.workflow import (
     log_walk,
     send_back_walk,
 )
-from polare.web import save_once_or_raise, show_domain_error
+from polare.web import act
 
-PLANNERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PAGE_SIZE = 25
 DEFAULT_START, DEFAULT_END = time(19, 0), time(23, 0)
 
@@ -94,7 +94,8 @@ def _district_choices(team_id: int) -> dict[str, list[tuple[int, str]]]:
     return groups
 
 
-def _fill_plan_choices(form: PlanForm | SeriesForm, team: Team, walk: Walk | None = None) -> None:
+def _fill_plan_choices(form: WalkEditForm | SeriesForm, team: Team,
+                       walk: Walk | None = None) -> None:
     form.district_id.choices = _district_choices(team.id)
     staff_now = [u.id for u in walk.staff] if walk else []
     form.staff_ids.choices = [
@@ -109,20 +110,13 @@ def _fill_plan_choices(form: PlanForm | SeriesForm, team: Team, walk: Walk | Non
     ]
 
 
-def _plan_from(form: PlanForm | SeriesForm, team_id: int, walk_date: Any) -> WalkPlan:
+def _plan_from(form: WalkEditForm | SeriesForm, team_id: int, walk_date: Any) -> WalkPlan:
     return WalkPlan(
         team_id=team_id, walk_date=walk_date, start_time=form.start_time.data,
         end_time=form.end_time.data, district_id=form.district_id.data,
         meeting_point=form.meeting_point.data or "", staff_ids=form.staff_ids.data or [],
         person_ids=form.person_ids.data or [],
     )
-
-
-def _refused(form: Any, error: DomainError) -> int:
-    """Roll back, show the refusal on the form and return the status code to answer with."""
-    db.session.rollback()
-    show_domain_error(form, error)
-    return 409 if isinstance(error, ConflictError) else 422
 
 
 def _flash_warnings(walks: list[Walk]) -> None:
@@ -212,10 +206,10 @@ def plan():
             form.staff_ids.data = [current_user.id]
     status = 200
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _planned(form, team))
-        except DomainError as error:
-            status = _refused(form, error)
+        saved = save_walk_form(form, lambda: _planned(form, team))
+        if not isinstance(saved, Refused):
+            return saved
+        status = saved.status
     elif request.method == "POST":
         status = 422
     return render_template("walks/plan.html", form=form, team=team, teams=teams,
@@ -237,12 +231,10 @@ def plan_many():
             form.staff_ids.data = [current_user.id]
     status, conflicts = 200, []
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _series_planned(form, team))
-        except SeriesConflictError as error:
-            status, conflicts = _refused(form, error), error.conflicts
-        except DomainError as error:
-            status = _refused(form, error)
+        saved = save_walk_form(form, lambda: _series_planned(form, team))
+        if not isinstance(saved, Refused):
+            return saved
+        status, conflicts = saved.status, saved.conflicts
     elif request.method == "POST":
         status = 422
     return render_template("walks/series.html", form=form, team=team, teams=teams,
@@ -263,6 +255,15 @@ def detail(walk_id: int):
     )
 
 
+def _changed(form: WalkEditForm, walk: Walk) -> str:
+    """Save the changed plan of the walk; return the URL of its page."""
+    update_walk(db.session, current_user, walk.id,
+                _plan_from(form, walk.team_id, form.walk_date.data),
+                version=form.version.data or 0)
+    flash(_("Ändringarna är sparade."), "success")  # the walk's page lists the warnings
+    return url_for("walks.detail", walk_id=walk.id)
+
+
 @bp.route("/<id:walk_id>/edit", methods=["GET", "POST"])
 @roles(*PLANNERS)
 def edit(walk_id: int):
@@ -271,7 +272,7 @@ def edit(walk_id: int):
         flash(_("Nattvandringen är inställd och kan inte ändras."), "danger")
         return redirect(url_for("walks.detail", walk_id=walk.id))
     team = walk.team
-    form = PlanForm(data=None if request.method == "POST" else {
+    form = WalkEditForm(data=None if request.method == "POST" else {
         "walk_date": walk.walk_date, "start_time": walk.start_time, "end_time": walk.end_time,
         "district_id": walk.district_id, "meeting_point": walk.meeting_point,
         "staff_ids": [u.id for u in walk.staff],
@@ -280,16 +281,10 @@ def edit(walk_id: int):
     _fill_plan_choices(form, team, walk)
     status = 200
     if form.validate_on_submit():
-        try:
-            update_walk(db.session, current_user, walk.id,
-                        _plan_from(form, team.id, form.walk_date.data),
-                        version=form.version.data or 0)
-        except DomainError as error:
-            status = _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ändringarna är sparade."), "success")  # the walk's page lists the warnings
-            return redirect(url_for("walks.detail", walk_id=walk.id))
+        saved = save_walk_form(form, lambda: _changed(form, walk))
+        if not isinstance(saved, Refused):
+            return saved
+        status = saved.status
     elif request.method == "POST":
         status = 422
     return render_template("walks/plan.html", form=form, team=team, teams=[team],
@@ -359,10 +354,10 @@ def log(walk_id: int):
     form = log_form_for(walk)
     status = 200
     if form.validate_on_submit():
-        try:
-            return save_once_or_raise(form, lambda: _logged(form, walk))
-        except DomainError as error:
-            status = _refused(form, error)
+        saved = save_walk_form(form, lambda: _logged(form, walk))
+        if not isinstance(saved, Refused):
+            return saved
+        status = saved.status
     elif request.method == "POST":
         status = 422
     return render_template("walks/log.html", form=form, walk=walk,
@@ -373,16 +368,11 @@ def _status_move(walk_id: int, move_walk: Callable[[int, int, str], Any], done: 
     """Run a status move on the walk with the form's version and reason; back to the walk."""
     walk = walk_or_404(walk_id)
     form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            move_walk(walk.id, form.version.data or 0, form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    return redirect(url_for("walks.detail", walk_id=walk.id))
+    back = url_for("walks.detail", walk_id=walk.id)
+    if not form.validate_on_submit():
+        return redirect(back)
+    return act(lambda: move_walk(walk.id, form.version.data or 0, form.reason.data or ""),
+               back, done)
 
 
 @bp.route("/<id:walk_id>/complete", methods=["POST"])
@@ -419,15 +409,9 @@ def approve(walk_id: int):
     form = ApproveForm()
     back = (url_for("walks.approval_queue") if request.args.get("from") == "queue"
             else url_for("walks.detail", walk_id=walk.id))
-    if form.validate_on_submit():
-        try:
-            approve_walk(db.session, current_user, walk.id, version=form.version.data or 0,
-                         confirm_training=form.confirm_training.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Nattvandringen %(day)s är godkänd.", day=walk.walk_date.isoformat()),
-                  "success")
-    return redirect(back)
+    if not form.validate_on_submit():
+        return redirect(back)
+    return act(lambda: approve_walk(db.session, current_user, walk.id,
+                                    version=form.version.data or 0,
+                                    confirm_training=form.confirm_training.data),
+               back, _("Nattvandringen %(day)s är godkänd.", day=walk.walk_date.isoformat()))

@@ -19,14 +19,30 @@ from polare.org.services import get_settings, school_year_on
 from polare.roster.models import Enrolment, Person
 from polare.roster.services.visibility import UnknownPersonError, scope_team_ids
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
+from polare.walks.roles import STAFF_ROLES
+from polare.wording import word
 
 MAX_DURATION = timedelta(hours=12)
 #: Polare under this age get the late-end warning.
 ADULT_AGE = 18
 #: A latest end for minors before noon is read as the next morning (e.g. 00:30).
 _NOON = time(12, 0)
-#: Roles that can be responsible staff on a walk (admin always can).
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
+
+
+class OverlapError(DomainError):
+    """A polare is already on a walk whose time overlaps; `more` others clash too."""
+
+    def __init__(self, *, field: str, more: int, **values: object) -> None:
+        super().__init__("walks.overlap", field=field, **values)
+        self.more = more
+
+    @property
+    def message(self) -> str:
+        """The first clash, and how many more polare clash."""
+        first = super().message
+        if not self.more:
+            return first
+        return f"{first} {word(DomainError('walks.overlap_more', n=self.more))}"
 
 
 def walk_span(walk_date: date, start_time: time, end_time: time) -> tuple[datetime, datetime]:
@@ -36,12 +52,8 @@ def walk_span(walk_date: date, start_time: time, end_time: time) -> tuple[dateti
     ends_at = datetime.combine(end_day, end_time)
     if ends_at - starts_at > MAX_DURATION:
         hours = format_hours(ends_at - starts_at)
-        raise DomainError(
-            _("En nattvandring får vara högst 12 timmar; %(start)s–%(end)s blir %(hours)s "
-              "timmar. En sluttid före starttiden räknas som nästa morgon.",
-              start=start_time.strftime("%H:%M"), end=end_time.strftime("%H:%M"), hours=hours),
-            field="end_time",
-        )
+        raise DomainError("walks.too_long", field="end_time", start=start_time.strftime("%H:%M"),
+                          end=end_time.strftime("%H:%M"), hours=hours)
     return starts_at, ends_at
 
 
@@ -55,40 +67,31 @@ def check_counts(youths_met: int | None, youths_talked: int | None) -> None:
     """Refuse counts that are not whole numbers with 0 ≤ talked ≤ met."""
     if (youths_met is None) != (youths_talked is None):
         field = "youths_talked" if youths_talked is None else "youths_met"
-        raise DomainError(_("Fyll i både mötta ungdomar och ungdomar ni pratat med."),
-                          field=field)
+        raise DomainError("walks.counts_incomplete", field=field)
     if youths_met is None or youths_talked is None:
         return
     if youths_met < 0:
-        raise DomainError(_("Antalet mötta ungdomar kan inte vara negativt."), field="youths_met")
+        raise DomainError("walks.met_negative", field="youths_met")
     if youths_talked < 0:
-        raise DomainError(_("Antalet ungdomar ni pratat med kan inte vara negativt."),
-                          field="youths_talked")
+        raise DomainError("walks.talked_negative", field="youths_talked")
     if youths_talked > youths_met:
-        raise DomainError(
-            _("Ni kan inte ha pratat med fler ungdomar (%(talked)s) än ni mötte (%(met)s).",
-              talked=youths_talked, met=youths_met),
-            field="youths_talked",
-        )
+        raise DomainError("walks.talked_more_than_met", field="youths_talked",
+                          talked=youths_talked, met=youths_met)
 
 
 def check_staff(session: Session, team_id: int, staff_ids: Collection[int]) -> list[User]:
     """Return the staff users; at least one, each active and working with the team."""
     if not staff_ids:
-        raise DomainError(_("Minst en personal måste vara ansvarig för nattvandringen."),
-                          field="staff_ids")
+        raise DomainError("walks.staff_required", field="staff_ids")
     users = list(session.scalars(
         select(User).options(selectinload(User.teams)).where(User.id.in_(set(staff_ids)))
     ))
     if len(users) != len(set(staff_ids)):
-        raise DomainError(_("En vald personal finns inte."), field="staff_ids")
+        raise DomainError("walks.staff_unknown", field="staff_ids")
     for user in users:
         if not is_walk_staff(user, team_id):
-            raise DomainError(
-                _("%(name)s kan inte vara ansvarig personal för det här teamets nattvandringar.",
-                  name=user.display_name),
-                field="staff_ids",
-            )
+            raise DomainError("walks.staff_not_allowed", field="staff_ids",
+                              name=user.display_name)
     return users
 
 
@@ -154,12 +157,8 @@ def check_active_in_actor_teams(
     here = persons_with_active_enrolment(session, persons.keys(), day, team_ids=scope)
     others = [persons[pid].full_name for pid in persons if pid not in here]
     if others:
-        raise DomainError(
-            _("%(names)s är inte aktiv i något av dina team %(day)s. En polare från ett annat "
-              "team kan bara läggas till av någon som arbetar med båda teamen.",
-              names=", ".join(sorted(others)), day=day.isoformat()),
-            field=field,
-        )
+        raise DomainError("walks.outside_actor_teams", field=field,
+                          names=", ".join(sorted(others)), day=day.isoformat())
 
 
 def lock_persons(session: Session, person_ids: Collection[int]) -> None:
@@ -178,11 +177,8 @@ def check_enrolments(
     active = persons_with_active_enrolment(session, persons.keys(), walk_date)
     missing = [persons[pid].full_name for pid in persons if pid not in active]
     if missing:
-        raise DomainError(
-            _("%(names)s har ingen aktiv inskrivning %(day)s och kan inte gå nattvandringen.",
-              names=", ".join(sorted(missing)), day=walk_date.isoformat()),
-            field=field,
-        )
+        raise DomainError("walks.no_active_enrolment", field=field,
+                          names=", ".join(sorted(missing)), day=walk_date.isoformat())
 
 
 def overlapping_walks(
@@ -219,17 +215,10 @@ def check_overlaps(
     clashes = overlapping_walks(session, persons.keys(), starts_at, ends_at, exclude_walk_id)
     if clashes:
         person_id, other = sorted(clashes.items(), key=lambda item: persons[item[0]].sort_key)[0]
-        more = len(clashes) - 1
-        message = _(
-            "%(name)s är redan med på en nattvandring som överlappar: %(day)s %(start)s–%(end)s "
-            "(%(team)s).",
-            name=persons[person_id].full_name, day=other.walk_date.isoformat(),
-            start=other.start_time.strftime("%H:%M"), end=other.end_time.strftime("%H:%M"),
-            team=other.team.name,
-        )
-        if more:
-            message += " " + _("Ytterligare %(n)s polare krockar.", n=more)
-        raise DomainError(message, field=field)
+        raise OverlapError(
+            field=field, more=len(clashes) - 1, name=persons[person_id].full_name,
+            day=other.walk_date.isoformat(), start=other.start_time.strftime("%H:%M"),
+            end=other.end_time.strftime("%H:%M"), team=other.team.name)
 
 
 @dataclass(frozen=True)

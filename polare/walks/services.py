@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,15 +13,8 @@ from polare.auth.models import Role, User
 from polare.clock import utcnow
 from polare.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from polare.walks.models import WALK_TRANSITIONS, Participation, Walk, WalkStatus
+from polare.walks.wording import STATUS_LABELS
 
-#: The statuses as messages name them ("En %(old)s nattvandring"), translated when shown.
-#: Spreadsheets write them in Swedish: see polare.imports.walk_rows.STATUS_WORDS.
-STATUS_LABELS = {
-    WalkStatus.PLANNED: _l("planerad"),
-    WalkStatus.COMPLETED: _l("genomförd"),
-    WalkStatus.APPROVED: _l("godkänd"),
-    WalkStatus.CANCELLED: _l("inställd"),
-}
 #: Why a walk went back to completed, as the audit log says it (stored data: Swedish).
 SENT_BACK_NOTE = "Godkänd nattvandring ändrades och skickades tillbaka till genomförd."
 
@@ -35,20 +26,14 @@ WALK_FIELDS = (
 )
 
 
-def conflict_message() -> str:
-    """Return the message shown when someone else saved the walk first."""
-    return _("Någon annan har ändrat nattvandringen sedan du öppnade den. Dina uppgifter finns "
-             "kvar nedan men är inte sparade: öppna nattvandringen igen för att se ändringarna.")
-
-
 def check_actor(actor: User | None, team_id: int) -> None:
     """Refuse an actor who may not change walks of the team (None is the system)."""
     if actor is None:
         return
     if actor.role == Role.PAYROLL:
-        raise PermissionDeniedError(_("Lön kan inte ändra nattvandringar."))
+        raise PermissionDeniedError("walks.payroll_cannot_change")
     if not can_access_team(actor, team_id):
-        raise NotFoundError(_("Nattvandringen finns inte."))
+        raise NotFoundError("walks.not_found")
 
 
 def load_walk(session: Session, actor: User | None, walk_id: int, version: int) -> Walk:
@@ -59,25 +44,24 @@ def load_walk(session: Session, actor: User | None, walk_id: int, version: int) 
         selectinload(Walk.incidents),
     ])
     if walk is None:
-        raise NotFoundError(_("Nattvandringen finns inte."))
+        raise NotFoundError("walks.not_found")
     check_actor(actor, walk.team_id)
     if walk.version != version:
-        raise ConflictError(conflict_message())
+        raise ConflictError("walks.conflict")
     return walk
 
 
 def check_changeable(walk: Walk) -> None:
     """Refuse changes to a cancelled walk."""
     if walk.status == WalkStatus.CANCELLED:
-        raise DomainError(_("Nattvandringen är inställd och kan inte ändras."))
+        raise DomainError("walks.cancelled")
 
 
 def move(walk: Walk, status: WalkStatus) -> None:
     """Change the walk's status if the transition table allows it."""
     if status not in WALK_TRANSITIONS[walk.status]:
-        raise DomainError(_(
-            "En %(old)s nattvandring kan inte bli %(new)s.",
-            old=str(STATUS_LABELS[walk.status]), new=str(STATUS_LABELS[status])))
+        raise DomainError("walks.status_move", old=STATUS_LABELS[walk.status],
+                          new=STATUS_LABELS[status])
     walk.status = status
 
 
@@ -102,7 +86,7 @@ def flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as error:
-        raise ConflictError(conflict_message()) from error
+        raise ConflictError("walks.conflict") from error
 
 
 def clear_approval(walk: Walk) -> None:

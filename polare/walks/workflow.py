@@ -54,11 +54,11 @@ class WalkLog:
 
 def _check_incidents(session: Session, incidents: Mapping[int, int]) -> None:
     if any(count < 0 for count in incidents.values()):
-        raise DomainError(_("Antalet händelser kan inte vara negativt."), field="incidents")
+        raise DomainError("walks.incidents_negative", field="incidents")
     known = set(session.scalars(
         select(IncidentCategory.id).where(IncidentCategory.id.in_(set(incidents)))))
     if set(incidents) - known:
-        raise DomainError(_("En händelsekategori finns inte."), field="incidents")
+        raise DomainError("walks.incident_category_unknown", field="incidents")
 
 
 def _check_joined(
@@ -70,8 +70,8 @@ def _check_joined(
     persons = rules.load_persons(session, person_ids, field="joined_person_id")
     already = [persons[pid].full_name for pid in persons if pid in on_walk]
     if already:
-        raise DomainError(_("%(names)s är redan med på nattvandringen.",
-                            names=", ".join(already)), field="joined_person_id")
+        raise DomainError("walks.already_on_walk", field="joined_person_id",
+                          names=", ".join(already))
     rules.lock_persons(session, person_ids)
     rules.check_enrolments(session, persons, walk.walk_date, field="joined_person_id")
     rules.check_active_in_actor_teams(session, actor, persons, walk.walk_date,
@@ -85,18 +85,16 @@ def check_log_complete(walk: Walk) -> None:
     unmarked = sorted(p.person.full_name for p in walk.participations
                       if p.status == ParticipationStatus.SCHEDULED)
     if unmarked:
-        raise DomainError(_("Markera närvarande eller frånvarande för %(names)s.",
-                            names=", ".join(unmarked)), field="attendance")
+        raise DomainError("walks.attendance_unmarked", field="attendance",
+                          names=", ".join(unmarked))
     if walk.youths_met is None or walk.youths_talked is None:
-        raise DomainError(_("Fyll i hur många ungdomar ni mötte och pratade med."),
-                          field="youths_met")
+        raise DomainError("walks.counts_missing", field="youths_met")
 
 
 def _apply_attendance(walk: Walk, attendance: Mapping[int, ParticipationStatus | None]) -> None:
     by_person = {p.person_id: p for p in walk.participations}
     if set(attendance) - set(by_person):
-        raise DomainError(_("En polare i närvarolistan är inte med på nattvandringen."),
-                          field="attendance")
+        raise DomainError("walks.attendance_not_on_walk", field="attendance")
     for person_id, status in attendance.items():
         wanted = status or ParticipationStatus.SCHEDULED
         if by_person[person_id].status != wanted:
@@ -124,8 +122,7 @@ def log_walk(
     rules.check_counts(log.youths_met, log.youths_talked)
     _check_incidents(session, log.incidents)
     if len(log.note) > NOTE_MAX:
-        raise DomainError(_("Anteckningen får vara högst %(n)s tecken.", n=NOTE_MAX),
-                          field="note")
+        raise DomainError("walks.note_too_long", field="note", n=NOTE_MAX)
     if log.joined_person_ids:
         _check_joined(session, actor, walk, log.joined_person_ids)
     before = walk_state(walk)
@@ -149,11 +146,10 @@ def complete_walk(
     """Mark a planned walk completed; it must have begun and be fully logged."""
     walk = load_walk(session, actor, walk_id, version)
     if walk.status != WalkStatus.PLANNED:
-        raise DomainError(_("Bara planerade nattvandringar kan markeras som genomförda."))
+        raise DomainError("walks.complete_not_planned")
     if now < walk.starts_at:
-        raise DomainError(_("Nattvandringen har inte börjat än (%(start)s) och kan inte "
-                            "markeras som genomförd.", start=walk.starts_at.strftime(
-                                "%Y-%m-%d %H:%M")))
+        raise DomainError("walks.not_started",
+                          start=walk.starts_at.strftime("%Y-%m-%d %H:%M"))
     check_log_complete(walk)
     before = walk_state(walk)
     move(walk, WalkStatus.COMPLETED)
@@ -181,13 +177,12 @@ def approve_walk(
     """
     walk = load_walk(session, actor, walk_id, version)
     if walk.status != WalkStatus.COMPLETED:
-        raise DomainError(_("Bara genomförda nattvandringar kan godkännas."))
+        raise DomainError("walks.approve_not_completed")
     check_log_complete(walk)
     gaps = training_gaps(session, walk)
     if gaps and not confirm_training:
-        raise DomainError(_(
-            "%(names)s saknar obligatorisk utbildning. Bekräfta att du godkänner "
-            "nattvandringen ändå.", names=_names(walk, gaps)), field="confirm_training")
+        raise DomainError("walks.training_unconfirmed", field="confirm_training",
+                          names=_names(walk, gaps))
     before = walk_state(walk)
     move(walk, WalkStatus.APPROVED)
     now = utcnow()
@@ -224,7 +219,7 @@ def send_back_walk(
     """Send an approved walk back to completed, so that it can be corrected and re-approved."""
     walk = load_walk(session, actor, walk_id, version)
     if walk.status != WalkStatus.APPROVED:
-        raise DomainError(_("Bara godkända nattvandringar kan skickas tillbaka."))
+        raise DomainError("walks.send_back_not_approved")
     before = walk_state(walk)
     move(walk, WalkStatus.COMPLETED)
     clear_approval(walk)

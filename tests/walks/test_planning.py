@@ -176,7 +176,7 @@ def test_series_with_a_conflicting_date_plans_nothing_and_reports_it(db, teams, 
     with pytest.raises(SeriesConflictError) as refused:
         plan_series(db, supervisor, _plan(teams, districts, supervisor, [polare]),
                     last_date=date(2026, 12, 19), weekdays={4, 5})
-    assert refused.value.conflicts[0].startswith("2026-12-05: Elsa Ek är redan med")
+    assert str(refused.value.conflicts[0]).startswith("2026-12-05: Elsa Ek är redan med")
     assert len(refused.value.conflicts) == 1
     assert db.scalar(select(Walk.id).order_by(Walk.id.desc())) == before
 
