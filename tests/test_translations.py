@@ -37,6 +37,7 @@ from polare.errors import DomainError
 from polare.payroll_web import labels
 from polare.payroll_web.services import Facts, version_title
 from polare.payroll_web.services.periods import check_month, close_refusal
+from polare.payroll_web.wording import band_refusal
 from polare.walks.models import WalkStatus
 from polare.walks.services import move
 from tests.conftest import TODAY, valid_personnummer
@@ -286,23 +287,25 @@ def test_a_refused_close_is_worded_in_english(app, compiled_catalog, month, line
                                              today, english):
     result = PeriodResult(period=month, lines=lines, errors=())
     with app.app_context(), force_locale("en"):
-        assert close_refusal(month, result, _facts(latest, first), today) == english
+        assert close_refusal(month, result, _facts(latest, first), today).message == english
 
 
 def test_a_month_out_of_turn_is_refused_in_swedish_naming_the_month_to_close_next(
         app, compiled_catalog):
     result = PeriodResult(period="2026-12", lines=(), errors=())
     with app.app_context():
-        refusal = close_refusal("2026-12", result, _facts("2026-10", "2026-10"), date(2027, 1, 4))
+        refusal = close_refusal("2026-12", result, _facts("2026-10", "2026-10"),
+                                date(2027, 1, 4)).message
     assert refusal == ("Perioden 2026-12 kan inte stängas: perioderna stängs i tur och ordning "
                        "och nästa period att stänga är 2026-11.")
 
 
 def test_a_malformed_month_is_refused_in_english(app, compiled_catalog):
-    with app.app_context(), force_locale("en"), pytest.raises(DomainError) as refused:
-        check_month("2026-13")
-    assert refused.value.message == (
-        "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")
+    with app.app_context(), force_locale("en"):
+        with pytest.raises(DomainError) as refused:
+            check_month("2026-13")
+        assert refused.value.message == (
+            "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")
 
 
 REFUSED_TABLES = [
@@ -321,12 +324,12 @@ def test_a_refused_rate_table_reads_as_the_pay_rules_say_it_in_swedish(app, comp
     with pytest.raises(BandError) as refused:
         validate_bands(bands, 15, 20)
     with app.app_context():
-        assert labels.band_error_text(refused.value) == f"{refused.value}."
+        assert band_refusal(refused.value, field="rows").message == f"{refused.value}."
 
 
 def test_a_refused_rate_table_is_worded_in_english(app, compiled_catalog):
     with pytest.raises(BandError) as refused:
         validate_bands([RateBand(15, 17, 1, None, Decimal(500))], 15, 20)
     with app.app_context(), force_locale("en"):
-        text = labels.band_error_text(refused.value)
+        text = band_refusal(refused.value, field="rows").message
     assert text == "No row covers age 18 in year 1 of the programme."

@@ -69,26 +69,3 @@ def stored_version_title(text: str) -> str:
     if match := _LABELLED_VERSION.fullmatch(text):
         return _("%(label)s (från %(day)s)", label=match["label"], day=match["day"])
     return text
-
-
-def band_error_text(error: payroll.BandError) -> str:
-    """Word a refused rate table in the user's language (the pay rules say it in Swedish)."""
-    bands = [band_short_label(band) for band in error.bands]
-    match error.problem:
-        case "negative":
-            return _("Beloppet för %(band)s får inte vara negativt.", band=bands[0])
-        case "decimals":
-            return _("Beloppet för %(band)s får ha högst två decimaler.", band=bands[0])
-        case "ages_reversed":
-            return _("Raden %(band)s: åldern börjar efter att den slutar.", band=bands[0])
-        case "years_reversed":
-            return _("Raden %(band)s: åren börjar efter att de slutar.", band=bands[0])
-        case "overlap":
-            return _("Raderna %(first)s och %(second)s överlappar (ålder %(age)s, år %(years)s).",
-                     first=bands[0], second=bands[1], age=error.age, years=error.years)
-        case "gap":
-            return _("Ingen rad täcker ålder %(age)s med %(years)s år i verksamheten.",
-                     age=error.age, years=error.years)
-        case "index_too_low":
-            return _("Uppräkningen får inte vara lägre än %(limit)s.", limit="-100 %")
-    return f"{error}."

@@ -18,7 +18,6 @@ from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role, User
 from polare.clock import local_today
 from polare.converters import id_argument, page_number
-from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
 from polare.org.models import Team
 from polare.payroll_web import bp, labels, services
@@ -33,8 +32,9 @@ from polare.payroll_web.forms import (
     ReopenForm,
 )
 from polare.payroll_web.models import PeriodStatus
+from polare.payroll_web.reviews import reviewed
 from polare.roster.models import Person
-from polare.web import save_once_or_raise, show_domain_error
+from polare.web import save_form, save_once
 
 PAYROLL = Role.PAYROLL
 PERSONS_PER_PAGE = 50
@@ -71,13 +71,6 @@ def _page_of(items: tuple[Any, ...], per_page: int) -> Page:
     page = min(page_number(), pages)
     start = (page - 1) * per_page
     return Page(items=items[start:start + per_page], page=page, pages=pages)
-
-
-def _preview_or_404(month: str, person_id: int | None = None) -> services.PeriodPreview:
-    try:
-        return services.preview_period(db.session, month, person_id=person_id)
-    except DomainError:
-        abort(404)
 
 
 # ---------------------------------------------------------------- periods
@@ -119,43 +112,32 @@ def _render_period(preview: services.PeriodPreview, *, attest_form: AttestForm |
 @bp.route("/periods/<month:month>")
 @roles(PAYROLL)
 def period(month: str) -> tuple[str, int]:
-    return _render_period(_preview_or_404(month))
+    return _render_period(services.preview_period(db.session, month))
 
 
 @bp.route("/periods/<month:month>/attest", methods=["POST"])
 @roles(PAYROLL)
 def attest(month: str) -> Any:
     form = AttestForm()
-    if form.validate_on_submit():
-        try:
-            services.attest_period(db.session, current_user, month)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Perioden %(month)s är attesterad. Den slutliga arbetsboken kan laddas ner.",
-                    month=month), "success")
-            return redirect(url_for("payroll_web.period", month=month))
-    return _render_period(_preview_or_404(month), attest_form=form, status=422)
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.attest_period(db.session, current_user, month),
+            _("Perioden %(month)s är attesterad. Den slutliga arbetsboken kan laddas ner.",
+              month=month), url_for("payroll_web.period", month=month))):
+        return response
+    return _render_period(services.preview_period(db.session, month), attest_form=form, status=422)
 
 
 @bp.route("/periods/<month:month>/reopen", methods=["POST"])
 @roles(PAYROLL)
 def reopen(month: str) -> Any:
     form = ReopenForm()
-    if form.validate_on_submit():
-        try:
-            services.reopen_period(db.session, current_user, month, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Perioden %(month)s är öppen igen. Raderna räknas om från underlaget.",
-                    month=month), "success")
-            return redirect(url_for("payroll_web.period", month=month))
-    return _render_period(_preview_or_404(month), reopen_form=form, status=422)
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.reopen_period(db.session, current_user, month,
+                                                 form.reason.data),
+            _("Perioden %(month)s är öppen igen. Raderna räknas om från underlaget.",
+              month=month), url_for("payroll_web.period", month=month))):
+        return response
+    return _render_period(services.preview_period(db.session, month), reopen_form=form, status=422)
 
 
 @bp.route("/periods/<month:month>/persons/<id:person_id>")
@@ -164,7 +146,7 @@ def period_person(month: str, person_id: int) -> str:
     person = db.session.get(Person, person_id)
     if person is None:
         abort(404)
-    preview = _preview_or_404(month, person_id)
+    preview = services.preview_period(db.session, month, person_id=person_id)
     return render_template("payroll_web/period_person.html", preview=preview, person=person)
 
 
@@ -178,26 +160,22 @@ def _render_close(preview: services.PeriodPreview, form: CloseForm, status: int 
 @bp.route("/periods/<month:month>/close", methods=["GET", "POST"])
 @roles(PAYROLL)
 def close(month: str) -> Any:
-    preview = _preview_or_404(month)
+    preview = services.preview_period(db.session, month)
     if not preview.is_open or preview.outside:
-        flash(preview.close_refusal or _("Perioden %(month)s är redan stängd.", month=month),
-              "info")
+        flash(preview.close_refusal, "info")
         return redirect(url_for("payroll_web.period", month=month))
     form = CloseForm(data={"digest": preview.digest} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            services.close_period(db.session, current_user, month,
-                                  expected_digest=form.digest.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            preview = _preview_or_404(month)
-            form.digest.data = preview.digest
-            return _render_close(preview, form, 422)
-        db.session.commit()
-        flash(_("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
-                month=month), "success")
-        return redirect(url_for("payroll_web.period", month=month))
+        response = save_form(
+            form, lambda: services.close_period(db.session, current_user, month,
+                                                expected_digest=form.digest.data),
+            _("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
+              month=month), url_for("payroll_web.period", month=month))
+        if response is not None:
+            return response
+        preview = services.preview_period(db.session, month)
+        form.digest.data = preview.digest
+        return _render_close(preview, form, 422)
     return _render_close(preview, form, 422 if form.errors else 200)
 
 
@@ -208,12 +186,7 @@ def export(month: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     buffer = io.BytesIO()
-    try:
-        written = services.export_workbook(db.session, current_user, month, buffer)
-    except DomainError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    written = services.export_workbook(db.session, current_user, month, buffer)
     return send_file(buffer, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=written.filename, max_age=0)
 
@@ -256,25 +229,17 @@ def _save_version(form: RateVersionForm, version_id: int | None) -> Response | N
                     "nästa öppna period."), "warning")
         return url_for("payroll_web.rates")
 
-    try:
-        return save_once_or_raise(form, save)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return None
+    return save_once(form, save)
 
 
 @bp.route("/rates/new", methods=["GET", "POST"], defaults={"version_id": None})
 @bp.route("/rates/<id:version_id>", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_version(version_id: int | None) -> Any:
-    try:
-        version = (services.get_rate_version(db.session, version_id)
-                   if version_id is not None else None)
-        copy_id = id_argument("copy")
-        copy = services.get_rate_version(db.session, copy_id) if copy_id else None
-    except NotFoundError:
-        abort(404)
+    version = (services.get_rate_version(db.session, version_id)
+               if version_id is not None else None)
+    copy_id = id_argument("copy")
+    copy = services.get_rate_version(db.session, copy_id) if copy_id else None
     locked = version is not None and services.is_used_by_closed_period(db.session, version.id)
     form = _version_form(version, copy)
     status = 200
@@ -307,25 +272,16 @@ def _indexed(form: IndexForm) -> str:
 @bp.route("/rates/<id:version_id>/decision", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_decision(version_id: int) -> Any:
-    try:
-        version = services.get_rate_version(db.session, version_id)
-    except NotFoundError:
-        abort(404)
+    version = services.get_rate_version(db.session, version_id)
     form = DecisionForm(data=None if request.method == "POST" else {
         "reference": version.decision_reference, "decided_on": version.decision_date})
-    if form.validate_on_submit():
-        try:
-            services.decide_rate_version(db.session, current_user, version_id,
-                                         reference=form.reference.data,
-                                         decided_on=form.decided_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Beslutet för tabellen från %(day)s är registrerat.",
-                    day=version.effective_from.isoformat()), "success")
-            return redirect(url_for("payroll_web.rates"))
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.decide_rate_version(
+                db.session, current_user, version_id, reference=form.reference.data,
+                decided_on=form.decided_on.data),
+            _("Beslutet för tabellen från %(day)s är registrerat.",
+              day=version.effective_from.isoformat()), url_for("payroll_web.rates"))):
+        return response
     title = labels.version_title(version.effective_from, version.label)
     return render_template("payroll_web/rate_decision.html", form=form, title=title), (
         422 if form.errors else 200)
@@ -344,17 +300,14 @@ def rate_index() -> Any:
     form.from_version.choices = [(v.version.id, v.title) for v in versions]
     review = None
     if request.method == "POST" and form.validate():
-        try:
-            if form.save.data:
-                return save_once_or_raise(form, lambda: _indexed(form))
-            if not form.change.data:
-                review = services.preview_indexation(
-                    db.session, form.from_version.data, form.percent.data,
-                    form.effective_from.data, form.label.data or "",
-                )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if form.save.data:
+            if (response := save_once(form, lambda: _indexed(form))) is not None:
+                return response
+        elif not form.change.data:
+            review = reviewed(form, lambda: services.preview_indexation(
+                db.session, form.from_version.data, form.percent.data,
+                form.effective_from.data, form.label.data or "",
+            ))
     status = 422 if form.errors else 200
     return render_template("payroll_web/rate_index.html", form=form, review=review), status
 

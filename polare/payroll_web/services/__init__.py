@@ -1,7 +1,7 @@
 """Services of the stipend payroll: rate versions, periods, closing, exports.
 
-Services take explicit inputs, flush but never commit, raise DomainError with a message
-for the user, and write audit entries.
+Services take explicit inputs, flush but never commit, raise DomainError with a code and
+its values (worded by `polare.payroll_web.wording`), and write audit entries.
 """
 
 from polare.payroll_web.services.attestation import attest_period, reopen_period
