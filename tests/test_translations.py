@@ -10,6 +10,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -235,19 +236,24 @@ def test_privacy_page_links_the_settings_inside_one_english_sentence(client, com
 def test_rate_band_labels_are_the_pay_rules_own_in_swedish_and_translated_in_english(
         app, compiled_catalog):
     band = RateBand(15, 17, 2, None, Decimal("250"))
+    priced = replace(_line_priced_by(DECIDED), band_label=band.label, band_age_from=15,
+                     band_age_to=17, band_years_from=2)
     with app.app_context():
         assert labels.band_label(band) == band.label == "15–17 år, 2+ år i verksamheten"
         assert labels.band_short_label(band) == band.short_label
-        assert labels.stored_band_label(band.label) == band.label
+        assert labels.line_band_label(priced) == band.label
+        assert labels.version_title(date(2024, 8, 1), "Exempel") == (
+            version_title(date(2024, 8, 1), "Exempel"))
         with force_locale("en"):
             assert labels.band_label(band) == "ages 15–17, years in the programme: 2+"
-            assert labels.stored_band_label("18 år, 1 år i verksamheten") == (
-                "ages 18, years in the programme: 1")
-            assert labels.stored_band_label("något annat") == "något annat"
-            assert labels.stored_version_title(version_title(date(2024, 8, 1), "Exempel")) == (
+            assert labels.line_band_label(replace(
+                priced, band_age_from=18, band_age_to=18, band_years_from=1, band_years_to=1,
+            )) == "ages 18, years in the programme: 1"
+            assert labels.line_band_label(replace(priced, band_label="något annat",
+                                                  band_age_from=None)) == "något annat"
+            assert labels.version_title(date(2024, 8, 1), "Exempel") == (
                 "Exempel (from 2024-08-01)")
-            assert labels.stored_version_title(version_title(date(2024, 8, 1))) == (
-                "Stipend table from 2024-08-01")
+            assert labels.version_title(date(2024, 8, 1)) == "Stipend table from 2024-08-01"
 
 
 DECIDED = RateVersion(1, date(2024, 8, 1), (RateBand(15, None, 1, None, Decimal(200)),),

@@ -313,17 +313,17 @@ def rate_index() -> Any:
 
 
 @bp.app_template_filter("band_label")
-def band_label_filter(band: payroll.RateBand | str) -> str:
-    """Name a rate band (or a pay line's stored band label) in the user's language."""
-    if isinstance(band, str):
-        return labels.stored_band_label(band)
+def band_label_filter(band: payroll.RateBand | payroll.PayLine) -> str:
+    """Name a rate band (or the band that priced a pay line) in the user's language."""
+    if isinstance(band, payroll.PayLine):
+        return labels.line_band_label(band)
     return labels.band_label(band)
 
 
 @bp.app_template_filter("version_title")
-def version_title_filter(title: str) -> str:
-    """Show a version name as a pay line's details give it, in the user's language."""
-    return labels.stored_version_title(title)
+def version_title_filter(version: services.VersionName | None) -> str:
+    """Name the version that priced a pay line, in the user's language."""
+    return labels.version_title(version.effective_from, version.label) if version else ""
 
 
 @bp.app_template_global("payroll_stipends_of")

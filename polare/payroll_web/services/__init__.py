@@ -10,6 +10,7 @@ from polare.payroll_web.services.details import (
     PersonSummary,
     Summary,
     TeamRow,
+    VersionName,
     local_time,
 )
 from polare.payroll_web.services.facts import Facts, load_facts, load_versions
@@ -57,6 +58,7 @@ __all__ = [
     "PersonSummary",
     "Summary",
     "TeamRow",
+    "VersionName",
     "VersionSummary",
     "WorkbookExport",
     "attest_period",

@@ -170,7 +170,7 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
         details.append(LineDetail(
             line=line, first_name=row.first_name, last_name=row.last_name,
             personnummer=row.personnummer or "", cost_centre=row.cost_centre,
-            version_name=names.get(line.version_id, ""), occasions=occasions,
+            version=names.get(line.version_id), occasions=occasions,
             refers_to_period=referred_rows.get(row.refers_to_id, (None, None))[0], final=True,
             line_no=row.line_no,
             refers_to_line_no=referred_rows.get(row.refers_to_id, (None, None))[1],
@@ -279,6 +279,8 @@ def _stored_row(period: PayPeriod, detail: LineDetail, line_no: int) -> dict[str
         "years": line.years, "rate_version_id": line.version_id or None,
         "band_label": line.band_label, "amount": line.amount,
         "refers_to_id": line.refers_to, "reason": line.reason, "line_no": line_no,
+        "band_age_from": line.band_age_from, "band_age_to": line.band_age_to,
+        "band_years_from": line.band_years_from, "band_years_to": line.band_years_to,
     }
 
 
