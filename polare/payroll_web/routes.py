@@ -32,7 +32,7 @@ from polare.payroll_web.forms import (
     ReopenForm,
 )
 from polare.payroll_web.models import PeriodStatus
-from polare.payroll_web.reviews import reviewed
+from polare.payroll_web.refusals import reviewed
 from polare.roster.models import Person
 from polare.web import save_form, save_once
 
