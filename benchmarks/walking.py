@@ -168,11 +168,10 @@ class Walks:
         return WalkFacts(walk_id, day, status, start, ends_at.time(), district_name)
 
     @cache  # noqa: B019 (one per generated database; the cache dies with it)
-    def _band(self, day: date, age: int, years: int) -> tuple[int, str, Decimal]:
-        """Return the version id, band label and amount for a walk's date, age and years."""
+    def _band(self, day: date, age: int, years: int) -> tuple[int, payroll.RateBand]:
+        """Return the version id and the band for a walk's date, age and years."""
         version = payroll.version_in_force(self.versions, day)
-        band = payroll.find_band(version, age, years)
-        return version.id, band.label, band.amount
+        return version.id, payroll.find_band(version, age, years)
 
     @cache  # noqa: B019
     def _month_facts(self, month: str) -> tuple[int, datetime]:
@@ -184,7 +183,8 @@ class Walks:
         day = walk.day
         age, years = payroll.age_on(polare.birth_date, day), polare.years_on(
             school_year_start(day))
-        version_id, band_label, amount = self._band(day, age, years)
+        version_id, band = self._band(day, age, years)
+        amount = band.amount
         month = month_key(day)
         period_id, frozen_at = self._month_facts(month)
         self.period_totals[month] += amount
@@ -195,7 +195,9 @@ class Walks:
             "end_time": walk.end, "team_name": team.name, "cost_centre": team.cost_centre,
             "district_name": walk.district_name, "personnummer": polare.personnummer,
             "first_name": polare.first_name, "last_name": polare.last_name, "age": age,
-            "years": years, "rate_version_id": version_id, "band_label": band_label,
+            "years": years, "rate_version_id": version_id, "band_label": band.label,
+            "band_age_from": band.age_from, "band_age_to": band.age_to,
+            "band_years_from": band.years_from, "band_years_to": band.years_to,
             "amount": amount, "refers_to_id": None, "reason": "", "created_at": frozen_at})
 
     def period_total_updates(self) -> dict[int, Decimal]:

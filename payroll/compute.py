@@ -72,6 +72,10 @@ def _explained(explanation: Explanation | PayLine) -> dict:
         "years": explanation.years,
         "version_id": explanation.version_id,
         "band_label": explanation.band_label,
+        "band_age_from": explanation.band_age_from,
+        "band_age_to": explanation.band_age_to,
+        "band_years_from": explanation.band_years_from,
+        "band_years_to": explanation.band_years_to,
     }
 
 

@@ -56,6 +56,12 @@ class PayLine:
     end: time | None = None
     person_name: str = ""
     personnummer: str = ""
+    #: The bounds of the band that priced the line (`band_label` in words); None on lines
+    #: whose band was not kept (the band's upper bounds are also None when open-ended).
+    band_age_from: int | None = None
+    band_age_to: int | None = None
+    band_years_from: int | None = None
+    band_years_to: int | None = None
 
     def sort_key(self) -> tuple:
         """Return the key that orders lines the same way for the same input."""

@@ -48,6 +48,10 @@ class Explanation:
     effective_from: date
     band_label: str
     amount: Decimal
+    band_age_from: int | None = None
+    band_age_to: int | None = None
+    band_years_from: int | None = None
+    band_years_to: int | None = None
 
 
 def stipend_for(participation: Participation, versions: Iterable[RateVersion]) -> Explanation:
@@ -73,4 +77,8 @@ def stipend_for(participation: Participation, versions: Iterable[RateVersion]) -
         effective_from=version.effective_from,
         band_label=band.label,
         amount=to_money(band.amount),
+        band_age_from=band.age_from,
+        band_age_to=band.age_to,
+        band_years_from=band.years_from,
+        band_years_to=band.years_to,
     )

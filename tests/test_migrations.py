@@ -174,3 +174,31 @@ def test_upgrade_turns_sqlite_real_amounts_into_exact_ore(tmp_path):
         db.engine.dispose()
     assert tuple(stored) == ("integer", 26250)
     assert amount == Decimal("262.50")
+
+
+def test_upgrade_gives_existing_pay_lines_the_bounds_of_the_band_their_label_names(tmp_path):
+    database = tmp_path / "bands.sqlite3"
+    app = make_test_app(f"sqlite:///{database}", str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    labels = ["15–17 år, 1 år i verksamheten", "18+ år, 2–3 år i verksamheten", "",
+              "15–17 år, år 1"]
+    with app.app_context():
+        upgrade(directory=migrations, revision="b8e4c1d2a7f6")
+        db.engine.dispose()
+    with sqlite3.connect(database) as connection:  # foreign keys off: lines alone will do
+        connection.executemany(
+            "INSERT INTO pay_lines (id, period_id, kind, participation_id, person_id, walk_id, "
+            "walk_date, team_name, cost_centre, district_name, first_name, last_name, age, "
+            "years, band_label, amount, reason, created_at) VALUES (?, 1, 'ordinary', ?, 1, 1, "
+            "'2026-11-05', '', '', '', '', '', 17, 1, ?, 20000, '', '2026-12-01 00:00:00')",
+            [(n, n, label) for n, label in enumerate(labels, 1)])
+    with app.app_context():
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            bounds = connection.execute(text(
+                "SELECT band_age_from, band_age_to, band_years_from, band_years_to "
+                "FROM pay_lines ORDER BY id")).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in bounds] == [(15, 17, 1, 1), (18, None, 2, 3),
+                                              (None, None, None, None),
+                                              (None, None, None, None)]

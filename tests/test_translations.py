@@ -10,6 +10,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,7 @@ from polare.errors import DomainError
 from polare.payroll_web import labels
 from polare.payroll_web.services import Facts, version_title
 from polare.payroll_web.services.periods import check_month, close_refusal
+from polare.payroll_web.wording import band_refusal
 from polare.walks.models import WalkStatus
 from polare.walks.services import move
 from tests.conftest import TODAY, valid_personnummer
@@ -236,19 +238,24 @@ def test_privacy_page_links_the_settings_inside_one_english_sentence(client, com
 def test_rate_band_labels_are_the_pay_rules_own_in_swedish_and_translated_in_english(
         app, compiled_catalog):
     band = RateBand(15, 17, 2, None, Decimal("250"))
+    priced = replace(_line_priced_by(DECIDED), band_label=band.label, band_age_from=15,
+                     band_age_to=17, band_years_from=2)
     with app.app_context():
         assert labels.band_label(band) == band.label == "15–17 år, 2+ år i verksamheten"
         assert labels.band_short_label(band) == band.short_label
-        assert labels.stored_band_label(band.label) == band.label
+        assert labels.line_band_label(priced) == band.label
+        assert labels.version_title(date(2024, 8, 1), "Exempel") == (
+            version_title(date(2024, 8, 1), "Exempel"))
         with force_locale("en"):
             assert labels.band_label(band) == "ages 15–17, years in the programme: 2+"
-            assert labels.stored_band_label("18 år, 1 år i verksamheten") == (
-                "ages 18, years in the programme: 1")
-            assert labels.stored_band_label("något annat") == "något annat"
-            assert labels.stored_version_title(version_title(date(2024, 8, 1), "Exempel")) == (
+            assert labels.line_band_label(replace(
+                priced, band_age_from=18, band_age_to=18, band_years_from=1, band_years_to=1,
+            )) == "ages 18, years in the programme: 1"
+            assert labels.line_band_label(replace(priced, band_label="något annat",
+                                                  band_age_from=None)) == "något annat"
+            assert labels.version_title(date(2024, 8, 1), "Exempel") == (
                 "Exempel (from 2024-08-01)")
-            assert labels.stored_version_title(version_title(date(2024, 8, 1))) == (
-                "Stipend table from 2024-08-01")
+            assert labels.version_title(date(2024, 8, 1)) == "Stipend table from 2024-08-01"
 
 
 DECIDED = RateVersion(1, date(2024, 8, 1), (RateBand(15, None, 1, None, Decimal(200)),),
@@ -288,23 +295,25 @@ def test_a_refused_close_is_worded_in_english(app, compiled_catalog, month, line
                                              today, english):
     result = PeriodResult(period=month, lines=lines, errors=())
     with app.app_context(), force_locale("en"):
-        assert close_refusal(month, result, _facts(latest, first), today) == english
+        assert close_refusal(month, result, _facts(latest, first), today).message == english
 
 
 def test_a_month_out_of_turn_is_refused_in_swedish_naming_the_month_to_close_next(
         app, compiled_catalog):
     result = PeriodResult(period="2026-12", lines=(), errors=())
     with app.app_context():
-        refusal = close_refusal("2026-12", result, _facts("2026-10", "2026-10"), date(2027, 1, 4))
+        refusal = close_refusal("2026-12", result, _facts("2026-10", "2026-10"),
+                                date(2027, 1, 4)).message
     assert refusal == ("Perioden 2026-12 kan inte stängas: perioderna stängs i tur och ordning "
                        "och nästa period att stänga är 2026-11.")
 
 
 def test_a_malformed_month_is_refused_in_english(app, compiled_catalog):
-    with app.app_context(), force_locale("en"), pytest.raises(DomainError) as refused:
-        check_month("2026-13")
-    assert refused.value.message == (
-        "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")
+    with app.app_context(), force_locale("en"):
+        with pytest.raises(DomainError) as refused:
+            check_month("2026-13")
+        assert refused.value.message == (
+            "The period 2026-13 is not a month: write year-month, e.g. 2026-11.")
 
 
 REFUSED_TABLES = [
@@ -323,12 +332,12 @@ def test_a_refused_rate_table_reads_as_the_pay_rules_say_it_in_swedish(app, comp
     with pytest.raises(BandError) as refused:
         validate_bands(bands, 15, 20)
     with app.app_context():
-        assert labels.band_error_text(refused.value) == f"{refused.value}."
+        assert band_refusal(refused.value, field="rows").message == f"{refused.value}."
 
 
 def test_a_refused_rate_table_is_worded_in_english(app, compiled_catalog):
     with pytest.raises(BandError) as refused:
         validate_bands([RateBand(15, 17, 1, None, Decimal(500))], 15, 20)
     with app.app_context(), force_locale("en"):
-        text = labels.band_error_text(refused.value)
+        text = band_refusal(refused.value, field="rows").message
     assert text == "No row covers age 18 in year 1 of the programme."

@@ -23,6 +23,7 @@ from polare.errors import DomainError
 from polare.extensions import db
 from polare.payroll_web import bp, services
 from polare.payroll_web.forms import parse_amount
+from polare.transactions import unit_of_work
 
 payroll_group = AppGroup("payroll", help="Arvoden: förhandsgranska, stäng, attestera, öppna igen "
                                            "och exportera perioder.")
@@ -50,11 +51,10 @@ def _actor(username: str | None) -> User | None:
 def _unit_of_work() -> Iterator[None]:
     """Commit what the block did; on a refusal roll back and end with it as one line."""
     try:
-        yield
+        with unit_of_work(db.session):
+            yield
     except DomainError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from error
-    db.session.commit()
 
 
 def _echo_totals(month: str, preview: services.PeriodPreview) -> None:
@@ -95,10 +95,8 @@ def _print_preview(preview: services.PeriodPreview) -> None:
 @click.argument("month")
 def preview_command(month: str) -> None:
     """Print the lines of MONTH (YYYY-MM) per person, and the totals."""
-    try:
+    with _unit_of_work():
         preview = services.preview_period(db.session, month)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     _print_preview(preview)
     if preview.errors:
         raise SystemExit(1)
@@ -164,16 +162,13 @@ def export_command(month: str, out_path: str, username: str | None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".arvoden-", suffix=".xlsx",
                                          dir=target.parent.resolve())
     try:
-        with os.fdopen(handle, "w+b") as out:
-            written = services.export_workbook(db.session, actor, month, out)
-        os.replace(temporary, target)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
+        with _unit_of_work():
+            with os.fdopen(handle, "w+b") as out:
+                written = services.export_workbook(db.session, actor, month, out)
+            os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    db.session.commit()
     record = written.record
     click.echo(f"{target} ({written.filename}): {record.row_count} rader, "
                f"SHA-256 {record.sha256}")

@@ -2,26 +2,17 @@
 
 The pay rules (payroll/) name bands in Swedish, e.g. '15–17 år, 1 år i verksamheten', and that
 Swedish text is what pay lines store and what the payroll file holds. The pages say the same
-through gettext here; with Swedish chosen (or outside a request) the text is the pay rules'
-own, character for character.
+through gettext here, from the band's bounds and the version's date and label; with Swedish
+chosen (or outside a request) the text is the pay rules' own, character for character.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_babel import gettext as _
 
 import payroll
-
-#: A span as the pay rules write it: '15–17', '18+' or '3'.
-_SPAN = r"\d+(?:–\d+|\+)?"
-#: A band label as payroll.RateBand.label writes it (and pay lines store it).
-_STORED_BAND = re.compile(rf"(?P<ages>{_SPAN}) år, (?P<years>{_SPAN}) år i verksamheten")
-#: A version name as services.rates.version_title writes it.
-_DATED_VERSION = re.compile(r"Tabell från (?P<day>\d{4}-\d{2}-\d{2})")
-_LABELLED_VERSION = re.compile(r"(?P<label>.+) \(från (?P<day>\d{4}-\d{2}-\d{2})\)", re.DOTALL)
 
 
 def _span(low: int, high: int | None) -> str:
@@ -48,10 +39,12 @@ def band_short_label(band: payroll.RateBand) -> str:
              years=_span(band.years_from, band.years_to))
 
 
-def stored_band_label(text: str) -> str:
-    """Translate a band label as a pay line stores it; any other text is shown as it is."""
-    match = _STORED_BAND.fullmatch(text)
-    return _band_text(match["ages"], match["years"]) if match else text
+def line_band_label(line: payroll.PayLine) -> str:
+    """Describe the band that priced a pay line; a line that kept no bounds shows its words."""
+    if line.band_age_from is None or line.band_years_from is None:
+        return line.band_label
+    return _band_text(_span(line.band_age_from, line.band_age_to),
+                      _span(line.band_years_from, line.band_years_to))
 
 
 def version_title(effective_from: date, label: str = "") -> str:
@@ -60,35 +53,3 @@ def version_title(effective_from: date, label: str = "") -> str:
     if label:
         return _("%(label)s (från %(day)s)", label=label, day=start)
     return _("Tabell från %(day)s", day=start)
-
-
-def stored_version_title(text: str) -> str:
-    """Translate a version name written by services.version_title; other text as it is."""
-    if match := _DATED_VERSION.fullmatch(text):
-        return _("Tabell från %(day)s", day=match["day"])
-    if match := _LABELLED_VERSION.fullmatch(text):
-        return _("%(label)s (från %(day)s)", label=match["label"], day=match["day"])
-    return text
-
-
-def band_error_text(error: payroll.BandError) -> str:
-    """Word a refused rate table in the user's language (the pay rules say it in Swedish)."""
-    bands = [band_short_label(band) for band in error.bands]
-    match error.problem:
-        case "negative":
-            return _("Beloppet för %(band)s får inte vara negativt.", band=bands[0])
-        case "decimals":
-            return _("Beloppet för %(band)s får ha högst två decimaler.", band=bands[0])
-        case "ages_reversed":
-            return _("Raden %(band)s: åldern börjar efter att den slutar.", band=bands[0])
-        case "years_reversed":
-            return _("Raden %(band)s: åren börjar efter att de slutar.", band=bands[0])
-        case "overlap":
-            return _("Raderna %(first)s och %(second)s överlappar (ålder %(age)s, år %(years)s).",
-                     first=bands[0], second=bands[1], age=error.age, years=error.years)
-        case "gap":
-            return _("Ingen rad täcker ålder %(age)s med %(years)s år i verksamheten.",
-                     age=error.age, years=error.years)
-        case "index_too_low":
-            return _("Uppräkningen får inte vara lägre än %(limit)s.", limit="-100 %")
-    return f"{error}."

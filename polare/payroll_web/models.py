@@ -176,7 +176,13 @@ class PayLine(db.Model):
     age: Mapped[int]
     years: Mapped[int]
     rate_version_id: Mapped[int | None] = mapped_column(ForeignKey("rate_versions.id"))
+    #: The band in Swedish words, as the payroll file and the pay rules write it.
     band_label: Mapped[str] = mapped_column(String(120), default="")
+    #: The band's bounds (None: open-ended; all None on a line whose band is not known).
+    band_age_from: Mapped[int | None]
+    band_age_to: Mapped[int | None]
+    band_years_from: Mapped[int | None]
+    band_years_to: Mapped[int | None]
     amount: Mapped[Decimal] = mapped_column(MONEY)
     #: For corrections: the ordinary or late line this one corrects.
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("pay_lines.id"))

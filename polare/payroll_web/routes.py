@@ -17,7 +17,6 @@ from polare.auth.access import roles
 from polare.auth.models import Role, User
 from polare.clock import local_today
 from polare.converters import id_argument, page_number
-from polare.errors import DomainError, NotFoundError
 from polare.extensions import db
 from polare.payroll_web import bp, labels, services
 from polare.payroll_web.forms import (
@@ -31,8 +30,9 @@ from polare.payroll_web.forms import (
     ReopenForm,
 )
 from polare.payroll_web.models import PeriodStatus
+from polare.payroll_web.refusals import reviewed
 from polare.roster.models import Person
-from polare.web import save_once_or_raise, show_domain_error
+from polare.web import save_form, save_once
 
 PAYROLL = Role.PAYROLL
 PERSONS_PER_PAGE = 50
@@ -69,13 +69,6 @@ def _page_of(items: tuple[Any, ...], per_page: int) -> Page:
     page = min(page_number(), pages)
     start = (page - 1) * per_page
     return Page(items=items[start:start + per_page], page=page, pages=pages)
-
-
-def _preview_or_404(month: str, person_id: int | None = None) -> services.PeriodPreview:
-    try:
-        return services.preview_period(db.session, month, person_id=person_id)
-    except DomainError:
-        abort(404)
 
 
 # ---------------------------------------------------------------- periods
@@ -117,43 +110,32 @@ def _render_period(preview: services.PeriodPreview, *, attest_form: AttestForm |
 @bp.route("/periods/<month:month>")
 @roles(PAYROLL)
 def period(month: str) -> tuple[str, int]:
-    return _render_period(_preview_or_404(month))
+    return _render_period(services.preview_period(db.session, month))
 
 
 @bp.route("/periods/<month:month>/attest", methods=["POST"])
 @roles(PAYROLL)
 def attest(month: str) -> Any:
     form = AttestForm()
-    if form.validate_on_submit():
-        try:
-            services.attest_period(db.session, current_user, month)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Perioden %(month)s är attesterad. Den slutliga arbetsboken kan laddas ner.",
-                    month=month), "success")
-            return redirect(url_for("payroll_web.period", month=month))
-    return _render_period(_preview_or_404(month), attest_form=form, status=422)
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.attest_period(db.session, current_user, month),
+            _("Perioden %(month)s är attesterad. Den slutliga arbetsboken kan laddas ner.",
+              month=month), url_for("payroll_web.period", month=month))):
+        return response
+    return _render_period(services.preview_period(db.session, month), attest_form=form, status=422)
 
 
 @bp.route("/periods/<month:month>/reopen", methods=["POST"])
 @roles(PAYROLL)
 def reopen(month: str) -> Any:
     form = ReopenForm()
-    if form.validate_on_submit():
-        try:
-            services.reopen_period(db.session, current_user, month, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Perioden %(month)s är öppen igen. Raderna räknas om från underlaget.",
-                    month=month), "success")
-            return redirect(url_for("payroll_web.period", month=month))
-    return _render_period(_preview_or_404(month), reopen_form=form, status=422)
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.reopen_period(db.session, current_user, month,
+                                                 form.reason.data),
+            _("Perioden %(month)s är öppen igen. Raderna räknas om från underlaget.",
+              month=month), url_for("payroll_web.period", month=month))):
+        return response
+    return _render_period(services.preview_period(db.session, month), reopen_form=form, status=422)
 
 
 @bp.route("/periods/<month:month>/persons/<id:person_id>")
@@ -162,7 +144,7 @@ def period_person(month: str, person_id: int) -> str:
     person = db.session.get(Person, person_id)
     if person is None:
         abort(404)
-    preview = _preview_or_404(month, person_id)
+    preview = services.preview_period(db.session, month, person_id=person_id)
     return render_template("payroll_web/period_person.html", preview=preview, person=person)
 
 
@@ -176,26 +158,22 @@ def _render_close(preview: services.PeriodPreview, form: CloseForm, status: int 
 @bp.route("/periods/<month:month>/close", methods=["GET", "POST"])
 @roles(PAYROLL)
 def close(month: str) -> Any:
-    preview = _preview_or_404(month)
+    preview = services.preview_period(db.session, month)
     if not preview.is_open or preview.outside:
-        flash(preview.close_refusal or _("Perioden %(month)s är redan stängd.", month=month),
-              "info")
+        flash(preview.close_refusal, "info")
         return redirect(url_for("payroll_web.period", month=month))
     form = CloseForm(data={"digest": preview.digest} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            services.close_period(db.session, current_user, month,
-                                  expected_digest=form.digest.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            preview = _preview_or_404(month)
-            form.digest.data = preview.digest
-            return _render_close(preview, form, 422)
-        db.session.commit()
-        flash(_("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
-                month=month), "success")
-        return redirect(url_for("payroll_web.period", month=month))
+        response = save_form(
+            form, lambda: services.close_period(db.session, current_user, month,
+                                                expected_digest=form.digest.data),
+            _("Perioden %(month)s är stängd. Raderna är låsta och perioden väntar på attest.",
+              month=month), url_for("payroll_web.period", month=month))
+        if response is not None:
+            return response
+        preview = services.preview_period(db.session, month)
+        form.digest.data = preview.digest
+        return _render_close(preview, form, 422)
     return _render_close(preview, form, 422 if form.errors else 200)
 
 
@@ -206,12 +184,7 @@ def export(month: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     buffer = io.BytesIO()
-    try:
-        written = services.export_workbook(db.session, current_user, month, buffer)
-    except DomainError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    written = services.export_workbook(db.session, current_user, month, buffer)
     return send_file(buffer, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=written.filename, max_age=0)
 
@@ -254,25 +227,17 @@ def _save_version(form: RateVersionForm, version_id: int | None) -> Response | N
                     "nästa öppna period."), "warning")
         return url_for("payroll_web.rates")
 
-    try:
-        return save_once_or_raise(form, save)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return None
+    return save_once(form, save)
 
 
 @bp.route("/rates/new", methods=["GET", "POST"], defaults={"version_id": None})
 @bp.route("/rates/<id:version_id>", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_version(version_id: int | None) -> Any:
-    try:
-        version = (services.get_rate_version(db.session, version_id)
-                   if version_id is not None else None)
-        copy_id = id_argument("copy")
-        copy = services.get_rate_version(db.session, copy_id) if copy_id else None
-    except NotFoundError:
-        abort(404)
+    version = (services.get_rate_version(db.session, version_id)
+               if version_id is not None else None)
+    copy_id = id_argument("copy")
+    copy = services.get_rate_version(db.session, copy_id) if copy_id else None
     locked = version is not None and services.is_used_by_closed_period(db.session, version.id)
     form = _version_form(version, copy)
     status = 200
@@ -305,25 +270,16 @@ def _indexed(form: IndexForm) -> str:
 @bp.route("/rates/<id:version_id>/decision", methods=["GET", "POST"])
 @roles(PAYROLL)
 def rate_decision(version_id: int) -> Any:
-    try:
-        version = services.get_rate_version(db.session, version_id)
-    except NotFoundError:
-        abort(404)
+    version = services.get_rate_version(db.session, version_id)
     form = DecisionForm(data=None if request.method == "POST" else {
         "reference": version.decision_reference, "decided_on": version.decision_date})
-    if form.validate_on_submit():
-        try:
-            services.decide_rate_version(db.session, current_user, version_id,
-                                         reference=form.reference.data,
-                                         decided_on=form.decided_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Beslutet för tabellen från %(day)s är registrerat.",
-                    day=version.effective_from.isoformat()), "success")
-            return redirect(url_for("payroll_web.rates"))
+    if form.validate_on_submit() and (response := save_form(
+            form, lambda: services.decide_rate_version(
+                db.session, current_user, version_id, reference=form.reference.data,
+                decided_on=form.decided_on.data),
+            _("Beslutet för tabellen från %(day)s är registrerat.",
+              day=version.effective_from.isoformat()), url_for("payroll_web.rates"))):
+        return response
     title = labels.version_title(version.effective_from, version.label)
     return render_template("payroll_web/rate_decision.html", form=form, title=title), (
         422 if form.errors else 200)
@@ -342,32 +298,29 @@ def rate_index() -> Any:
     form.from_version.choices = [(v.version.id, v.title) for v in versions]
     review = None
     if request.method == "POST" and form.validate():
-        try:
-            if form.save.data:
-                return save_once_or_raise(form, lambda: _indexed(form))
-            if not form.change.data:
-                review = services.preview_indexation(
-                    db.session, form.from_version.data, form.percent.data,
-                    form.effective_from.data, form.label.data or "",
-                )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if form.save.data:
+            if (response := save_once(form, lambda: _indexed(form))) is not None:
+                return response
+        elif not form.change.data:
+            review = reviewed(form, lambda: services.preview_indexation(
+                db.session, form.from_version.data, form.percent.data,
+                form.effective_from.data, form.label.data or "",
+            ))
     status = 422 if form.errors else 200
     return render_template("payroll_web/rate_index.html", form=form, review=review), status
 
 
 @bp.app_template_filter("band_label")
-def band_label_filter(band: payroll.RateBand | str) -> str:
-    """Name a rate band (or a pay line's stored band label) in the user's language."""
-    if isinstance(band, str):
-        return labels.stored_band_label(band)
+def band_label_filter(band: payroll.RateBand | payroll.PayLine) -> str:
+    """Name a rate band (or the band that priced a pay line) in the user's language."""
+    if isinstance(band, payroll.PayLine):
+        return labels.line_band_label(band)
     return labels.band_label(band)
 
 
 @bp.app_template_filter("version_title")
-def version_title_filter(title: str) -> str:
-    """Show a version name as a pay line's details give it, in the user's language."""
-    return labels.stored_version_title(title)
+def version_title_filter(version: services.VersionName | None) -> str:
+    """Name the version that priced a pay line, in the user's language."""
+    return labels.version_title(version.effective_from, version.label) if version else ""
 
 

@@ -28,6 +28,10 @@ def test_stipend_explains_age_years_version_band_and_amount(
         effective_from=date(2026, 1, 1),
         band_label="15–17 år, 1 år i verksamheten",
         amount=Decimal("500.00"),
+        band_age_from=15,
+        band_age_to=17,
+        band_years_from=1,
+        band_years_to=1,
     )
 
 

@@ -169,9 +169,10 @@ def test_attestation_refusals_are_worded_in_english(app, db, closed_november, pa
         "reopen_without_reason": lambda: services.reopen_period(db, payroll_user, "2026-11", ""),
         "reopen_by_other": lambda: services.reopen_period(db, other, "2026-11", "Fel"),
     }
-    with force_locale("en"), pytest.raises(DomainError) as refused:
-        actions[case]()
-    assert refused.value.message == REFUSALS_IN_ENGLISH[case]
+    with force_locale("en"):
+        with pytest.raises(DomainError) as refused:
+            actions[case]()
+        assert refused.value.message == REFUSALS_IN_ENGLISH[case]
 
 
 def test_a_month_closed_without_a_named_user_cannot_be_attested(db, rate_table, polare,

@@ -42,6 +42,7 @@ def test_close_asks_then_closes_as_the_named_user(app, db, rate_table, polare, m
                                                   make_user):
     make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
     officer = make_user(Role.PAYROLL, username="lena")
+    db.commit()  # the test's data outlives the declined command's rollback
     declined = run(app, "payroll", "close", "2026-11", "--as", "lena", input="n\n")
     assert declined.exit_code != 0
     assert db.scalar(select(PayPeriod.status).where(PayPeriod.month == "2026-11")) is None

@@ -1,7 +1,7 @@
 """Services of the stipend payroll: rate versions, periods, closing, exports.
 
-Services take explicit inputs, flush but never commit, raise DomainError with a message
-for the user, and write audit entries.
+Services take explicit inputs, flush but never commit, raise DomainError with a code and
+its values (worded by `polare.payroll_web.wording`), and write audit entries.
 """
 
 from polare.payroll_web.services.attestation import attest_period, reopen_period
@@ -10,6 +10,7 @@ from polare.payroll_web.services.details import (
     PersonSummary,
     Summary,
     TeamRow,
+    VersionName,
     local_time,
 )
 from polare.payroll_web.services.facts import Facts, load_facts, load_versions
@@ -57,6 +58,7 @@ __all__ = [
     "PersonSummary",
     "Summary",
     "TeamRow",
+    "VersionName",
     "VersionSummary",
     "WorkbookExport",
     "attest_period",

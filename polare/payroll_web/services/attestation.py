@@ -7,7 +7,6 @@ are removed and it is recomputed from the data like any open month.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -26,9 +25,9 @@ def _locked_closed(session: Session, month: str) -> PayPeriod:
     check_month(month)
     period = lock_period(session, month)
     if period.status == PeriodStatus.OPEN:
-        raise DomainError(_("Perioden %(month)s är inte stängd.", month=month))
+        raise DomainError("payroll_web.period_not_closed", month=month)
     if period.status == PeriodStatus.ATTESTED:
-        raise DomainError(_("Perioden %(month)s är attesterad och slutlig.", month=month))
+        raise DomainError("payroll_web.period_attested", month=month)
     return period
 
 
@@ -36,15 +35,11 @@ def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
     """Attest a closed month as a second person with attesträtt: it becomes final."""
     period = _locked_closed(session, month)
     if not actor.can_attest:
-        raise PermissionDeniedError(_("%(name)s har inte attesträtt.", name=actor.display_name))
+        raise PermissionDeniedError("payroll_web.no_attest_right", name=actor.display_name)
     if period.closed_by_id is None:
-        raise DomainError(_(
-            "Perioden %(month)s stängdes utan namngiven användare och kan inte attesteras: "
-            "öppna den igen och låt en namngiven användare stänga den.", month=month))
+        raise DomainError("payroll_web.closed_by_nobody", month=month)
     if period.closed_by_id == actor.id:
-        raise PermissionDeniedError(_(
-            "Perioden %(month)s ska attesteras av en annan person än den som stängde den.",
-            month=month))
+        raise PermissionDeniedError("payroll_web.attest_by_closer", month=month)
     payroll.check_transition(period.status.value, PeriodStatus.ATTESTED.value)
     period.status = PeriodStatus.ATTESTED
     period.attested_by_id = actor.id
@@ -63,16 +58,14 @@ def reopen_period(session: Session, actor: User, month: str, reason: str) -> Pay
     """
     reason = reason.strip()
     if not reason:
-        raise DomainError(_("Ange varför perioden öppnas igen."), field="reason")
+        raise DomainError("payroll_web.reopen_reason_missing", field="reason")
     lock_period(session, payroll.next_month(check_month(month)))
     period = _locked_closed(session, month)
     latest = latest_closed_month(session)
     if latest != month:
-        raise DomainError(_("Perioden %(month)s kan inte öppnas igen: öppna först %(latest)s.",
-                            month=month, latest=latest))
+        raise DomainError("payroll_web.reopen_out_of_turn", month=month, latest=latest)
     if actor.id != period.closed_by_id and not actor.can_attest:
-        raise PermissionDeniedError(_(
-            "Bara den som stängde perioden eller en attestant kan öppna den igen."))
+        raise PermissionDeniedError("payroll_web.reopen_not_allowed")
     payroll.check_transition(period.status.value, PeriodStatus.OPEN.value)
     removed = session.execute(delete(PayLine).where(PayLine.period_id == period.id)).rowcount
     total = period.total

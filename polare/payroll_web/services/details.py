@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +45,8 @@ class LineDetail:
     last_name: str
     personnummer: str
     cost_centre: str
-    version_name: str
+    #: The version that priced the line; None when it is not known.
+    version: VersionName | None
     #: Paid walks the line adds: 1 for a payment; for a correction -1 when it takes a walk's
     #: whole pay back, 1 when it pays a walk again, 0 when it only changes the amount.
     occasions: int
@@ -56,6 +58,11 @@ class LineDetail:
     line_no: int | None = None
     #: For a correction: the Rad of the line it corrects in that period's Underlag.
     refers_to_line_no: int | None = None
+
+    @property
+    def version_name(self) -> str:
+        """Name the version in Swedish, as the payroll file does; empty when it is not known."""
+        return self.version.title if self.version is not None else ""
 
     @property
     def name(self) -> str:
@@ -123,10 +130,18 @@ def occasion_change(paid_before: Decimal, amount: Decimal) -> int:
     return int(paid_before + amount != 0) - int(paid_before != 0)
 
 
-def version_names(session: Session) -> dict[int, str]:
-    """Return every version's title by id."""
+class VersionName(NamedTuple):
+    """What names a rate version: its date, its label and its title in Swedish."""
+
+    effective_from: date
+    label: str
+    title: str
+
+
+def version_names(session: Session) -> dict[int, VersionName]:
+    """Return every version's name by id."""
     return {
-        vid: version_title(start, label)
+        vid: VersionName(start, label, version_title(start, label))
         for vid, start, label in session.execute(
             select(RateVersion.id, RateVersion.effective_from, RateVersion.label)
         )
@@ -134,7 +149,7 @@ def version_names(session: Session) -> dict[int, str]:
 
 
 def details_of_result(result: payroll.PeriodResult, facts: Facts,
-                      names_of_versions: Mapping[int, str]) -> tuple[LineDetail, ...]:
+                      names_of_versions: Mapping[int, VersionName]) -> tuple[LineDetail, ...]:
     """Return the computed lines of an open period with their details."""
     originals = {line.line_id: line for line in facts.frozen}
     paid = sums_before(facts.frozen)
@@ -148,7 +163,7 @@ def details_of_result(result: payroll.PeriodResult, facts: Facts,
             line=line, first_name=names.first_name, last_name=names.last_name,
             personnummer=line.personnummer or (original.personnummer if original else ""),
             cost_centre=facts.cost_centres.get(line.team, ""),
-            version_name=names_of_versions.get(line.version_id, ""),
+            version=names_of_versions.get(line.version_id),
             occasions=occasions,
             refers_to_period=original.period if original else None,
             refers_to_line_no=facts.line_numbers.get(line.refers_to) if original else None,

@@ -443,6 +443,10 @@ class StoredRow(NamedTuple):
     refers_to_id: int | None
     reason: str
     line_no: int | None
+    band_age_from: int | None
+    band_age_to: int | None
+    band_years_from: int | None
+    band_years_to: int | None
     month: str
 
 
@@ -472,7 +476,9 @@ def frozen_line(row: StoredRow) -> payroll.FrozenLine:
         amount=payroll.to_money(row.amount), refers_to=row.refers_to_id, reason=row.reason,
         team=row.team_name, district=row.district_name, start=row.start_time,
         end=row.end_time, person_name=person_name(row.first_name, row.last_name),
-        personnummer=row.personnummer or "",
+        personnummer=row.personnummer or "", band_age_from=row.band_age_from,
+        band_age_to=row.band_age_to, band_years_from=row.band_years_from,
+        band_years_to=row.band_years_to,
     )
 
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -49,6 +48,7 @@ from polare.payroll_web.services.facts import (
     persons_of_teams,
     stored_lines,
 )
+from polare.payroll_web.wording import close_refusal_of
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
 
@@ -65,10 +65,15 @@ class PeriodPreview:
     summary: Summary
     latest_closed: str | None
     #: Why the period cannot be closed now; None when it can.
-    close_refusal: str | None
+    refusal: DomainError | None
     first_period: str | None = None
     #: Before the first pay period: the lines are shown, never paid by Polare.
     outside: bool = False
+
+    @property
+    def close_refusal(self) -> str | None:
+        """Say in the reader's language why the period cannot be closed now; None when it can."""
+        return self.refusal.message if self.refusal is not None else None
 
     @property
     def is_open(self) -> bool:
@@ -111,8 +116,7 @@ def check_month(month: str) -> str:
     try:
         payroll.parse_month(month)
     except payroll.InvalidMonthError as error:
-        raise DomainError(_("Perioden %(month)s är ingen månad: skriv år-månad, t.ex. 2026-11.",
-                            month=month), field="month") from error
+        raise DomainError("payroll_web.not_a_month", field="month", month=month) from error
     return month
 
 
@@ -166,7 +170,7 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
         details.append(LineDetail(
             line=line, first_name=row.first_name, last_name=row.last_name,
             personnummer=row.personnummer or "", cost_centre=row.cost_centre,
-            version_name=names.get(line.version_id, ""), occasions=occasions,
+            version=names.get(line.version_id), occasions=occasions,
             refers_to_period=referred_rows.get(row.refers_to_id, (None, None))[0], final=True,
             line_no=row.line_no,
             refers_to_line_no=referred_rows.get(row.refers_to_id, (None, None))[1],
@@ -174,35 +178,14 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 
 
-def _close_wording(error: payroll.ClosePeriodError, month: str,
-                   result: payroll.PeriodResult) -> str:
-    """Word a refusal to close in the user's language."""
-    if error.reason == "closed":
-        return _("Perioden %(month)s är redan stängd.", month=month)
-    if error.reason == "no_first_period":
-        return _("Det finns ingen första löneperiod att stänga: ange Första löneperiod under "
-                 "Inställningar.")
-    if error.reason == "out_of_turn":
-        return _("Perioden %(month)s kan inte stängas: perioderna stängs i tur och ordning och "
-                 "nästa period att stänga är %(expected)s.", month=month,
-                 expected=error.expected)
-    if error.reason == "not_ended":
-        return _("Perioden %(month)s kan inte stängas förrän månaden är slut.", month=month)
-    if error.reason == "undecided":
-        return _("Arvodestabellen från %(day)s saknar beslut. Registrera beslutet under "
-                 "Arvodestabeller innan perioden stängs.",
-                 day=error.version.effective_from.isoformat())
-    return _("Perioden kan inte stängas: %(errors)s", errors="; ".join(result.errors))
-
-
 def close_refusal(month: str, result: payroll.PeriodResult, facts: Facts,
-                  today: date) -> str | None:
-    """Say in the user's language why the month cannot be closed now; None when it can."""
+                  today: date) -> DomainError | None:
+    """Return the refusal to close the month now; None when it can be closed."""
     try:
         payroll.check_close(month, result, facts.latest_closed, first_period=facts.first_period,
                             today=today, versions=facts.versions)
     except payroll.ClosePeriodError as error:
-        return _close_wording(error, month, result)
+        return close_refusal_of(error, month, result)
     return None
 
 
@@ -217,7 +200,7 @@ def _stored_preview(session: Session, month: str, period: PayPeriod | None,
     return PeriodPreview(
         month=month, status=status, period=period, lines=lines, errors=(),
         summary=summarise(lines), latest_closed=latest,
-        close_refusal=_("Perioden %(month)s är redan stängd.", month=month),
+        refusal=DomainError("payroll_web.period_closed", month=month),
         first_period=first_pay_period(session),
     )
 
@@ -250,9 +233,7 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
         return PeriodPreview(
             month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
             errors=result.errors, summary=summarise(lines), latest_closed=latest,
-            close_refusal=_("Perioden %(month)s ligger före den första löneperioden "
-                            "%(first)s och ingår inte i Polares lönehantering.",
-                            month=month, first=first),
+            refusal=DomainError("payroll_web.period_outside", month=month, first=first),
             first_period=first, outside=True,
         )
     if payroll.is_closed(month, latest):
@@ -261,7 +242,7 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
         errors=result.errors, summary=summarise(lines), latest_closed=latest,
-        close_refusal=close_refusal(month, result, facts, today or local_today()),
+        refusal=close_refusal(month, result, facts, today or local_today()),
         first_period=first,
     )
 
@@ -298,15 +279,17 @@ def _stored_row(period: PayPeriod, detail: LineDetail, line_no: int) -> dict[str
         "years": line.years, "rate_version_id": line.version_id or None,
         "band_label": line.band_label, "amount": line.amount,
         "refers_to_id": line.refers_to, "reason": line.reason, "line_no": line_no,
+        "band_age_from": line.band_age_from, "band_age_to": line.band_age_to,
+        "band_years_from": line.band_years_from, "band_years_to": line.band_years_to,
     }
 
 
 def _refuse_unless_open(period: PayPeriod) -> None:
     """Refuse to close a month that is already closed or attested."""
     if period.status == PeriodStatus.ATTESTED:
-        raise DomainError(_("Perioden %(month)s är attesterad och slutlig.", month=period.month))
+        raise DomainError("payroll_web.period_attested", month=period.month)
     if period.status == PeriodStatus.CLOSED:
-        raise DomainError(_("Perioden %(month)s är redan stängd.", month=period.month))
+        raise DomainError("payroll_web.period_closed", month=period.month)
 
 
 @cycle_collection_paused()
@@ -324,16 +307,13 @@ def close_period(session: Session, actor: User | None, month: str, *,
     try:
         payroll.check_order(month, latest_closed_month(session), first_pay_period(session))
     except payroll.ClosePeriodError as error:
-        raise DomainError(_close_wording(error, month, payroll.PeriodResult(month, (), ()))
-                          ) from error
+        raise close_refusal_of(error, month, payroll.PeriodResult(month, (), ())) from error
     facts, result, lines = _computed(session, month, None)
     refusal = close_refusal(month, result, facts, today or local_today())
     if refusal is not None:
-        raise DomainError(refusal)
+        raise refusal
     if expected_digest is not None and expected_digest != lines_digest(lines):
-        raise ConflictError(_(
-            "Underlaget har ändrats sedan du granskade det. Granska perioden igen och stäng sedan."
-        ))
+        raise ConflictError("payroll_web.lines_changed")
     if lines:
         # One Core executemany: the ORM's bulk insert would take each of 60,000 rows through
         # the mapper first.

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,6 +18,7 @@ from polare.org.services import get_settings
 from polare.payroll_web import labels
 from polare.payroll_web.models import PayLine, RateRow, RateVersion
 from polare.payroll_web.services.facts import latest_closed_month, month_span
+from polare.payroll_web.wording import band_refusal
 
 #: Largest amount a Numeric(12, 2) column holds.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -71,7 +71,7 @@ def get_rate_version(session: Session, version_id: int) -> RateVersion:
         .where(RateVersion.id == version_id)
     )
     if version is None:
-        raise NotFoundError(_("Tabellversionen finns inte."))
+        raise NotFoundError("payroll_web.version_not_found")
     return version
 
 
@@ -114,22 +114,22 @@ def version_in_force_on(session: Session, day: date) -> RateVersion | None:
 def _check_bands(session: Session, bands: Sequence[payroll.RateBand]) -> None:
     """Refuse bands that leave a gap, overlap, or do not fit the database."""
     if not bands:
-        raise DomainError(_("Lägg in minst en rad i tabellen."), field="rows")
+        raise DomainError("payroll_web.no_rows", field="rows")
     for band in bands:
         if band.age_from < 0:
-            raise DomainError(_("Raden %(band)s: åldern kan inte vara negativ.",
-                                band=labels.band_short_label(band)), field="rows")
+            raise DomainError("payroll_web.age_negative", field="rows",
+                              band=labels.band_short_label(band))
         if band.years_from < 1:
-            raise DomainError(_("Raden %(band)s: år i verksamheten börjar på 1.",
-                                band=labels.band_short_label(band)), field="rows")
+            raise DomainError("payroll_web.years_below_one", field="rows",
+                              band=labels.band_short_label(band))
         if band.amount > MAX_AMOUNT:
-            raise DomainError(_("Beloppet för %(band)s är för stort.",
-                                band=labels.band_short_label(band)), field="rows")
+            raise DomainError("payroll_web.amount_too_large", field="rows",
+                              band=labels.band_short_label(band))
     settings = get_settings(session)
     try:
         payroll.validate_bands(bands, settings.min_age, settings.max_age)
     except payroll.BandError as error:
-        raise DomainError(labels.band_error_text(error), field="rows") from error
+        raise band_refusal(error, field="rows") from error
 
 
 def _check_effective_from(session: Session, effective_from: date,
@@ -139,11 +139,8 @@ def _check_effective_from(session: Session, effective_from: date,
         select(RateVersion.id).where(RateVersion.effective_from == effective_from)
     )
     if clash is not None and clash != version_id:
-        raise DomainError(
-            _("Det finns redan en tabellversion som gäller från %(day)s.",
-              day=effective_from.isoformat()),
-            field="effective_from",
-        )
+        raise DomainError("payroll_web.version_date_taken", field="effective_from",
+                          day=effective_from.isoformat())
 
 
 def _describe(version: RateVersion) -> dict[str, object]:
@@ -168,10 +165,7 @@ def save_rate_version(
     label, note = label.strip(), note.strip()
     version = get_rate_version(session, version_id) if version_id is not None else None
     if version is not None and is_used_by_closed_period(session, version.id):
-        raise DomainError(_(
-            "Versionen har använts i en stängd period och kan inte ändras: "
-            "en rättelse görs som en ny version från ett senare datum."
-        ))
+        raise DomainError("payroll_web.version_used")
     _check_effective_from(session, effective_from, version_id)
     _check_bands(session, bands)
     before = _describe(version) if version is not None else {}
@@ -205,13 +199,12 @@ def decide_rate_version(session: Session, actor: object, version_id: int, *, ref
     version = get_rate_version(session, version_id)
     reference = reference.strip()
     if not reference:
-        raise DomainError(_("Ange beslutets diarienummer eller referens."), field="reference")
+        raise DomainError("payroll_web.reference_missing", field="reference")
     if len(reference) > 120:
-        raise DomainError(_("Beslutets referens får vara högst 120 tecken."), field="reference")
+        raise DomainError("payroll_web.reference_too_long", field="reference")
     if version.decided and is_used_by_closed_period(session, version.id):
-        raise DomainError(_("Arvodestabellen från %(day)s har använts i en stängd period: "
-                            "dess beslut kan inte ändras.",
-                            day=version.effective_from.isoformat()), field="reference")
+        raise DomainError("payroll_web.decision_used", field="reference",
+                          day=version.effective_from.isoformat())
     before = [version.decision_reference, _iso(version.decision_date)]
     version.decision_reference, version.decision_date = reference, decided_on
     version.decided_by_id, version.decided_at = getattr(actor, "id", None), utcnow()
@@ -232,8 +225,7 @@ def version_by_date(session: Session, effective_from: date) -> RateVersion:
     version_id = session.scalar(
         select(RateVersion.id).where(RateVersion.effective_from == effective_from))
     if version_id is None:
-        raise NotFoundError(_("Det finns ingen tabellversion som gäller från %(day)s.",
-                              day=effective_from.isoformat()))
+        raise NotFoundError("payroll_web.no_version_from", day=effective_from.isoformat())
     return get_rate_version(session, version_id)
 
 
@@ -244,17 +236,15 @@ def preview_indexation(
     """Return the version indexation would make, checked but not saved."""
     source = get_rate_version(session, from_version_id)
     if effective_from <= source.effective_from:
-        raise DomainError(
-            _("Den nya versionen måste gälla från ett senare datum än %(day)s.",
-              day=source.effective_from.isoformat()), field="effective_from",
-        )
+        raise DomainError("payroll_web.index_not_later", field="effective_from",
+                          day=source.effective_from.isoformat())
     try:
         indexed = payroll.index_version(
             payroll.RateVersion(source.id, source.effective_from, bands_of(source)),
             percent, effective_from,
         )
     except payroll.BandError as error:
-        raise DomainError(labels.band_error_text(error), field="percent") from error
+        raise band_refusal(error, field="percent") from error
     _check_effective_from(session, effective_from, None)
     _check_bands(session, indexed.bands)
     label = label.strip() or (
@@ -294,9 +284,7 @@ def source_for_indexation(session: Session, effective_from: date) -> RateVersion
     """Return the version in force the day before a new version takes effect."""
     source = version_in_force_on(session, effective_from - timedelta(days=1))
     if source is None:
-        raise DomainError(
-            _("Ingen tabellversion gäller %(day)s: det finns inget att räkna upp.",
-              day=(effective_from - timedelta(days=1)).isoformat()), field="effective_from",
-        )
+        raise DomainError("payroll_web.nothing_to_index", field="effective_from",
+                          day=(effective_from - timedelta(days=1)).isoformat())
     return source
 

@@ -18,7 +18,7 @@ from polare.audit.services import record
 from polare.auth.models import User
 from polare.batch import cycle_collection_paused
 from polare.clock import utcnow
-from polare.errors import DomainError
+from polare.errors import NotFoundError
 from polare.org.services import get_settings
 from polare.payroll_web.models import PayrollExport, PeriodStatus
 from polare.payroll_web.services.details import LineDetail, local_time
@@ -149,7 +149,9 @@ def export_workbook(session: Session, actor: User | None, month: str,
     """Write a period's payroll workbook to out (seekable) and record who, when and its hash."""
     preview = preview_period(session, month)
     if preview.outside:
-        raise DomainError(preview.close_refusal or "")
+        # No workbook exists for a month outside Polare's payroll (the page answers 404).
+        raise NotFoundError("payroll_web.period_outside", month=month,
+                            first=preview.first_period)
     created = utcnow()
     created_by = actor.display_name if actor is not None else "system"
     sheets = payroll_sheets(preview, pay_code=get_settings(session).pay_code,
