@@ -174,6 +174,7 @@ def rate_delete(rate_id: int):
     back = url_for("reports.rates")
     if not DeleteForm().validate_on_submit():
         return redirect(back)
+    db.get_or_404(EmployerContributionRate, rate_id)
     return act(lambda: services.delete_contribution_rate(db.session, current_user, rate_id),
                back, _("Avgiften är borttagen."))
 
