@@ -17,6 +17,7 @@ from sqlalchemy import select
 from exports import Row, parse_date, parse_text, parse_time
 from exports.readers import CellValue
 from polare.auth.access import can_access_team
+from polare.errors import DomainError
 from polare.events.attendance import invite_persons, mark_attendance
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.events.services import create_event
@@ -24,7 +25,6 @@ from polare.imports.cells import Cells, Column, choice_parser, personnummer_pars
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.persons import known_polare
 from polare.imports.report import blame
-from polare.imports.text import _
 from polare.org.models import Team
 from polare.roster.models import Person
 
@@ -83,8 +83,8 @@ def _parse_all(ctx: ImportContext, rows: Sequence[Row]) -> list[AttendanceRow]:
         if parsed is not None:
             earlier = seen.setdefault((*parsed.event_key, parsed.personnummer), row.number)
             if earlier != row.number:
-                cells.refuse("Personnummer", _("Samma person och aktivitet finns redan på rad "
-                                               "%(row)s.", row=earlier))
+                cells.refuse("Personnummer",
+                             DomainError("imports.invitation_repeated", row=earlier))
         if not ctx.accepts(cells):
             continue
         assert parsed is not None  # noqa: S101 (no problems means every cell parsed)
@@ -104,7 +104,7 @@ def _parse(ctx: ImportContext, cells: Cells) -> AttendanceRow | None:
     }
     team = cells.get("Team", lambda value: _team(ctx, value))
     if team and not can_access_team(ctx.actor, team.id):
-        cells.refuse("Team", _("Du kan bara importera till dina egna team."))
+        cells.refuse("Team", DomainError("imports.not_your_team"))
     if cells.problems:
         return None
     return AttendanceRow(number=cells.number, team=team or None, **values)  # type: ignore[arg-type]

@@ -15,23 +15,26 @@ from sqlalchemy.orm import Session
 from exports import Row, parse_decimal, parse_int, parse_text
 from exports.readers import CellValue
 from polare.auth.models import User
+from polare.errors import DomainError
 from polare.events.models import EventType
-from polare.imports.report import RowProblem
-from polare.imports.text import _
+from polare.imports.report import Reason, RowProblem
 from polare.org.models import District, SchoolYear, Team
 from polare.roster.identity import check_text, normalise_phone, parse_personnummer
 
 T = TypeVar("T")
 
 
-
-def missing() -> str:
-    """Return the reason given for an empty cell that must have a value."""
-    return _("Värde saknas")
+def missing() -> DomainError:
+    """Return the refusal of an empty cell that must have a value."""
+    return DomainError("imports.value_missing")
 
 
 class Cells:
-    """The values of one row, parsed column by column; problems are collected, not raised."""
+    """The values of one row, parsed column by column; problems are collected, not raised.
+
+    A parser refuses a cell with a ValueError (those of `exports` and of the roster's
+    identity checks) or a DomainError (those here); either becomes the cell's problem.
+    """
 
     def __init__(self, row: Row) -> None:
         self.row = row
@@ -51,17 +54,17 @@ class Cells:
         value = self.raw(column)
         if value is None:
             if required:
-                self.problems.append((column, missing()))
+                self.refuse(column, missing())
             return None
         try:
             return parse(value)
-        except ValueError as error:
-            self.problems.append((column, str(error)))
+        except (ValueError, DomainError) as error:
+            self.refuse(column, str(error))
             return None
 
-    def refuse(self, column: str, reason: str) -> None:
+    def refuse(self, column: str, reason: Reason) -> None:
         """Add a problem found by comparing cells."""
-        self.problems.append((column, reason))
+        self.problems.append((column, str(reason)))
 
     def check(self) -> None:
         """Raise the row's problems, if it has any."""
@@ -75,7 +78,7 @@ def text_parser(label: str, max_length: int) -> Callable[[CellValue], str]:
     def parse(value: CellValue) -> str:
         text = check_text(parse_text(value), label)
         if len(text) > max_length:
-            raise ValueError(_("Får vara högst %(n)s tecken", n=max_length))
+            raise DomainError("imports.too_long", n=max_length)
         return text
 
     return parse
@@ -87,8 +90,8 @@ def choice_parser(choices: Mapping[str, T]) -> Callable[[CellValue], T]:
     def parse(value: CellValue) -> T:
         word = parse_text(value).strip().casefold()
         if word not in choices:
-            raise ValueError(_("'%(value)s' ska vara ett av: %(choices)s", value=parse_text(value),
-                               choices=", ".join(choices)))
+            raise DomainError("imports.not_a_choice", value=parse_text(value),
+                              choices=", ".join(choices))
         return choices[word]
 
     return parse
@@ -114,14 +117,14 @@ def email(value: CellValue) -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise ValueError(_("E-postadressen %(address)s är inte giltig", address=text)) from error
+        raise DomainError("imports.email_invalid", address=text) from error
 
 
 def whole_number(value: CellValue) -> int:
     """Parse a whole number that is not negative."""
     number = parse_int(value)
     if number < 0:
-        raise ValueError(_("Får inte vara negativt"))
+        raise DomainError("imports.negative")
     return number
 
 
@@ -129,9 +132,9 @@ def amount(value: CellValue) -> Decimal:
     """Parse an amount in kronor with at most two decimals, not negative."""
     number = parse_decimal(value)
     if number < 0:
-        raise ValueError(_("Beloppet får inte vara negativt"))
+        raise DomainError("imports.amount_negative")
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(_("Beloppet får ha högst två decimaler"))
+        raise DomainError("imports.amount_decimals")
     return number
 
 
@@ -150,7 +153,7 @@ class Lookups:
         """Return the team named in the cell."""
         team = self._teams.get(parse_text(value).strip().casefold())
         if team is None:
-            raise ValueError(_("Okänt team '%(name)s'", name=parse_text(value)))
+            raise DomainError("imports.unknown_team", name=parse_text(value))
         return team
 
     def school_year(self, value: CellValue) -> SchoolYear:
@@ -158,35 +161,35 @@ class Lookups:
         label = parse_text(value).strip()
         year = self._years.get(label)
         if year is None:
-            raise ValueError(_("Okänt läsår '%(label)s' (skrivs t.ex. 2026/27)", label=label))
+            raise DomainError("imports.unknown_school_year", label=label)
         return year
 
     def district(self, value: CellValue) -> District:
         """Return the district (stadsdel) named in the cell."""
         district = self._districts.get(parse_text(value).strip().casefold())
         if district is None:
-            raise ValueError(_("Okänd stadsdel '%(name)s'", name=parse_text(value)))
+            raise DomainError("imports.unknown_district", name=parse_text(value))
         return district
 
     def event_type(self, value: CellValue) -> EventType:
         """Return the event type named in the cell."""
         event_type = self._types.get(parse_text(value).strip().casefold())
         if event_type is None:
-            raise ValueError(_("Okänd typ '%(name)s'", name=parse_text(value)))
+            raise DomainError("imports.unknown_event_type", name=parse_text(value))
         return event_type
 
     def users(self, value: CellValue) -> tuple[User, ...]:
         """Return the staff users named in the cell (usernames separated by commas)."""
         names = [name.strip() for name in parse_text(value).split(",") if name.strip()]
         if not names:
-            raise ValueError(missing())
+            raise missing()
         users = []
         for name in names:
             if name not in self._users:
                 self._users[name] = self.session.scalar(select(User).where(User.username == name))
             user = self._users[name]
             if user is None:
-                raise ValueError(_("Det finns ingen användare '%(name)s'", name=name))
+                raise DomainError("imports.unknown_user", name=name)
             users.append(user)
         return tuple(users)
 

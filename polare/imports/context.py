@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from polare.auth.models import User
+from polare.errors import DomainError
 from polare.imports.cells import Cells, Lookups
 from polare.imports.report import ImportResult, RowProblem
-from polare.imports.text import _
 
 
 class RowState(IntEnum):
@@ -72,8 +72,7 @@ class ImportContext:
             # A uniqueness rule the services check first, broken by a parallel change.
             savepoint.rollback()
             self.result.add_problem(row_numbers, RowProblem.one(
-                "", _("Raden kunde inte sparas eftersom någon annan ändrade samma uppgifter "
-                      "samtidigt. Importera filen igen.")))
+                "", DomainError("imports.saved_concurrently")))
             return None
         savepoint.commit()
         return tally

@@ -18,7 +18,6 @@ from polare.imports.rate_rows import COLUMNS as RATE_COLUMNS
 from polare.imports.rate_rows import import_rates
 from polare.imports.roster_rows import COLUMNS as POLARE_COLUMNS
 from polare.imports.roster_rows import import_polare
-from polare.imports.text import _
 from polare.imports.walk_rows import COLUMNS as WALK_COLUMNS
 from polare.imports.walk_rows import import_walks
 
@@ -81,6 +80,5 @@ def get_kind(key: str) -> ImportKind:
     """Return the kind named `key`, or raise NotFoundError."""
     kind = KINDS.get(key)
     if kind is None:
-        raise NotFoundError(_("Importtypen '%(key)s' finns inte. Välj en av: %(keys)s.",
-                              key=key, keys=", ".join(KINDS)))
+        raise NotFoundError("imports.kind_unknown", key=key, keys=", ".join(KINDS))
     return kind

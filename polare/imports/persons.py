@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from polare.errors import DomainError
 from polare.imports.context import ImportContext
 from polare.imports.report import RowProblem
-from polare.imports.text import _
 from polare.roster.models import Person
 from polare.roster.services.visibility import visible_person_by_personnummer
 
@@ -16,7 +16,6 @@ def known_polare(ctx: ImportContext, personnummer: str) -> Person:
     """
     person = visible_person_by_personnummer(ctx.session, ctx.actor, personnummer)
     if person is None:
-        raise RowProblem.one("Personnummer", _(
-            "Okänd polare: ingen polare i dina team har personnumret %(number)s. "
-            "Importera polaren först.", number=personnummer))
+        raise RowProblem.one("Personnummer",
+                             DomainError("imports.unknown_polare", number=personnummer))
     return person

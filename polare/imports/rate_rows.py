@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import payroll
 from exports import Row, parse_date
+from polare.errors import DomainError
 from polare.imports.cells import Cells, Column, amount, text_parser, whole_number
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
-from polare.imports.text import _
 from polare.payroll_web.models import RateVersion
 from polare.payroll_web.services import decide_rate_version, save_rate_version
 
@@ -70,9 +71,8 @@ def import_rates(ctx: ImportContext, rows: Sequence[Row]) -> None:
     for effective_from, version_rows in versions.items():
         decisions = {row.decision for row in version_rows}
         if len(decisions) > 1:
-            ctx.result.add_problem([version_rows[0].number], RowProblem.one("Beslut", _(
-                "Tabellen från %(day)s har olika beslut på olika rader; ange samma beslut på "
-                "varje rad.", day=effective_from.isoformat())))
+            ctx.result.add_problem([version_rows[0].number], RowProblem.one("Beslut", DomainError(
+                "imports.decisions_differ", day=effective_from.isoformat())))
         elif effective_from not in bad_dates:
             _import_version(ctx, effective_from, version_rows)
 
@@ -100,9 +100,9 @@ def _decision(cells: Cells) -> tuple[str, date] | None:
     if reference and decided_on is not None:
         return reference, decided_on
     if reference:
-        cells.refuse("Beslutsdatum", _("Ange beslutets datum tillsammans med Beslut."))
+        cells.refuse("Beslutsdatum", DomainError("imports.decision_date_missing"))
     elif decided_on is not None:
-        cells.refuse("Beslut", _("Ange beslutets referens tillsammans med Beslutsdatum."))
+        cells.refuse("Beslut", DomainError("imports.decision_reference_missing"))
     return None
 
 
@@ -125,9 +125,8 @@ def _import_version(ctx: ImportContext, effective_from: date,
             if tally is not None:
                 ctx.count(len(rows), tally)
         else:
-            ctx.result.add_problem([first], RowProblem.one("Giltig från", _(
-                "%(where)s: Polare har redan en tabellversion från det datumet, med andra rader. "
-                "Importen ändrar inte befintliga versioner.", where=where)))
+            ctx.result.add_problem([first], RowProblem.one("Giltig från", DomainError(
+                "imports.version_exists_differently", where=where)))
         return
     tally = ctx.attempt([first], lambda: _save(ctx, effective_from, rows, where))
     if tally is not None:

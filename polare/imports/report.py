@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from polare.errors import DomainError
-from polare.imports.text import _
 
 #: Singular and plural Swedish names of what an import creates, by key.
 THINGS: dict[str, tuple[str, str]] = {
@@ -38,15 +39,24 @@ class RowError:
     reason: str
 
 
-class RowProblem(Exception):
-    """A row (or a group of rows) cannot be imported; `problems` are (column, reason) pairs."""
+#: Why a cell or a row is wrong: a refusal (worded now, in the reader's language) or its text.
+Reason = str | DomainError
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{column}: {reason}" for column, reason in problems))
-        self.problems = list(problems)
+
+class RowProblem(Exception):
+    """A row (or a group of rows) cannot be imported; `problems` are (column, reason) pairs.
+
+    A reason given as a refusal is worded by its domain's wording module when the problem is
+    found, so the report keeps the text the user reads.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, Reason]]) -> None:
+        worded = [(column, str(reason)) for column, reason in problems]
+        super().__init__("; ".join(f"{column}: {reason}" for column, reason in worded))
+        self.problems = worded
 
     @classmethod
-    def one(cls, column: str, reason: str) -> RowProblem:
+    def one(cls, column: str, reason: Reason) -> RowProblem:
         """Return a problem with a single column."""
         return cls([(column, reason)])
 
@@ -67,7 +77,7 @@ def blame(
     except DomainError as error:
         column = next((col for cls, col in (errors or {}).items() if isinstance(error, cls)),
                       None) or (fields or {}).get(error.field or "", default_column)
-        raise RowProblem.one(column, error.message) from error
+        raise RowProblem.one(column, error) from error
 
 
 @dataclass
@@ -121,7 +131,7 @@ class ImportResult:
         return sorted(unique, key=lambda error: error.row)
 
     def summary(self) -> str:
-        """Describe a successful import in one Swedish sentence or two."""
+        """Describe a successful import in one sentence or two, in the reader's language."""
         text = _("%(rows)s rader: %(new)s nya, %(changed)s ändrade, %(existing)s fanns redan.",
                  rows=self.rows, new=self.new_rows, changed=self.changed_rows,
                  existing=self.existing_rows)
@@ -132,6 +142,5 @@ class ImportResult:
         return text
 
     def failure(self) -> str:
-        """Describe a refused import in one Swedish sentence."""
-        return _("%(bad)s av %(rows)s rader har fel. Ingenting importerades: rätta raderna "
-                 "nedan och importera hela filen igen.", bad=self.bad_rows, rows=self.rows)
+        """Describe a refused import in one sentence, in the reader's language."""
+        return DomainError("imports.rows_refused", bad=self.bad_rows, rows=self.rows).message

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from exports import Row, parse_date
 from polare.auth.access import can_access_team
+from polare.errors import DomainError
 from polare.imports.cells import (
     Cells,
     Column,
@@ -28,7 +29,6 @@ from polare.imports.cells import (
 )
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
-from polare.imports.text import _
 from polare.org.models import SchoolYear, Team
 from polare.privacy.access_log import audit_personnummer_lookup
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
@@ -152,7 +152,7 @@ def _parse(ctx: ImportContext, cells: Cells) -> PolareRow | None:
     }
     team = values["team"]
     if team is not None and not can_access_team(ctx.actor, team.id):
-        cells.refuse("Team", _("Du kan bara importera till dina egna team."))
+        cells.refuse("Team", DomainError("imports.not_your_team"))
     _check_dependent_columns(cells, values)
     if cells.problems:
         return None
@@ -162,17 +162,17 @@ def _parse(ctx: ImportContext, cells: Cells) -> PolareRow | None:
 def _check_dependent_columns(cells: Cells, values: dict[str, object]) -> None:
     """Refuse columns that need, or exclude, another column."""
     if values["status"] == EnrolmentStatus.ACTIVE and cells.raw("Startdatum") is None:
-        cells.refuse("Startdatum", _("Krävs när status är aktiv."))
+        cells.refuse("Startdatum", DomainError("imports.start_required"))
     if (values["status"] not in (None, EnrolmentStatus.ACTIVE)
             and cells.raw("Startdatum") is not None):
-        cells.refuse("Startdatum", _("Anges bara när status är aktiv."))
+        cells.refuse("Startdatum", DomainError("imports.start_only_when_active"))
     if cells.raw("Vårdnadshavare") is None:
         if cells.raw("Vårdnadshavare telefon") is not None:
-            cells.refuse("Vårdnadshavare", _("Krävs när vårdnadshavarens telefon är ifylld."))
+            cells.refuse("Vårdnadshavare", DomainError("imports.guardian_required_for_phone"))
         if cells.raw("Samtycke datum") is not None:
-            cells.refuse("Vårdnadshavare", _("Krävs när samtycke datum är ifyllt."))
+            cells.refuse("Vårdnadshavare", DomainError("imports.guardian_required_for_consent"))
     elif cells.raw("Vårdnadshavare telefon") is None:
-        cells.refuse("Vårdnadshavare telefon", _("Krävs när vårdnadshavare är ifylld."))
+        cells.refuse("Vårdnadshavare telefon", DomainError("imports.guardian_phone_required"))
 
 
 def _check_agreement(cells: Cells, row: PolareRow, persons: dict[str, PolareRow],
@@ -182,14 +182,12 @@ def _check_agreement(cells: Cells, row: PolareRow, persons: dict[str, PolareRow]
     for column, value in row.person_values().items():
         other = first.person_values()[column]
         if value != other:
-            cells.refuse(column, _("Skiljer sig från rad %(row)s för samma personnummer "
-                                   "('%(value)s').", row=first.number,
-                                   value="" if other is None else other))
+            cells.refuse(column, DomainError("imports.person_differs", row=first.number,
+                                             value="" if other is None else other))
     key = (row.personnummer, row.team.id, row.year.id)
     earlier = enrolments.setdefault(key, row.number)
     if earlier != row.number:
-        cells.refuse("Läsår", _("Samma person, team och läsår finns redan på rad %(row)s.",
-                                row=earlier))
+        cells.refuse("Läsår", DomainError("imports.enrolment_repeated", row=earlier))
 
 
 def _apply(ctx: ImportContext, row: PolareRow) -> Tally:
@@ -237,11 +235,9 @@ def _person(ctx: ImportContext, row: PolareRow, tally: Tally) -> Person:
 def _check_same_name(person: Person, row: PolareRow, *, visible: bool) -> None:
     """Refuse a row whose name is not the registered person's (named only within scope)."""
     if visible:
-        reason = _("Personnumret tillhör %(name)s i Polare. Rätta raden, eller ändra namnet "
-                   "i Polare först om det har ändrats.", name=person.full_name)
+        reason = DomainError("imports.name_differs", name=person.full_name)
     else:
-        reason = _("Personnumret är redan registrerat i Polare med ett annat namn. Rätta "
-                   "raden, eller be teamet som registrerade personen att ändra namnet.")
+        reason = DomainError("imports.name_differs_elsewhere")
     problems = [
         (column, reason)
         for column, stored, given in (("Förnamn", person.first_name, row.first_name),
@@ -303,8 +299,8 @@ def _status(ctx: ImportContext, enrolment: Enrolment, row: PolareRow, tally: Tal
     if row.status == EnrolmentStatus.ACTIVE:
         if current in (EnrolmentStatus.ACTIVE, EnrolmentStatus.ENDED):
             if enrolment.activated_on != row.start:
-                raise RowProblem.one("Startdatum", _(
-                    "Anmälan blev aktiv %(day)s enligt Polare.",
+                raise RowProblem.one("Startdatum", DomainError(
+                    "imports.activated_on_other_day",
                     day=enrolment.activated_on.isoformat() if enrolment.activated_on else "–"))
             return
         with blame("Status", {"on": "Startdatum"}, {ConsentMissingError: "Samtycke datum"}):
@@ -317,5 +313,5 @@ def _status(ctx: ImportContext, enrolment: Enrolment, row: PolareRow, tally: Tal
             waitlist_enrolment(ctx.session, ctx.actor, enrolment.id)
         tally.add("waitlisting", RowState.CHANGED)
     else:
-        raise RowProblem.one("Status", _("Anmälan är redan %(status)s i Polare.",
-                                         status=STATUS_NAMES[current]))
+        raise RowProblem.one("Status", DomainError("imports.status_already",
+                                                   status=STATUS_NAMES[current]))

@@ -17,18 +17,17 @@ from polare.auth.access import ensure_team, roles
 from polare.auth.models import Role
 from polare.clock import local_now, local_today
 from polare.database import begin_writing, reads_before_writing
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.imports import bp
 from polare.imports.downloads import Download, roster_download, walk_log_download
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import ImportFile, apply_import, read_import
+from polare.imports.runner import ImportFile, apply_import, end_reading, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.scope import school_years, teams_for
-from polare.web import save_once_or_raise
+from polare.web import save_once
 
 #: Who may import (which kinds: see `polare.imports.kinds`); admin always may.
 IMPORTERS = (Role.COORDINATOR, Role.PAYROLL)
@@ -81,22 +80,26 @@ def index():
     if not form.validate_on_submit():
         return _page(form, status=422 if request.method == "POST" else 200)
     upload = form.file.data
+    end_reading(db.session)  # no transaction is open while the file is read
     try:
-        db.session.commit()  # no transaction is open while the file is read
         read = read_import(form.kind.data, upload.filename or "", upload.read())
-        begin_writing(db.session)
-        return save_once_or_raise(form, lambda: _imported(read))
-    except RowsRefusedError as refusal:
-        db.session.rollback()
-        return _page(form, report=refusal.result, status=422)
-    except (ImportFileError, DomainError) as error:
-        db.session.rollback()
+    except ImportFileError as error:
         form.file.errors = [error.message]
         return _page(form, status=422)
+    begin_writing(db.session)
+    try:
+        saved = save_once(form, lambda: _imported(read))
+    except RowsRefusedError as refusal:
+        return _page(form, report=refusal.result, status=422)  # the 422 rolls back the key
+    return saved or _page(form, status=422)
 
 
 class RowsRefusedError(Exception):
-    """Some rows of the file are wrong: nothing is imported, the report says why."""
+    """Some rows of the file are wrong: nothing is imported, the report says why.
+
+    Not a refusal the form shows: the page shows the report instead, and its status (422)
+    rolls back the request.
+    """
 
     def __init__(self, result: ImportResult) -> None:
         super().__init__(result.filename)
@@ -166,7 +169,6 @@ def export_roster() -> Response:
     record(db.session, current_user, "export", "roster", f"{team.id}/{year.id}",
            note=f"Polare {team.name} {year.label}: {download.rows} rader ({download.filename})",
            persons=download.person_ids)
-    db.session.commit()
     return _send(download)
 
 
@@ -189,5 +191,4 @@ def export_walks() -> Response:
            f"{form.first.data.isoformat()}/{form.last.data.isoformat()}",
            note=f"Nattvandringar {scope}: {download.rows} rader ({download.filename})",
            persons=download.person_ids)
-    db.session.commit()
     return _send(download)

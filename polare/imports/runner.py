@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PureWindowsPath
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from exports import ImportFileError, Row, read_table
 from exports.errors import TooManyRowsError
 from polare.audit.services import record
 from polare.auth.models import User
-from polare.errors import PermissionDeniedError
+from polare.errors import DomainError, PermissionDeniedError
 from polare.imports.cells import Lookups
 from polare.imports.context import ImportContext
 from polare.imports.kinds import ImportKind, get_kind, may_import
 from polare.imports.report import ImportResult
-from polare.imports.text import _
 
 #: Longer names are cut from the start, so the extension is kept.
 MAX_FILENAME = 120
@@ -58,12 +58,20 @@ def read_import(kind_key: str, filename: str, data: bytes) -> ImportFile:
         table = read_table(filename, data, kind.headers, max_rows=MAX_ROWS,
                            optional_headers=kind.optional_headers)
     except TooManyRowsError as error:
-        raise ImportFileError(_("Filen har fler än %(max)s rader; högst %(max)s rader "
-                                "importeras åt gången. Dela upp filen.",
-                                max=error.max_rows)) from error
+        raise ImportFileError(DomainError("imports.too_many_rows",
+                                          max=error.max_rows).message) from error
     if not table.rows:
-        raise ImportFileError(_("Filen har rubriker men inga rader att importera."))
+        raise ImportFileError(DomainError("imports.no_rows").message)
     return ImportFile(kind=kind, filename=filename, rows=table.rows)
+
+
+def end_reading(session: Session) -> None:
+    """End the request's read-only transaction, so that none is open while a file is parsed.
+
+    The page calls this before `read_import` and `polare.database.begin_writing` after it:
+    nothing has been written by then, so the commit only lets go of the read snapshot.
+    """
+    session.commit()
 
 
 def run_import(
@@ -111,7 +119,7 @@ def apply_import(
 
 def _ensure_may_import(actor: User, kind: ImportKind) -> None:
     if not may_import(actor, kind):
-        raise PermissionDeniedError(_("Du får inte importera %(kind)s.", kind=str(kind.label)))
+        raise PermissionDeniedError("imports.kind_not_allowed", kind=str(kind.label))
 
 
 def shown_filename(name: str) -> str:

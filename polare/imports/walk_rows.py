@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,6 +25,7 @@ from exports import Row, parse_date, parse_time
 from polare.audit.services import record
 from polare.auth.access import can_access_team
 from polare.auth.models import User
+from polare.errors import DomainError
 from polare.imports.cells import (
     Cells,
     Column,
@@ -34,7 +36,6 @@ from polare.imports.cells import (
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.persons import known_polare
 from polare.imports.report import RowProblem, blame
-from polare.imports.text import _
 from polare.org.models import District, Team
 from polare.roster.models import Person
 from polare.roster.services.visibility import visible_person_by_personnummer
@@ -147,7 +148,7 @@ def _parse(ctx: ImportContext, row: Row) -> WalkRow | None:
     }
     team = values["team"]
     if isinstance(team, Team) and not can_access_team(ctx.actor, team.id):
-        cells.refuse("Team", _("Du kan bara importera till dina egna team."))
+        cells.refuse("Team", DomainError("imports.not_your_team"))
     if not ctx.accepts(cells):
         return None
     return WalkRow(number=row.number, **values)  # type: ignore[arg-type]
@@ -159,16 +160,15 @@ def _agreeing(ctx: ImportContext, group: list[WalkRow]) -> list[WalkRow]:
     good, seen = [first], {first.personnummer: first.number}
     for row in group[1:]:
         problems = [
-            (column, _("Skiljer sig från rad %(row)s ('%(value)s'): raderna för en "
-                       "nattvandring ska ha samma %(column)s.", row=first.number,
-                       value=first.shown(column), column=column))
+            (column, DomainError("imports.walk_rows_differ", row=first.number,
+                                 value=first.shown(column), column=column))
             for column in WALK_COLUMNS
             if row.walk_values()[column] != first.walk_values()[column]
         ]
         earlier = seen.setdefault(row.personnummer, row.number)
         if earlier != row.number:
-            problems.append(("Personnummer", _("Samma person finns redan på rad %(row)s för "
-                                               "den här nattvandringen.", row=earlier)))
+            problems.append(("Personnummer",
+                             DomainError("imports.walk_person_repeated", row=earlier)))
         if problems:
             ctx.result.add_problem([row.number], RowProblem(problems))
         else:
@@ -280,9 +280,7 @@ def _compare(ctx: ImportContext, walk: Walk, rows: list[WalkRow]) -> None:
     stored = {"Slut": walk.end_time, "Ansvarig": frozenset(user.id for user in walk.staff),
               "Träffade": walk.youths_met, "Samtal": walk.youths_talked, "Status": walk.status}
     walk_problems = [
-        (column, _("Nattvandringen finns redan i Polare med andra uppgifter (%(column)s). "
-                   "Importen ändrar inte befintliga nattvandringar: ändra den i Polare.",
-                   column=column))
+        (column, DomainError("imports.walk_exists_differently", column=column))
         for column, value in rows[0].walk_values().items() if stored[column] != value
     ]
     on_walk = {p.person_id: p.status for p in walk.participations}
@@ -292,12 +290,9 @@ def _compare(ctx: ImportContext, walk: Walk, rows: list[WalkRow]) -> None:
         person = visible_person_by_personnummer(ctx.session, ctx.actor, row.personnummer)
         person_id = person.id if person is not None else None
         if person_id not in on_walk:
-            problems.append(("Personnummer", _(
-                "Personen är inte med på nattvandringen i Polare, och importen ändrar inte "
-                "befintliga nattvandringar.")))
+            problems.append(("Personnummer", DomainError("imports.walk_person_absent")))
         elif on_walk[person_id] != row.attendance:
-            problems.append(("Närvaro", _("Polare har en annan närvaro för personen på "
-                                          "nattvandringen.")))
+            problems.append(("Närvaro", DomainError("imports.walk_attendance_differs")))
         if problems:
             ctx.result.add_problem([row.number], RowProblem(problems))
         else:

@@ -12,7 +12,6 @@ from sqlalchemy import or_, select
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.models import District, SchoolYear, Team
 from polare.reports import bp, services
@@ -34,7 +33,7 @@ from polare.reports.scope import scope_for, sees_cost
 from polare.reports.tables import cell_text, is_number, report_tables
 from polare.reports.workbook import report_workbook
 from polare.walks.models import Walk
-from polare.web import commit_or_show, show_domain_error
+from polare.web import act, save_form
 
 REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
 #: More teams than this are chosen from a list box instead of checkboxes.
@@ -94,7 +93,6 @@ def _report_from_request(
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
     if paged and covers_country(scope) and refresh_teams(db.session, today):
-        db.session.commit()
         page = request.args.get("page", 1, type=int)
         report, pages = compute_country_report(db.session, scope, today=today,
                                                with_cost=sees_cost(current_user), page=page)
@@ -158,7 +156,7 @@ def rate_edit(rate_id: int | None):
         abort(404)
     form = (ContributionRateForm if rate else NewContributionRateForm)(obj=rate)
     if form.validate_on_submit():
-        done = commit_or_show(form, lambda: services.save_contribution_rate(
+        done = save_form(form, lambda: services.save_contribution_rate(
             db.session, current_user, rate, label=form.label.data,
             valid_from=form.valid_from.data, valid_to=form.valid_to.data,
             age_from=form.age_from.data, age_to=form.age_to.data,
@@ -173,15 +171,12 @@ def rate_edit(rate_id: int | None):
 @bp.route("/contribution-rates/<id:rate_id>/delete", methods=["POST"])
 @roles(Role.ADMIN)
 def rate_delete(rate_id: int):
-    if DeleteForm().validate_on_submit():
-        try:
-            services.delete_contribution_rate(db.session, current_user, rate_id)
-        except DomainError:
-            db.session.rollback()
-            abort(404)
-        db.session.commit()
-        flash(_("Avgiften är borttagen."), "success")
-    return redirect(url_for("reports.rates"))
+    back = url_for("reports.rates")
+    if not DeleteForm().validate_on_submit():
+        return redirect(back)
+    db.get_or_404(EmployerContributionRate, rate_id)
+    return act(lambda: services.delete_contribution_rate(db.session, current_user, rate_id),
+               back, _("Avgiften är borttagen."))
 
 
 # ---------------------------------------------------------------- admin: budgets
@@ -206,13 +201,10 @@ def budget_edit(school_year_id: int):
     budget = db.session.scalar(select(Budget).where(Budget.school_year_id == year.id))
     form = BudgetForm(obj=budget)
     if form.validate_on_submit():
-        try:
-            services.save_budget(db.session, current_user, year.id, form.amount.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            return render_template("reports/budget_form.html", form=form, year=year), 422
-        db.session.commit()
-        flash(_("Budgeten för %(year)s är sparad.", year=year.label), "success")
-        return redirect(url_for("reports.budgets"))
+        done = save_form(form, lambda: services.save_budget(
+            db.session, current_user, year.id, form.amount.data),
+            _("Budgeten för %(year)s är sparad.", year=year.label), url_for("reports.budgets"))
+        if done is not None:
+            return done
+        return render_template("reports/budget_form.html", form=form, year=year), 422
     return render_template("reports/budget_form.html", form=form, year=year)

@@ -36,13 +36,11 @@ def _check_rate(
 ) -> None:
     """Refuse impossible ranges and a second rate starting the same day for the same ages."""
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError(_("Slutdatum kan inte vara före startdatum."), field="valid_to")
+        raise DomainError("reports.rate_dates_reversed", field="valid_to")
     if age_to is not None and age_to < age_from:
-        raise DomainError(_("Övre åldersgränsen kan inte vara lägre än den undre."),
-                          field="age_to")
+        raise DomainError("reports.rate_ages_reversed", field="age_to")
     if not Decimal(0) <= rate_percent <= Decimal(100):
-        raise DomainError(_("Avgiften ska vara mellan 0 och 100 procent."),
-                          field="rate_percent")
+        raise DomainError("reports.rate_percent_range", field="rate_percent")
     same_start = session.scalars(
         select(EmployerContributionRate).where(
             EmployerContributionRate.valid_from == valid_from,
@@ -51,15 +49,13 @@ def _check_rate(
     )
     for other in same_start:
         if _ranges_meet(age_from, age_to, other.age_from, other.age_to):
-            raise DomainError(
-                _("%(label)s gäller redan från %(day)s för åldrarna %(ages)s: två avgifter kan "
-                  "inte börja samma dag för samma ålder.", label=other.label,
-                  day=valid_from.isoformat(), ages=age_span(other.age_from, other.age_to)),
-                field="valid_from")
+            raise DomainError("reports.rate_same_start", field="valid_from", label=other.label,
+                              day=valid_from.isoformat(),
+                              ages=age_span(other.age_from, other.age_to))
 
 
 def age_span(age_from: int, age_to: int | None) -> str:
-    """Write an age range, e.g. '18–21' or '0 och äldre'."""
+    """Write an age range, e.g. '18–21' or '0 och äldre' (a label, in the reader's language)."""
     return f"{age_from}–{age_to}" if age_to is not None else _("%(age)s och äldre", age=age_from)
 
 
@@ -74,11 +70,11 @@ def save_contribution_rate(
     temporary reduced rate is entered on top of the general one.
     """
     try:
-        label = check_text(label, _("Benämning"))
+        label = check_text(label, "Benämning")
     except InvalidText as error:
-        raise DomainError(str(error), field="label") from error
+        raise DomainError("reports.label_invalid", field="label") from error
     if not label:
-        raise DomainError(_("Skriv en benämning."), field="label")
+        raise DomainError("reports.label_missing", field="label")
     _check_rate(session, rate, valid_from=valid_from, valid_to=valid_to, age_from=age_from,
                 age_to=age_to, rate_percent=rate_percent)
     is_new = rate is None
@@ -107,7 +103,7 @@ def get_contribution_rate(session: Session, rate_id: int) -> EmployerContributio
     """Return a contribution rate or raise NotFoundError."""
     rate = session.get(EmployerContributionRate, rate_id)
     if rate is None:
-        raise NotFoundError(_("Avgiften finns inte."))
+        raise NotFoundError("reports.rate_not_found")
     return rate
 
 
@@ -117,9 +113,9 @@ def save_budget(
     """Set the stipend budget of a school year."""
     year = session.get(SchoolYear, school_year_id)
     if year is None:
-        raise NotFoundError(_("Läsåret finns inte."))
+        raise NotFoundError("reports.school_year_not_found")
     if amount < 0:
-        raise DomainError(_("Budgeten kan inte vara negativ."), field="amount")
+        raise DomainError("reports.budget_negative", field="amount")
     budget = session.scalar(select(Budget).where(Budget.school_year_id == school_year_id))
     old = None if budget is None else str(budget.amount)
     if budget is None:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from polare.audit.models import AuditEntry
@@ -65,6 +66,15 @@ def test_impossible_rates_are_refused(db, change, field):
     with pytest.raises(DomainError) as error:
         save_contribution_rate(db, None, None, **{**RATE, **change})
     assert error.value.field == field
+
+
+def test_a_label_with_control_characters_is_refused_naming_the_field_in_each_language(app, db):
+    with pytest.raises(DomainError) as error:
+        save_contribution_rate(db, None, None, **{**RATE, "label": "Avgift\x07"})
+    with app.test_request_context():
+        assert error.value.message == "Fältet Benämning innehåller otillåtna tecken"
+        with force_locale("en"):
+            assert error.value.message == "Label contains characters that are not allowed"
 
 
 def test_rate_changes_are_audited_with_old_and_new_values(db, make_user):
