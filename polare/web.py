@@ -125,20 +125,3 @@ def _repeated(earlier: SubmissionKey | None) -> Response:
     flash(_("Formuläret var redan skickat och sparades en gång."), "info")
     return redirect(target)
 
-
-# The names the route modules use until each is moved onto the unit of work.
-commit_or_show = save_form
-show_domain_error = show_refusal
-
-
-def save_once_or_raise(form: FlaskForm, create: Callable[[], str]) -> Response:
-    """`save_once` for views that still catch the refusal themselves."""
-    field = getattr(form, "submission_key", None)
-    if field is None or not field.data:
-        return redirect(create())
-    claimed = claim_key(db.session, current_user.id, field.data)
-    if claimed is None:  # the transaction is spoilt by the refused duplicate
-        db.session.rollback()
-        return _repeated(earlier_submission(db.session, field.data))
-    claimed.target_url = create()
-    return redirect(claimed.target_url)

@@ -61,3 +61,31 @@ def test_refusal_is_worded_in_the_readers_language(app):
 def test_unknown_code_is_a_programming_error(app, code):
     with app.test_request_context(), pytest.raises(KeyError):
         word(DomainError(code))
+
+
+def _names_a_code(text: ast.JoinedStr) -> bool:
+    """Tell whether an f-string builds a code: it starts with "<domain>." and has no spaces."""
+    start = text.values[0]
+    return (isinstance(start, ast.Constant) and re.match(r"[a-z_]+\.", str(start.value))
+            is not None and not any(isinstance(part, ast.Constant) and " " in str(part.value)
+                                    for part in text.values))
+
+
+def _worded_where_raised() -> list[str]:
+    """Refusals raised with a text (a literal sentence, an f-string or a gettext call)."""
+    found = []
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ERRORS and node.args):
+                continue
+            first = node.args[0]
+            literal = isinstance(first, ast.Constant) and not CODE.fullmatch(str(first.value))
+            built = isinstance(first, ast.JoinedStr) and not _names_a_code(first)
+            if literal or built or isinstance(first, (ast.Call, ast.BinOp)):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_no_refusal_is_worded_where_it_is_raised():
+    assert _worded_where_raised() == []
