@@ -151,7 +151,7 @@ class CloseCost:
 def preview_and_close(database_url: str, instance_dir: str, month: str) -> CloseCost:
     """Preview the open month, then close it as the payroll officer, committing."""
     from polare.auth.models import User
-    from polare.payroll_web.services import close_period, preview_period
+    from polare.pay.services import close_period, preview_period
 
     app = bench_app(database_url, instance_dir)
     with app.app_context():

@@ -4,7 +4,7 @@ Every error's text (`str(error)`) is a sentence in Swedish written by the pay ru
 translated: it is what tests, logs and tracebacks show. Two errors carry what a caller needs
 to word them itself, in the reader's language: `BandError.problem` (with `bands`, `age` and
 `years`) and `ClosePeriodError.reason` (with `expected` and `version`);
-`polare.payroll_web.wording` turns them into the refusals that the pages, the CLI and the
+`polare.pay.wording` turns them into the refusals that the pages, the CLI and the
 importers show. The text of `NoRateInForceError` and `NoBandError` is collected as it is in
 `PeriodResult.errors`, which the period pages list. The other errors (`InvalidMonthError`,
 `IllegalTransitionError`, `PeriodClosedError`) carry only their text: the web layer checks

@@ -93,7 +93,7 @@ BLUEPRINTS = (
     ("roster", "/roster"),
     ("events", "/events"),
     ("walks", "/walks"),
-    ("payroll_web", "/payroll"),
+    ("pay", "/payroll"),
     ("reports", "/reports"),
     ("imports", "/imports"),
     ("recruitment", ""),

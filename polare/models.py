@@ -4,7 +4,7 @@ from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import LoginThrottle, Role, User, user_teams
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
-from polare.payroll_web.models import (
+from polare.pay.models import (
     LineKind,
     PayLine,
     PayPeriod,

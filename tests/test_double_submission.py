@@ -29,8 +29,8 @@ from polare.extensions import db as flask_db
 from polare.org.models import District, SchoolYear, Team
 from polare.org.seed import seed_reference_data
 from polare.org.services import team_by_name
-from polare.payroll_web import services as rates
-from polare.payroll_web.models import RateVersion
+from polare.pay import services as rates
+from polare.pay.models import RateVersion
 from polare.reports.models import EmployerContributionRate
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.submissions.models import SubmissionKey

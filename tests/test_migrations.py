@@ -167,7 +167,7 @@ def test_upgrade_turns_sqlite_real_amounts_into_exact_ore(tmp_path):
         with db.engine.connect() as connection:
             stored = connection.execute(
                 text("SELECT typeof(amount), amount FROM rate_rows")).one()
-        from polare.payroll_web.models import RateRow
+        from polare.pay.models import RateRow
 
         with app.app_context():
             amount = db.session.scalar(select(RateRow.amount))

@@ -35,10 +35,10 @@ from payroll import (
 )
 from polare.auth.models import Role
 from polare.errors import DomainError
-from polare.payroll_web import labels
-from polare.payroll_web.services import Facts, version_title
-from polare.payroll_web.services.periods import check_month, close_refusal
-from polare.payroll_web.wording import band_refusal
+from polare.pay import labels
+from polare.pay.services import Facts, version_title
+from polare.pay.services.periods import check_month, close_refusal
+from polare.pay.wording import band_refusal
 from polare.walks.models import WalkStatus
 from polare.walks.services import move
 from tests.conftest import TODAY, valid_personnummer

@@ -40,7 +40,7 @@ def load_demo_users(session: Session) -> list[tuple[str, str]]:
 def load_demo(session: Session, today: date) -> list[tuple[str, str]]:
     """Load every kind of demo data, idempotently; return the demo logins."""
     from polare.events import demo as events_demo
-    from polare.payroll_web import demo as payroll_demo
+    from polare.pay import demo as payroll_demo
     from polare.privacy import demo as privacy_demo
     from polare.reports import demo as reports_demo
     from polare.roster import demo as roster_demo

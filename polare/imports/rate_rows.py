@@ -23,8 +23,8 @@ from polare.errors import DomainError
 from polare.imports.cells import Cells, Column, amount, text_parser, whole_number
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
-from polare.payroll_web.models import RateVersion
-from polare.payroll_web.services import decide_rate_version, save_rate_version
+from polare.pay.models import RateVersion
+from polare.pay.services import decide_rate_version, save_rate_version
 
 COLUMNS = (
     Column("Giltig från", _l("Datum tabellen gäller från (ÅÅÅÅ-MM-DD). Alla rader med samma "

@@ -19,14 +19,15 @@ from polare.clock import local_now, local_today
 from polare.database import begin_writing, reads_before_writing
 from polare.extensions import db
 from polare.imports import bp
-from polare.imports.downloads import Download, roster_download, walk_log_download
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
 from polare.imports.runner import ImportFile, apply_import, end_reading, read_import
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
+from polare.roster.download import Download, roster_download
 from polare.roster.scope import school_years, teams_for
+from polare.walks.download import walk_log_download
 from polare.web import save_once
 
 #: Who may import (which kinds: see `polare.imports.kinds`); admin always may.

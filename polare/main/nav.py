@@ -23,7 +23,7 @@ NAV = (
     NavItem("events.index", _l("Utbildningar")),
     NavItem("walks.index", _l("Nattvandringar")),
     NavItem("walks.approval_queue", _l("Att godkänna")),
-    NavItem("payroll_web.periods", _l("Arvoden")),
+    NavItem("pay.periods", _l("Arvoden")),
     NavItem("reports.index", _l("Uppföljning")),
     NavItem("imports.index", _l("Import")),
     NavItem("admin.index", _l("Administration")),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from polare.audit.services import changes_between, record, snapshot
 from polare.errors import DomainError, NotFoundError
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
-from polare.payroll_web.models import PayPeriod, PeriodStatus
+from polare.pay.models import PayPeriod, PeriodStatus
 
 #: A month written YYYY-MM (01–12).
 FIRST_PAY_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

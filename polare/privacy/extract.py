@@ -24,7 +24,7 @@ from polare.audit.services import record
 from polare.auth.models import User
 from polare.errors import NotFoundError
 from polare.events.models import Event, Invitation
-from polare.payroll_web.models import PayLine, PayPeriod
+from polare.pay.models import PayLine, PayPeriod
 from polare.recruitment.extract import recruitment_sheets
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.walks.models import Participation, Walk

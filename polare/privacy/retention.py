@@ -31,7 +31,7 @@ from polare.errors import ConflictError, DomainError
 from polare.events.models import Invitation
 from polare.org.models import SchoolYear
 from polare.org.services import get_settings
-from polare.payroll_web.models import PayLine, PayPeriod
+from polare.pay.models import PayLine, PayPeriod
 from polare.privacy.redaction import PersonalTrace, personnummer_forms, redact_person_trace
 from polare.recruitment.applications import erase_applications
 from polare.roster.models import Enrolment, EnrolmentStatus, Person

@@ -33,8 +33,8 @@ from polare.events.models import Event, EventType, Invitation
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.payroll_web.models import PayLine, PayPeriod, RateRow, RateVersion
-from polare.payroll_web.services.facts import first_pay_period, latest_closed_month
+from polare.pay.models import PayLine, PayPeriod, RateRow, RateVersion
+from polare.pay.services.facts import first_pay_period, latest_closed_month
 from polare.reports.costs import (
     ZERO,
     CostItem,

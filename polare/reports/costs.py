@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 import payroll
 from payroll.ages import age_on
 from payroll.money import to_money
-from polare.payroll_web.models import PayLine
-from polare.payroll_web.services import PeriodPreview, preview_period
-from polare.payroll_web.services.facts import latest_closed_month
+from polare.pay.models import PayLine
+from polare.pay.services import PeriodPreview, preview_period
+from polare.pay.services.facts import latest_closed_month
 from polare.reports.models import EmployerContributionRate
 from polare.reports.periods import month_key, months_between
 from polare.reports.scope import ReportScope

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import payroll
 from polare.org.models import Team
-from polare.payroll_web.services.facts import first_pay_period, latest_closed_month
+from polare.pay.services.facts import first_pay_period, latest_closed_month
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,

@@ -19,7 +19,7 @@ from polare.auth.models import User
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
-from polare.payroll_web.services.facts import first_pay_period
+from polare.pay.services.facts import first_pay_period
 from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from polare.org.services import school_year_on
+from polare.reports.budgets import load_example_rates, save_budget
 from polare.reports.models import Budget
-from polare.reports.services import load_example_rates, save_budget
 
 #: Example stipend budget of a school year, in scale with the demo walks.
 DEMO_BUDGET = Decimal("180000.00")

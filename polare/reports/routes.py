@@ -14,7 +14,8 @@ from polare.auth.models import Role
 from polare.clock import local_today
 from polare.extensions import db
 from polare.org.models import District, SchoolYear, Team
-from polare.reports import bp, services
+from polare.reports import bp
+from polare.reports import budgets as budget_rules
 from polare.reports.aggregates import refresh_teams
 from polare.reports.charts import report_charts
 from polare.reports.country import compute_country_report, covers_country
@@ -144,7 +145,7 @@ def rates():
                                                   EmployerContributionRate.age_from)
     ).all()
     return render_template("reports/rates.html", rates=rows, delete_form=DeleteForm(),
-                           age_span=services.age_span)
+                           age_span=budget_rules.age_span)
 
 
 @bp.route("/contribution-rates/new", methods=["GET", "POST"], defaults={"rate_id": None})
@@ -156,7 +157,7 @@ def rate_edit(rate_id: int | None):
         abort(404)
     form = (ContributionRateForm if rate else NewContributionRateForm)(obj=rate)
     if form.validate_on_submit():
-        done = save_form(form, lambda: services.save_contribution_rate(
+        done = save_form(form, lambda: budget_rules.save_contribution_rate(
             db.session, current_user, rate, label=form.label.data,
             valid_from=form.valid_from.data, valid_to=form.valid_to.data,
             age_from=form.age_from.data, age_to=form.age_to.data,
@@ -175,7 +176,7 @@ def rate_delete(rate_id: int):
     if not DeleteForm().validate_on_submit():
         return redirect(back)
     db.get_or_404(EmployerContributionRate, rate_id)
-    return act(lambda: services.delete_contribution_rate(db.session, current_user, rate_id),
+    return act(lambda: budget_rules.delete_contribution_rate(db.session, current_user, rate_id),
                back, _("Avgiften är borttagen."))
 
 
@@ -201,7 +202,7 @@ def budget_edit(school_year_id: int):
     budget = db.session.scalar(select(Budget).where(Budget.school_year_id == year.id))
     form = BudgetForm(obj=budget)
     if form.validate_on_submit():
-        done = save_form(form, lambda: services.save_budget(
+        done = save_form(form, lambda: budget_rules.save_budget(
             db.session, current_user, year.id, form.amount.data),
             _("Budgeten för %(year)s är sparad.", year=year.label), url_for("reports.budgets"))
         if done is not None:

@@ -20,7 +20,7 @@ from polare.events.models import Event
 from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
-from polare.payroll_web.services import PersonStipends, stipend_lines_of_person
+from polare.pay.services import PersonStipends, stipend_lines_of_person
 from polare.walks.queries import PersonWalk, walks_of_person
 
 #: How many walks the person page lists.

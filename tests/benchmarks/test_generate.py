@@ -14,7 +14,7 @@ import payroll
 from benchmarks.generate import DEFAULT_SEED, Plan, generate
 from polare import create_app
 from polare.extensions import db as flask_db
-from polare.payroll_web.services import preview_period
+from polare.pay.services import preview_period
 from tests.benchmarks.conftest import TEST_APP_CONFIG, TINY, generate_sqlite
 from tests.conftest import TODAY
 

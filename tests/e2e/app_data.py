@@ -30,7 +30,7 @@ from polare.events.services import create_event
 from polare.extensions import db
 from polare.org.models import District
 from polare.org.services import school_year_on, set_team_year_cap, team_by_name
-from polare.payroll_web.services import close_period, decide_rate_version, save_rate_version
+from polare.pay.services import close_period, decide_rate_version, save_rate_version
 from polare.roster.models import Person
 from polare.roster.services import (
     GuardianInput,

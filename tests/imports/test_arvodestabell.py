@@ -13,7 +13,7 @@ from polare.auth.models import Role, User
 from polare.errors import PermissionDeniedError
 from polare.imports.kinds import KINDS
 from polare.imports.runner import run_import
-from polare.payroll_web.models import RateRow, RateVersion
+from polare.pay.models import RateRow, RateVersion
 from tests.conftest import TODAY
 from tests.imports.conftest import NOW
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
-from polare.imports.downloads import PARTICIPANT_HEADERS, ROSTER_HEADERS, WALK_HEADERS
+from polare.roster.download import ROSTER_HEADERS
+from polare.walks.download import PARTICIPANT_HEADERS, WALK_HEADERS
 from polare.walks.planning import WalkPlan, plan_walk
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from polare.audit.services import record
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import District, SchoolYear, Team
-from polare.payroll_web.models import LineKind, PayLine, PayPeriod, PeriodStatus
+from polare.pay.models import LineKind, PayLine, PayPeriod, PeriodStatus
 from polare.roster.models import Guardian, Person
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 

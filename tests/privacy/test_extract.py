@@ -13,7 +13,7 @@ from sqlalchemy import select
 from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import Role
 from polare.events.attendance import invite_persons
-from polare.payroll_web.services import export_workbook
+from polare.pay.services import export_workbook
 from polare.privacy import extract
 from polare.walks.models import WalkStatus
 from polare.walks.workflow import approve_walk

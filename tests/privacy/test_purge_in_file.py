@@ -15,14 +15,15 @@ from sqlalchemy import event, select
 from polare.audit.services import record
 from polare.auth.models import Role, User
 from polare.extensions import db as flask_db
-from polare.imports.downloads import roster_download, walk_log_download
 from polare.org.models import SchoolYear, Settings, Team
 from polare.org.seed import seed_reference_data
-from polare.payroll_web.models import PayLine
-from polare.payroll_web.services import export_workbook
+from polare.pay.models import PayLine
+from polare.pay.services import export_workbook
 from polare.privacy.redaction import personnummer_forms
+from polare.roster.download import roster_download
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.services import GuardianInput, PersonInput, add_guardian, create_person
+from polare.walks.download import walk_log_download
 from polare.walks.models import WalkStatus
 from polare.walks.workflow import approve_walk
 from tests.conftest import TODAY, make_test_app, seed_all_fixed, valid_personnummer

@@ -12,7 +12,7 @@ from polare.audit.models import AuditEntry
 from polare.audit.services import record
 from polare.errors import ConflictError, DomainError
 from polare.events.models import Invitation
-from polare.payroll_web.models import PayLine, PayPeriod
+from polare.pay.models import PayLine, PayPeriod
 from polare.privacy import retention
 from polare.privacy.redaction import REDACTED
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person

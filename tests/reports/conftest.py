@@ -34,7 +34,7 @@ from sqlalchemy import select
 from polare.audit.services import record
 from polare.events.models import Event, EventType, Invitation, InvitationStatus
 from polare.org.models import District, TeamYear
-from polare.payroll_web.models import (
+from polare.pay.models import (
     LineKind,
     PayLine,
     PayPeriod,
@@ -42,7 +42,7 @@ from polare.payroll_web.models import (
     RateRow,
     RateVersion,
 )
-from polare.reports.services import load_example_rates
+from polare.reports.budgets import load_example_rates
 from polare.roster.models import EnrolmentStatus, Person
 from polare.walks.models import (
     IncidentCategory,

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
 from polare.errors import DomainError
-from polare.reports.demo import DEMO_BUDGET, load_demo
-from polare.reports.models import Budget, EmployerContributionRate
-from polare.reports.services import (
+from polare.reports.budgets import (
     delete_contribution_rate,
     load_example_rates,
     save_budget,
     save_contribution_rate,
 )
+from polare.reports.demo import DEMO_BUDGET, load_demo
+from polare.reports.models import Budget, EmployerContributionRate
 
 RATE = {"label": "Allmän", "valid_from": date(2025, 1, 1), "valid_to": None, "age_from": 0,
         "age_to": None, "rate_percent": Decimal("31.42")}

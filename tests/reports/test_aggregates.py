@@ -13,7 +13,7 @@ from polare.audit.services import record
 from polare.errors import DomainError
 from polare.events.models import Invitation, InvitationStatus
 from polare.org.models import Team
-from polare.payroll_web.services.periods import close_period
+from polare.pay.services.periods import close_period
 from polare.reports.aggregates import refresh_teams, stale_teams
 from polare.reports.country import compute_country_report
 from polare.reports.dashboard import (

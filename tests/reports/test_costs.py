@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import delete
 
+from polare.reports.budgets import save_budget, save_contribution_rate
 from polare.reports.costs import rate_for
 from polare.reports.models import EmployerContributionRate
 from polare.reports.report import compute_report
 from polare.reports.scope import ReportScope
-from polare.reports.services import save_budget, save_contribution_rate
 
 TODAY = date(2026, 11, 25)
 AUTUMN = (date(2026, 9, 1), date(2026, 12, 31))

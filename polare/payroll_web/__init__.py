@@ -1,8 +1,0 @@
-"""Blueprint of the payroll_web domain."""
-
-from flask import Blueprint
-
-bp = Blueprint("payroll_web", __name__, cli_group=None)
-
-#: Modules that attach views and commands to `bp`; the app factory imports them.
-VIEW_MODULES = ("cli", "routes")
