@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask, current_app, flash, jsonify, redirect, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -60,6 +61,22 @@ def start_request() -> None:
         session.flush()
     session.info.pop(_WROTE, None)
     session.info.pop(_KEEP, None)
+
+
+@contextmanager
+def refusal_ends_command() -> Iterator[None]:
+    """End a CLI command with a refusal's text as one line (exit code 1)."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+
+
+@contextmanager
+def command_unit_of_work() -> Iterator[None]:
+    """A CLI command's unit of work: commit at the end, or roll back and end with the refusal."""
+    with refusal_ends_command(), unit_of_work(db.session):
+        yield
 
 
 def finish_request(response: Response) -> Response:

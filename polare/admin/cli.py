@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
 from polare.admin import bp
 from polare.admin.demo import DEMO_PASSWORD, load_demo
 from polare.clock import local_today
-from polare.errors import DomainError
 from polare.events.seed import seed_event_types
 from polare.extensions import db
 from polare.org.seed import seed_reference_data
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work
 from polare.walks.seed import seed_incident_categories
-
-
-@contextmanager
-def _one_load() -> Iterator[None]:
-    """Commit what the command loaded, or roll it all back and end with the refusal."""
-    try:
-        with unit_of_work(db.session):
-            yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 def seed_all() -> list[str]:
@@ -39,7 +25,7 @@ def seed_all() -> list[str]:
 @bp.cli.command("seed")
 def seed_command() -> None:
     """Load teams, districts, school years, event types and incident categories."""
-    with _one_load():
+    with command_unit_of_work():
         created = seed_all()
     click.echo(f"Referensdata: {len(created)} nya poster." if created
                else "Referensdata finns redan.")
@@ -48,7 +34,7 @@ def seed_command() -> None:
 @bp.cli.command("demo")
 def demo_command() -> None:
     """Load demo users (one per role) and demo data, once; print the logins."""
-    with _one_load():
+    with command_unit_of_work():
         seed_all()
         logins = load_demo(db.session, local_today())
     click.echo(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")

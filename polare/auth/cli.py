@@ -4,29 +4,16 @@ input), and `flask users grant-attest|revoke-attest USERNAME`."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
 
 from polare.auth import bp, services
 from polare.auth.models import Role
-from polare.errors import DomainError
 from polare.extensions import db
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work
 
 users_cli = AppGroup("users", help="Manage staff users.")
-
-
-@contextmanager
-def _one_change() -> Iterator[None]:
-    """Commit the command's change, or roll it back and end with the refusal."""
-    try:
-        with unit_of_work(db.session):
-            yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 @users_cli.command("create")
@@ -42,7 +29,7 @@ def create_user_command(username: str, role: str, teams: tuple[str, ...], full_n
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    with _one_change():
+    with command_unit_of_work():
         user = services.create_user_by_team_names(
             db.session, None, username=username, password=password, role=Role(role),
             team_names=teams, full_name=full_name, can_attest=attest,
@@ -53,7 +40,7 @@ def create_user_command(username: str, role: str, teams: tuple[str, ...], full_n
 
 def _set_attest_right(username: str, allowed: bool) -> None:
     """Grant or revoke attesträtt and commit, or print the refusal."""
-    with _one_change():
+    with command_unit_of_work():
         user = services.set_attest_right(db.session, None, username, allowed)
     click.echo(f"{user.username} {'har' if allowed else 'har inte längre'} attesträtt.")
 

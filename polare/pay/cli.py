@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,11 +17,10 @@ from sqlalchemy import select
 
 from payroll import format_sek
 from polare.auth.models import Role, User
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.pay import bp, services
 from polare.pay.forms import parse_amount
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work
 
 payroll_group = AppGroup("payroll", help="Arvoden: förhandsgranska, stäng, attestera, öppna igen "
                                            "och exportera perioder.")
@@ -45,16 +42,6 @@ def _actor(username: str | None) -> User | None:
     if user.role not in (Role.PAYROLL, Role.ADMIN):
         raise click.ClickException(f"{username} har inte rollen lön eller administratör.")
     return user
-
-
-@contextmanager
-def _unit_of_work() -> Iterator[None]:
-    """Commit what the block did; on a refusal roll back and end with it as one line."""
-    try:
-        with unit_of_work(db.session):
-            yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 def _echo_totals(month: str, preview: services.PeriodPreview) -> None:
@@ -95,7 +82,7 @@ def _print_preview(preview: services.PeriodPreview) -> None:
 @click.argument("month")
 def preview_command(month: str) -> None:
     """Print the lines of MONTH (YYYY-MM) per person, and the totals."""
-    with _unit_of_work():
+    with command_unit_of_work():
         preview = services.preview_period(db.session, month)
     _print_preview(preview)
     if preview.errors:
@@ -110,7 +97,7 @@ def preview_command(month: str) -> None:
 def close_command(month: str, username: str | None, yes: bool) -> None:
     """Close MONTH (YYYY-MM) for good: its lines are frozen."""
     actor = _actor(username)
-    with _unit_of_work():
+    with command_unit_of_work():
         preview = services.preview_period(db.session, month)
         _echo_totals(month, preview)
         if preview.is_open and preview.close_refusal is None and not yes:
@@ -128,7 +115,7 @@ def close_command(month: str, username: str | None, yes: bool) -> None:
 def attest_command(month: str, username: str, yes: bool) -> None:
     """Attest the closed MONTH (YYYY-MM): it becomes final."""
     actor = _actor(username)
-    with _unit_of_work():
+    with command_unit_of_work():
         preview = services.preview_period(db.session, month)
         _echo_totals(month, preview)
         if not yes:
@@ -145,7 +132,7 @@ def attest_command(month: str, username: str, yes: bool) -> None:
 def reopen_command(month: str, username: str, reason: str) -> None:
     """Reopen the closed MONTH (YYYY-MM) before it is attested: its lines are unfrozen."""
     actor = _actor(username)
-    with _unit_of_work():
+    with command_unit_of_work():
         services.reopen_period(db.session, actor, month, reason)
     click.echo(f"Perioden {month} är öppen igen.")
 
@@ -162,7 +149,7 @@ def export_command(month: str, out_path: str, username: str | None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".arvoden-", suffix=".xlsx",
                                          dir=target.parent.resolve())
     try:
-        with _unit_of_work():
+        with command_unit_of_work():
             with os.fdopen(handle, "w+b") as out:
                 written = services.export_workbook(db.session, actor, month, out)
             os.replace(temporary, target)
@@ -191,7 +178,7 @@ def index_command(effective_from: object, percent: str, label: str, username: st
         rate = parse_amount(percent)
     except ValueError as error:
         raise click.ClickException(f"Procenten {percent!r} är inget tal.") from error
-    with _unit_of_work():
+    with command_unit_of_work():
         source = services.source_for_indexation(db.session, day)
         review = services.preview_indexation(db.session, source.id, rate, day, label)
         click.echo(f"{review.label}, gäller från {day}:")
@@ -214,7 +201,7 @@ def decide_command(effective_from: object, reference: str, decided_on: object,
     """Record the decision behind the version in force from EFFECTIVE_FROM (ÅÅÅÅ-MM-DD)."""
     actor = _actor(username)
     day: date = effective_from.date()  # type: ignore[attr-defined]
-    with _unit_of_work():
+    with command_unit_of_work():
         version = services.version_by_date(db.session, day)
         services.decide_rate_version(db.session, actor, version.id, reference=reference,
                                      decided_on=decided_on.date())  # type: ignore[attr-defined]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,22 +9,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from polare.clock import local_today
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.privacy import bp, retention
 from polare.privacy.backup import backup_sqlite, pg_dump_command, sqlite_database_path
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work, refusal_ends_command
 
 gdpr_cli = AppGroup("gdpr", help="Data protection: retention (gallring).")
-
-
-@contextmanager
-def _refusal_ends_command() -> Iterator[None]:
-    """End the command with the refusal's text, as one line."""
-    try:
-        yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 def echo_plan(plan: retention.PurgePlan) -> None:
@@ -58,7 +46,7 @@ def purge_command(dry_run: bool) -> None:
     if dry_run:
         click.echo("Torrkörning: ingenting ändrades.")
         return
-    with _refusal_ends_command(), unit_of_work(db.session):
+    with command_unit_of_work():
         result = retention.run_purge(db.session, None, on=today, expected_token=plan.token)
     overwritten = retention.overwrite_purged_data(
         db.engine, wait_ms=current_app.config["POLARE_CHECKPOINT_WAIT_MS"])
@@ -84,7 +72,7 @@ def backup_command(out: Path) -> None:
         raise SystemExit(1)
     if url.get_backend_name() != "sqlite":
         raise click.ClickException(f"Säkerhetskopiering av {url.get_backend_name()} stöds inte.")
-    with _refusal_ends_command():
+    with refusal_ends_command():
         info = backup_sqlite(sqlite_database_path(url), out)
     click.echo(f"Säkerhetskopia klar: {info.path} ({info.tables} tabeller, "
                f"{info.size_bytes / 1_000_000:.1f} MB). Filen innehåller personuppgifter: "

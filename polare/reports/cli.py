@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from polare.clock import local_today
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.services import team_by_name
 from polare.reports import bp
@@ -19,19 +16,9 @@ from polare.reports.periods import MAX_REPORT_MONTHS, month_count
 from polare.reports.report import compute_report
 from polare.reports.scope import scope_for
 from polare.reports.workbook import report_workbook
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-@contextmanager
-def _one_unit_of_work() -> Iterator[None]:
-    """Commit what the command did; on a refusal roll back and end with it as one line."""
-    try:
-        with unit_of_work(db.session):
-            yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 @bp.cli.command("report")
@@ -47,7 +34,7 @@ def report_command(date_from: datetime, date_to: datetime, team_names: tuple[str
         raise click.BadParameter("slutdatum före startdatum", param_hint="--to")
     if month_count(date_from, date_to) > MAX_REPORT_MONTHS:
         raise click.BadParameter(f"högst {MAX_REPORT_MONTHS} månader", param_hint="--to")
-    with _one_unit_of_work():
+    with command_unit_of_work():
         team_ids = []
         for name in team_names:
             team = team_by_name(db.session, name)
@@ -70,6 +57,6 @@ def reports_group() -> None:
 @reports_group.command("rebuild")
 def rebuild_command() -> None:
     """Recompute every team's follow-up aggregates from the source rows (e.g. after a restore)."""
-    with _one_unit_of_work():
+    with command_unit_of_work():
         teams = rebuild_all(db.session, local_today())
     click.echo(f"{teams} team byggda om.")

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from polare.clock import local_today
 from polare.database import immediate_transactions
-from polare.errors import DomainError
 from polare.extensions import db
 from polare.roster import bp
 from polare.roster.services.year_end import close_ended_years, open_enrolments_of_ended_years
-from polare.transactions import unit_of_work
+from polare.transactions import command_unit_of_work, unit_of_work
 
 _CHECKED_ON = "polare_year_end_checked_on"
 
 roster_cli = AppGroup("roster", help="The roster: closing school years.")
 
 
-@contextmanager
-def _command_unit_of_work() -> Iterator[None]:
-    """Commit what the command did; on a refusal roll back and end with it as one line."""
-    try:
-        with unit_of_work(db.session):
-            yield
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-
-
 @roster_cli.command("close-years")
 def close_years_command() -> None:
     """Close the open enrolments of school years that have ended (run daily)."""
-    with _command_unit_of_work():
+    with command_unit_of_work():
         closed = close_ended_years(db.session, None, on=local_today())
     click.echo(f"Inskrivningar stängda vid läsårets slut: {len(closed)}")
     for item in closed:
