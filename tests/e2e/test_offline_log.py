@@ -167,5 +167,6 @@ def test_logout_warns_about_waiting_entries_then_clears_the_phone(browse, e2e_se
     warning.get_by_role("button", name="Logga ut ändå och radera dem").click()
 
     expect(page.get_by_role("button", name="Logga in")).to_be_visible()
+    page.wait_for_function("() => window.PolareQueue !== undefined")  # the page's scripts ran
     assert page.evaluate("() => PolareQueue.all().then((entries) => entries.length)") == 0
     assert page.evaluate("() => caches.keys()") == []
