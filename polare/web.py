@@ -7,6 +7,7 @@ rolls back at once, so the page rendered after it reads what the database holds.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, flash, jsonify, redirect, request
 from flask_babel import gettext as _
@@ -22,6 +23,8 @@ from polare.transactions import wants_json
 
 #: Header of an entry sent by the phone's offline queue: a repeat is answered in JSON.
 OFFLINE_HEADER = "X-Polare-Offline"
+
+T = TypeVar("T")
 
 
 def show_refusal(form: FlaskForm | None, error: DomainError) -> None:
@@ -90,19 +93,40 @@ def act(action: Callable[[], object], back: str, message: str | None = None,
 
     A script or the phone's queue that asks for JSON gets the refusal as JSON with 422.
     """
+    error = refusal_of(action)
+    if error is None:
+        if message:
+            flash(message, category)
+        return redirect(back)
+    if isinstance(error, (NotFoundError, PermissionDeniedError)):
+        raise error
+    if wants_json():
+        return jsonify(status="refused", error=error.message, field=error.field), 422
+    flash(error.message, "danger")
+    return redirect(back)
+
+
+def refusal_of(action: Callable[[], object]) -> DomainError | None:
+    """Run a service call; return its refusal, rolled back, or None when it succeeded.
+
+    For a page that answers a refusal its own way (a panel, a status code of its own).
+    """
     try:
         action()
     except DomainError as error:
         db.session.rollback()
-        if isinstance(error, (NotFoundError, PermissionDeniedError)):
-            raise
-        if wants_json():
-            return jsonify(status="refused", error=error.message, field=error.field), 422
-        flash(error.message, "danger")
-        return redirect(back)
-    if message:
-        flash(message, category)
-    return redirect(back)
+        return error
+    return None
+
+
+def reviewed(form: FlaskForm, review: Callable[[], T]) -> T | None:
+    """Return what a form's review reads (it saves nothing), or None with its refusal shown."""
+    read: list[T] = []
+    error = refusal_of(lambda: read.append(review()))
+    if error is not None:
+        show_refusal(form, error)
+        return None
+    return read[0]
 
 
 def answer_repeated_submission() -> Response | None:

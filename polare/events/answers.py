@@ -13,20 +13,20 @@ from collections.abc import Callable
 from flask import flash, jsonify, redirect
 from werkzeug.wrappers import Response
 
-from polare.errors import DomainError, NotFoundError, PermissionDeniedError
-from polare.extensions import db
+from polare.errors import NotFoundError, PermissionDeniedError
 from polare.transactions import wants_json
+from polare.web import refusal_of
 
 
 def answer_mark(action: Callable[[], Response], back: str) -> Response | tuple[Response, int]:
     """Run an attendance tap and return its answer; refuse it as events.js expects."""
-    try:
-        return action()
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, (NotFoundError, PermissionDeniedError)):
-            raise
-        if wants_json():
-            return jsonify(error=error.message), 422
-        flash(error.message, "danger")
-        return redirect(back)
+    answer: list[Response] = []
+    error = refusal_of(lambda: answer.append(action()))
+    if error is None:
+        return answer[0]
+    if isinstance(error, (NotFoundError, PermissionDeniedError)):
+        raise error
+    if wants_json():
+        return jsonify(error=error.message), 422
+    flash(error.message, "danger")
+    return redirect(back)

@@ -30,9 +30,8 @@ from polare.pay.forms import (
     ReopenForm,
 )
 from polare.pay.models import PeriodStatus
-from polare.pay.refusals import reviewed
 from polare.roster.models import Person
-from polare.web import save_form, save_once
+from polare.web import reviewed, save_form, save_once
 
 PAYROLL = Role.PAYROLL
 PERSONS_PER_PAGE = 50

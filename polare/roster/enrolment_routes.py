@@ -15,7 +15,6 @@ from polare.recruitment.flags import enrolment_summary
 from polare.roster import bp
 from polare.roster.forms import STATUS_LABELS, ActivateForm, ConfirmForm, ConsentForm, EndForm
 from polare.roster.models import ENROLMENT_TRANSITIONS, Enrolment, EnrolmentStatus
-from polare.roster.refusals import refusal_of
 from polare.roster.roles import EDITORS
 from polare.roster.scope import enrolment_or_404
 from polare.roster.services import (
@@ -29,7 +28,7 @@ from polare.roster.services import (
     waitlist_enrolment,
 )
 from polare.roster.services.queries import ADULT_AGE
-from polare.web import save_form, show_refusal
+from polare.web import refusal_of, save_form, show_refusal
 
 
 def _render(enrolment: Enrolment, *, status: int = 200, cap_error: str = "",

@@ -38,7 +38,7 @@ from polare.roster.history import person_history
 from polare.roster.identity import format_phone_se
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.roster.person_page import person_sections
-from polare.roster.refusals import fields_prefixed, refusal_of, saved_once
+from polare.roster.refusals import fields_prefixed, saved_once
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
@@ -65,7 +65,7 @@ from polare.roster.services import (
     years_in_programme_on,
 )
 from polare.transactions import keep_on_refusal
-from polare.web import act, save_form, save_once, show_refusal
+from polare.web import act, refusal_of, save_form, save_once, show_refusal
 
 
 def _person_input(form: PersonForm) -> PersonInput:

@@ -3,9 +3,9 @@
 Most views use `polare.web` (`save_form`, `save_once`, `act`). A few pages answer a refusal
 with more than a flash: the lookup limit with 429 and Retry-After, a registered personnummer
 with the panel that offers to enrol that person, a full team with the cap's notice, a move
-refused on the enrolment's own page. For them `refusal_of` and `saved_once` roll the refusal
-back and hand it to the view instead of raising it. The audit entries of what a refused page
-showed are kept with `polare.transactions.keep_on_refusal`.
+refused on the enrolment's own page. For them `polare.web.refusal_of` and `saved_once` roll
+the refusal back and hand it to the view instead of raising it. The audit entries of what a
+refused page showed are kept with `polare.transactions.keep_on_refusal`.
 """
 
 from __future__ import annotations
@@ -27,16 +27,6 @@ class _Refused(Exception):
     def __init__(self, error: DomainError) -> None:
         super().__init__(error.code)
         self.error = error
-
-
-def refusal_of(action: Callable[[], object]) -> DomainError | None:
-    """Run a service call; return its refusal, rolled back, or None when it succeeded."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        return error
-    return None
 
 
 def saved_once(form: object, create: Callable[[], str]) -> Response | DomainError:

@@ -35,7 +35,6 @@ from polare.roster.listing import (
     status_counts,
 )
 from polare.roster.models import Enrolment, EnrolmentStatus
-from polare.roster.refusals import refusal_of
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
     chosen_team_and_year,
@@ -56,7 +55,7 @@ from polare.roster.services import (
 from polare.roster.services.queries import ADULT_AGE
 from polare.roster.services.year_end import recently_closed
 from polare.transactions import keep_on_refusal
-from polare.web import act, save_once, show_refusal
+from polare.web import act, refusal_of, save_once, show_refusal
 
 PAGE_SIZE = 25
 #: Most rows a search sent by POST shows (it has no pages).
