@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 
-class DomainError(Exception):
-    """A rule refused the request.
+class Refusal(Exception):
+    """A refusal with a code, the values its text names and the form field it concerns.
 
     `code` is "<domain>.<refusal>" (for example "roster.cap_reached"), `values` fill in its
     text, and `field` names the form input the refusal belongs to.
@@ -32,6 +32,10 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DomainError(Refusal):
+    """A rule refused the request: nothing the request did is kept."""
 
 
 class NotFoundError(DomainError):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext
 
 if TYPE_CHECKING:
-    from polare.errors import DomainError
+    from polare.errors import Refusal
 
 
 def N_(text: str) -> str:  # noqa: N802  (the name Babel's extraction knows)
@@ -28,7 +28,7 @@ def messages_of(domain: str) -> Mapping[str, str]:
     return import_module(f"polare.{domain}.wording").MESSAGES
 
 
-def word(error: DomainError) -> str:
+def word(error: Refusal) -> str:
     """Return the error's text in the reader's language, its values filled in."""
     domain, _, name = error.code.partition(".")
     if not name or not domain.isidentifier():

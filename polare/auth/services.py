@@ -23,7 +23,7 @@ from polare.auth.passwords import (
     verify_password_or_dummy,
 )
 from polare.clock import utcnow
-from polare.errors import DomainError, NotFoundError
+from polare.errors import DomainError, NotFoundError, Refusal
 from polare.org.models import Team
 
 USER_FIELDS = ("username", "full_name", "email", "role", "active", "can_attest")
@@ -48,29 +48,13 @@ class LoginPolicy:
         )
 
 
-class LoginRefused(Exception):
+class LoginRefused(Refusal):
     """Wrong username or password, or an inactive account; the failure has been counted.
 
     Not a `DomainError`: a refusal undoes what its request did, but the failure this one
-    counted must outlive the request (`keep_counted_failure`), or no lock would ever close.
-    It carries a code and values like a `DomainError` and is worded the same way.
+    counted must outlive the request (the login page keeps it with `keep_on_refusal`), or no
+    lock would ever close.
     """
-
-    def __init__(self, code: str, *, field: str | None = None, **values: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-        self.values = values
-
-    @property
-    def message(self) -> str:
-        """The refusal worded in the reader's language."""
-        from polare.wording import word
-
-        return word(self)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class LoginThrottled(LoginRefused):

@@ -21,6 +21,8 @@ from typing import Any
 import phonenumbers
 from stdnum import luhn
 
+from polare.errors import Refusal
+
 _PERSONNUMMER_FORM = re.compile(
     r"(?P<year>\d{2}|\d{4})(?P<month>\d{2})(?P<day>\d{2})(?P<separator>[-+]?)"
     r"(?P<serial>\d{3})(?P<check>\d)"
@@ -33,27 +35,17 @@ _PHONE_CHARACTERS = re.compile(r"[0-9+()\-./ ]+")
 _PHONE_REGION = "SE"
 
 
-class IdentityError(ValueError):
+class IdentityError(Refusal, ValueError):
     """A value was refused: a roster code and its values, worded by `polare.roster.wording`.
 
     `str(error)` is the text in the reader's language, so callers outside the roster (forms,
-    importers) show it as they would any `ValueError`.
+    importers) show it as they would any `ValueError`. Every keyword is a value of the text
+    (some texts name the input as `%(field)s`).
     """
 
     def __init__(self, code: str, **values: Any) -> None:
         super().__init__(code)
-        self.code = code
         self.values = values
-
-    @property
-    def message(self) -> str:
-        """The refusal worded in the reader's language."""
-        from polare.wording import word
-
-        return word(self)  # type: ignore[arg-type]  (a code and values, as DomainError has)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class InvalidPersonnummer(IdentityError):
