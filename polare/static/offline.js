@@ -80,12 +80,16 @@
     return card;
   }
 
+  // The logout warning while it is open: a send that ends meanwhile must not take it away.
+  let logoutCard = null;
+
   async function refresh() {
     const entries = await Queue.all();
     badge.querySelector("[data-count]").textContent = String(entries.length);
     badge.classList.toggle("d-none", entries.length === 0);
-    status.replaceChildren(...entries.filter((entry) => entry.state !== "waiting").map(
-      (entry) => (entry.state === "conflict" ? conflictCard(entry) : refusedCard(entry))));
+    const cards = entries.filter((entry) => entry.state !== "waiting").map(
+      (entry) => (entry.state === "conflict" ? conflictCard(entry) : refusedCard(entry)));
+    status.replaceChildren(...(logoutCard ? [logoutCard] : []), ...cards);
     return entries;
   }
 
@@ -208,8 +212,12 @@
       }
     }));
     choices.appendChild(button(text.logoutAnyway, "btn-outline-danger", leave));
-    choices.appendChild(button(text.cancel, "btn-outline-secondary", () => refresh()));
+    choices.appendChild(button(text.cancel, "btn-outline-secondary", () => {
+      logoutCard = null;
+      return refresh();
+    }));
     card.appendChild(choices);
+    logoutCard = card;
     status.replaceChildren(card);
     card.scrollIntoView({ block: "center" });
   }
