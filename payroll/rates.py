@@ -10,7 +10,7 @@ from payroll.errors import BandError, NoBandError
 from payroll.money import ORE, round_to_krona
 
 
-def _span(low: int, high: int | None) -> str:
+def span_text(low: int, high: int | None) -> str:
     """Write an inclusive range the Swedish way: '15–17', '18+' or '3'."""
     if high is None:
         return f"{low}+"
@@ -53,14 +53,16 @@ class RateBand:
     def label(self) -> str:
         """Describe the band, e.g. '15–17 år, 1 år i verksamheten'."""
         return (
-            f"{_span(self.age_from, self.age_to)} år, "
-            f"{_span(self.years_from, self.years_to)} år i verksamheten"
+            f"{span_text(self.age_from, self.age_to)} år, "
+            f"{span_text(self.years_from, self.years_to)} år i verksamheten"
         )
 
     @property
     def short_label(self) -> str:
         """Describe the band briefly, e.g. '15–17 år/2+ år'."""
-        return f"{_span(self.age_from, self.age_to)} år/{_span(self.years_from, self.years_to)} år"
+        ages, years = span_text(self.age_from, self.age_to), span_text(self.years_from,
+                                                                        self.years_to)
+        return f"{ages} år/{years} år"
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 import payroll
-
-
-def _span(low: int, high: int | None) -> str:
-    """Write an inclusive range as the pay rules do: '15–17', '18+' or '3'."""
-    if high is None:
-        return f"{low}+"
-    if high == low:
-        return str(low)
-    return f"{low}–{high}"
+from payroll.rates import span_text
 
 
 def _band_text(ages: str, years: str) -> str:
@@ -30,21 +22,22 @@ def _band_text(ages: str, years: str) -> str:
 
 def band_label(band: payroll.RateBand) -> str:
     """Describe a band, e.g. '15–17 år, 1 år i verksamheten' (as RateBand.label)."""
-    return _band_text(_span(band.age_from, band.age_to), _span(band.years_from, band.years_to))
+    return _band_text(span_text(band.age_from, band.age_to),
+                      span_text(band.years_from, band.years_to))
 
 
 def band_short_label(band: payroll.RateBand) -> str:
     """Describe a band briefly, e.g. '15–17 år/2+ år' (as RateBand.short_label)."""
-    return _("%(ages)s år/%(years)s år", ages=_span(band.age_from, band.age_to),
-             years=_span(band.years_from, band.years_to))
+    return _("%(ages)s år/%(years)s år", ages=span_text(band.age_from, band.age_to),
+             years=span_text(band.years_from, band.years_to))
 
 
 def line_band_label(line: payroll.PayLine) -> str:
     """Describe the band that priced a pay line; a line that kept no bounds shows its words."""
     if line.band_age_from is None or line.band_years_from is None:
         return line.band_label
-    return _band_text(_span(line.band_age_from, line.band_age_to),
-                      _span(line.band_years_from, line.band_years_to))
+    return _band_text(span_text(line.band_age_from, line.band_age_to),
+                      span_text(line.band_years_from, line.band_years_to))
 
 
 def version_title(effective_from: date, label: str = "") -> str:
