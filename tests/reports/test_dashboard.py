@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from polare.auth.models import Role
+from polare.reports.aggregates import stale_teams
 
 
 def _text(client) -> str:
@@ -77,3 +78,12 @@ def test_other_teams_figures_stay_out_of_a_coordinators_start_page(client, login
     text = _text(client)
     assert '<th scope="row">Ryd</th>' not in text
     assert '<th scope="row">Berga</th> <td class="text-end num text-nowrap">1 / 20</td>' in text
+
+
+def test_start_page_keeps_the_aggregates_it_built_for_the_next_view(client, login_as, data,
+                                                                     db, frozen_today):
+    login_as(Role.ADMIN)
+    _text(client)
+
+    db.rollback()  # only what the request committed survives
+    assert stale_teams(db, frozen_today) == {}
