@@ -6,7 +6,8 @@ every entry that refers to the person (by id, in audit_entry_persons: a walk the
 import of their row, an export that held their data, whatever record it is filed under) and
 every entry filed under their own records keeps who did what and when, but the personal
 values in it are replaced by REDACTED. Any other entry that quotes the personnummer (in its
-note or values) is redacted the same way.
+note or values) is redacted the same way, and so are the notes of the walks and events the
+person took part in (`redact_text`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ def redact_entry(entry: AuditEntry, pattern: re.Pattern[str] | None) -> bool:
     entry.note = note
     entry.changes = changes
     return True
+
+
+def redact_text(text: str, trace: PersonalTrace) -> str:
+    """Return free text with the person's names, numbers and contact details replaced."""
+    pattern = _search_pattern([*trace.strings, *trace.personnummer_forms])
+    return pattern.sub(REDACTED, text) if pattern else text
 
 
 def _filed_under_records(session: Session, trace: PersonalTrace) -> list[AuditEntry]:

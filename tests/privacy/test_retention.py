@@ -226,6 +226,21 @@ def test_purge_removes_the_persons_data_from_the_audit_log(db, world, decision):
     assert update.changes == {"first_name": [REDACTED, REDACTED], "prior_years": [0, 1]}
 
 
+def test_purge_takes_the_persons_name_out_of_the_notes_of_their_walks_and_events(
+        db, world, decision):
+    walk = db.scalars(select(Walk).join(Participation)
+                      .where(Participation.person_id == world.left.id)).one()
+    walk.note = "Elsa Slut kom sent. Lugn kväll vid torget."
+    event = db.scalars(select(Invitation).where(Invitation.person_id == world.left.id)
+                       ).one().event
+    event.notes = "Elsa behöver skjuts, ring +46705550002."
+    record(db, None, "update", "walk", walk.id, note="test fixture")
+    db.commit()
+    retention.run_purge(db, None, on=TODAY)
+    assert walk.note == f"{REDACTED} kom sent. Lugn kväll vid torget."
+    assert event.notes == f"{REDACTED} behöver skjuts, ring {REDACTED}."
+
+
 def test_purge_redacts_an_entry_filed_under_another_record_that_refers_to_the_person(
         db, world, decision):
     entry = record(db, None, "confirm_training", "walk", 4711,
