@@ -108,6 +108,25 @@ def redact_text(text: str, trace: PersonalTrace) -> str:
     return pattern.sub(REDACTED, text) if pattern else text
 
 
+def redact_quotes(session: Session, entity: str, entity_ids: Iterable[int],
+                  trace: PersonalTrace) -> int:
+    """Replace the person's names and details wherever entries filed under the records quote
+    them (an event's notes in its history); return how many entries changed."""
+    ids = sorted({str(entity_id) for entity_id in entity_ids})
+    pattern = _search_pattern([*trace.strings, *trace.personnummer_forms])
+    if not ids or pattern is None:
+        return 0
+    count = 0
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.entity == entity,
+                                                          AuditEntry.entity_id.in_(ids))):
+        note = _redact_value(entry.note or "", pattern)
+        changes = _redact_value(entry.changes, pattern)
+        if note != (entry.note or "") or changes != entry.changes:
+            entry.note, entry.changes = note, changes
+            count += 1
+    return count
+
+
 def _filed_under_records(session: Session, trace: PersonalTrace) -> list[AuditEntry]:
     clauses = [
         (AuditEntry.entity == entity) & AuditEntry.entity_id.in_([str(i) for i in ids])

@@ -37,6 +37,7 @@ from polare.privacy.redaction import (
     PersonalTrace,
     personnummer_forms,
     redact_person_trace,
+    redact_quotes,
     redact_text,
 )
 from polare.recruitment.applications import erase_applications
@@ -229,8 +230,12 @@ def _trace_of(session: Session, person: Person) -> PersonalTrace:
     )
 
 
-def _redact_notes(session: Session, person_id: int, trace: PersonalTrace) -> None:
-    """Take the person's names and details out of the notes of their walks and events."""
+def _redact_notes(session: Session, person_id: int, trace: PersonalTrace) -> int:
+    """Take the person's names and details out of the notes of their walks and events.
+
+    A walk's entries refer to its polare, so the purge redacts them already; an event's
+    history is redacted here. Return how many audit entries changed.
+    """
     walks = session.scalars(
         select(Walk).join(Participation, Participation.walk_id == Walk.id)
         .where(Participation.person_id == person_id, Walk.note != ""))
@@ -239,11 +244,12 @@ def _redact_notes(session: Session, person_id: int, trace: PersonalTrace) -> Non
             walk.note = note
     events = session.scalars(
         select(Event).join(Invitation, Invitation.event_id == Event.id)
-        .where(Invitation.person_id == person_id, Event.notes != ""))
+        .where(Invitation.person_id == person_id)).all()
     for event in events:
         if (notes := redact_text(event.notes, trace)) != event.notes:
             event.notes = notes
     session.flush()
+    return redact_quotes(session, "event", (event.id for event in events), trace)
 
 
 def _anonymise_person(
@@ -264,7 +270,7 @@ def _anonymise_person(
     person.anonymised_at = now
     session.flush()
     redacted = redact_person_trace(session, trace)
-    _redact_notes(session, person.id, trace)
+    redacted += _redact_notes(session, person.id, trace)
     counted = (f"sista inskrivningen avslutad {due.last_closed.isoformat()}" if due.last_closed
                else f"ingen inskrivning, registrerad {due.counted_from.isoformat()}")
     record(session, actor, "purge", "person", person.id,

@@ -234,11 +234,14 @@ def test_purge_takes_the_persons_name_out_of_the_notes_of_their_walks_and_events
     event = db.scalars(select(Invitation).where(Invitation.person_id == world.left.id)
                        ).one().event
     event.notes = "Elsa behöver skjuts, ring +46705550002."
-    record(db, None, "update", "walk", walk.id, note="test fixture")
+    record(db, None, "update", "walk", walk.id, changes={"note": ["", walk.note]})
+    history = record(db, None, "update", "event", event.id,
+                     changes={"notes": ["", event.notes]})
     db.commit()
     retention.run_purge(db, None, on=TODAY)
     assert walk.note == f"{REDACTED} kom sent. Lugn kväll vid torget."
     assert event.notes == f"{REDACTED} behöver skjuts, ring {REDACTED}."
+    assert history.changes == {"notes": ["", event.notes]}
 
 
 def test_purge_redacts_an_entry_filed_under_another_record_that_refers_to_the_person(
