@@ -22,6 +22,7 @@ from polare.walks.models import WalkStatus
 from polare.walks.workflow import approve_walk
 from tests.conftest import TODAY
 from tests.privacy import factories
+from tests.webpages import form_to, web_log_in
 
 
 def _workbook(data: bytes):
@@ -168,6 +169,22 @@ def test_extract_lists_every_disclosure_with_file_and_recipient_role(db, active_
     assert ("Löneunderlag", "lön") in shown
     payroll = next(row for row in rows if row[1] == "Löneunderlag")
     assert "arvoden-2026-10" in payroll[2]
+
+
+def test_a_walk_log_downloaded_from_the_page_is_a_disclosure_in_the_extract(db, web, world,
+                                                                           make_user, teams):
+    factories.walk(db, teams["Ryd"], date(2026, 11, 20), [world.active])
+    coordinator = make_user(Role.COORDINATOR, teams=("Ryd",))
+    db.commit()
+    web_log_in(web, coordinator.username)
+    form = form_to(web.get("/imports/"), "/imports/export/walks")
+    form["first"], form["last"] = "2026-11-01", "2026-11-30"
+    assert form.submit().content_type.endswith("spreadsheetml.sheet")
+    _name, data = extract.export_extract(db, None, world.active.id, on=TODAY)
+    [disclosure] = _values(_workbook(data)["Utlämnanden"])[1:]
+    assert (disclosure[1], disclosure[3], disclosure[4]) == (
+        "Nattvandringslogg", "samordnare", coordinator.username)
+    assert "nattvandringar-2026-11-01-2026-11-30.xlsx" in disclosure[2]
 
 
 def test_extract_holds_enrolment_dates_and_every_pay_line_column(db, world):
