@@ -50,7 +50,8 @@ ANONYMISED_NAME = "Anonymiserad"
 ACCOUNTING_YEARS = 7
 OPEN_STATUSES = (EnrolmentStatus.APPLICANT, EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED)
 #: The tables a purge changes: their old row versions are overwritten after it (VACUUM).
-PURGED_TABLES = ("persons", "guardians", "enrolments", "pay_lines", "audit_entries")
+PURGED_TABLES = ("persons", "guardians", "enrolments", "applications", "consent_requests",
+                 "walks", "events", "pay_lines", "audit_entries")
 
 
 @dataclass(frozen=True)
