@@ -7,7 +7,7 @@ are removed and it is recomputed from the data like any open month.
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import payroll
@@ -31,6 +31,12 @@ def _locked_closed(session: Session, month: str) -> PayPeriod:
     return period
 
 
+def _paid_persons(session: Session, period: PayPeriod) -> set[int]:
+    """Return the polare the period's frozen lines pay (the audit entry refers to them)."""
+    return set(session.scalars(
+        select(PayLine.person_id).where(PayLine.period_id == period.id).distinct()))
+
+
 def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
     """Attest a closed month as a second person with attesträtt: it becomes final."""
     period = _locked_closed(session, month)
@@ -46,7 +52,8 @@ def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
     period.attested_at = utcnow()
     session.flush()
     record(session, actor, "attest", "pay_period", period.id,
-           changes={"status": ["closed", "attested"]}, note=month)
+           changes={"status": ["closed", "attested"]}, note=month,
+           persons=_paid_persons(session, period))
     return period
 
 
@@ -67,6 +74,7 @@ def reopen_period(session: Session, actor: User, month: str, reason: str) -> Pay
     if actor.id != period.closed_by_id and not actor.can_attest:
         raise PermissionDeniedError("pay.reopen_not_allowed")
     payroll.check_transition(period.status.value, PeriodStatus.OPEN.value)
+    unlocked_persons = _paid_persons(session, period)
     removed = session.execute(delete(PayLine).where(PayLine.period_id == period.id)).rowcount
     total = period.total
     period.status = PeriodStatus.OPEN
@@ -77,5 +85,5 @@ def reopen_period(session: Session, actor: User, month: str, reason: str) -> Pay
     session.flush()
     record(session, actor, "reopen", "pay_period", period.id,
            changes={"status": ["closed", "open"], "total": [str(total), None]},
-           note=f"{month}: {removed} rader upplåsta. {reason}")
+           note=f"{month}: {removed} rader upplåsta. {reason}", persons=unlocked_persons)
     return period

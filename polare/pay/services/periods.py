@@ -327,7 +327,7 @@ def close_period(session: Session, actor: User | None, month: str, *,
     session.flush()
     record(session, actor, "close", "pay_period", period.id,
            changes={"status": ["open", "closed"], "total": [None, str(total)]},
-           note=f"{month}: {len(lines)} rader")
+           note=f"{month}: {len(lines)} rader", persons={d.line.person_id for d in lines})
     return period
 
 
