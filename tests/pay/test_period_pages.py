@@ -121,6 +121,22 @@ def test_the_close_page_of_a_month_out_of_turn_offers_no_close(db, browser, nove
     assert "Stäng perioden …" not in page.text
 
 
+def test_the_close_page_of_a_month_out_of_turn_refuses_without_claims_about_earlier_months(
+        db, browser, november, payroll_user):
+    page = browser(payroll_user).get("/payroll/periods/2027-01/close")
+    assert "nästa period att stänga är 2026-11" in page.text
+    assert 'id="earlier-months"' not in page.text
+    assert not any("confirm" in form.fields for form in page.forms.values())
+
+
+def test_the_close_page_of_the_next_month_names_the_month_already_closed(db, browser, november,
+                                                                        payroll_user):
+    web = browser(payroll_user)
+    close_through_the_page(web)
+    page = web.get("/payroll/periods/2026-12/close")
+    assert "Tidigare månad: 2026-11 är redan stängd och ändras inte." in page.text
+
+
 def test_admin_sets_the_first_pay_period_on_the_settings_page(db, browser, make_user):
     admin = make_user(Role.ADMIN)
     page = browser(admin).get("/admin/settings")
