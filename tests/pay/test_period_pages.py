@@ -106,6 +106,20 @@ def test_the_closer_reopens_with_a_reason_through_the_page(db, browser, november
     assert status_of(db, "2026-11") == PeriodStatus.OPEN
 
 
+def test_a_month_closed_again_after_reopening_still_shows_who_reopened_it_and_why(
+        db, browser, november, payroll_user, attestant):
+    web = browser(payroll_user)
+    form = form_of(close_through_the_page(web), "reopen-form")
+    form["reason"] = "Närvaron den 5:e var fel"
+    form.submit().follow()
+    close_through_the_page(web)
+    page = browser(attestant).get(NOVEMBER)
+    steps = page.html.find(id="period-steps").get_text(" ", strip=True)
+    assert "Öppnad igen" in steps
+    assert "av Lena Lön: Närvaron den 5:e var fel" in steps
+    assert "stängd — väntar på attest" in steps
+
+
 def test_reopening_without_a_reason_is_refused_and_nothing_changes(db, browser, november,
                                                                   payroll_user):
     page = close_through_the_page(browser(payroll_user))
