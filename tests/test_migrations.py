@@ -182,6 +182,36 @@ def test_upgrade_turns_sqlite_real_amounts_into_exact_ore(tmp_path):
     assert amount == Decimal("262.50")
 
 
+def test_upgrade_turns_sqlite_real_report_amounts_into_exact_hundredths(tmp_path):
+    url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="f3c9a6d2e4b1")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO school_years (id, label, starts_on, ends_on) "
+                "VALUES (1, '2026/27', '2026-08-01', '2027-07-31')"))
+            connection.execute(text(
+                "INSERT INTO budgets (school_year_id, amount) VALUES (1, 120000.55)"))
+            connection.execute(text(
+                "INSERT INTO employer_contribution_rates (label, valid_from, age_from, "
+                "rate_percent, is_example) VALUES ('Allmän', '2026-01-01', 0, 31.42, 0)"))
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            stored = connection.execute(text(
+                "SELECT typeof(amount), amount, typeof(rate_percent), rate_percent "
+                "FROM budgets, employer_contribution_rates")).one()
+        from polare.reports.models import Budget, EmployerContributionRate
+
+        amounts = (db.session.scalar(select(Budget.amount)),
+                   db.session.scalar(select(EmployerContributionRate.rate_percent)))
+        db.session.remove()
+        db.engine.dispose()
+    assert tuple(stored) == ("integer", 12000055, "integer", 3142)
+    assert amounts == (Decimal("120000.55"), Decimal("31.42"))
+
+
 def test_upgrade_gives_existing_pay_lines_the_bounds_of_the_band_their_label_names(tmp_path):
     database = tmp_path / "bands.sqlite3"
     app = make_test_app(f"sqlite:///{database}", str(tmp_path))

@@ -120,9 +120,10 @@ def test_the_first_pay_period_cannot_change_once_a_month_is_closed(db, closed_no
         update_settings(db, None, first_pay_period="2026-10")
 
 
-def test_the_first_pay_period_must_be_a_month(db):
+@pytest.mark.parametrize("month", ["2026-13", "0000-01", "2026-1", "2026-00"])
+def test_the_first_pay_period_must_be_a_month(db, month):
     with pytest.raises(DomainError, match="år-månad"):
-        update_settings(db, None, first_pay_period="2026-13")
+        update_settings(db, None, first_pay_period=month)
 
 
 def test_a_decision_needs_a_reference(db, undecided_rate_table):

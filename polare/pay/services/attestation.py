@@ -37,15 +37,36 @@ def _paid_persons(session: Session, period: PayPeriod) -> set[int]:
         select(PayLine.person_id).where(PayLine.period_id == period.id).distinct()))
 
 
-def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
-    """Attest a closed month as a second person with attesträtt: it becomes final."""
-    period = _locked_closed(session, month)
+def _refuse_attestation(period: PayPeriod | None, actor: User, month: str) -> None:
+    """Refuse unless the month is closed, not attested, and the actor may attest its close."""
+    if period is None or period.status == PeriodStatus.OPEN:
+        raise DomainError("pay.period_not_closed", month=month)
+    if period.status == PeriodStatus.ATTESTED:
+        raise DomainError("pay.period_attested", month=month)
     if not actor.can_attest:
         raise PermissionDeniedError("pay.no_attest_right", name=actor.display_name)
     if period.closed_by_id is None:
         raise DomainError("pay.closed_by_nobody", month=month)
     if period.closed_by_id == actor.id:
         raise PermissionDeniedError("pay.attest_by_closer", month=month)
+
+
+def attest_refusal(session: Session, actor: User, month: str) -> DomainError | None:
+    """Return why the actor cannot attest the month as it stands (no lock); None if they can."""
+    check_month(month)
+    try:
+        _refuse_attestation(
+            session.scalar(select(PayPeriod).where(PayPeriod.month == month)), actor, month)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
+    """Attest a closed month as a second person with attesträtt: it becomes final."""
+    check_month(month)
+    period = lock_period(session, month)
+    _refuse_attestation(period, actor, month)
     payroll.check_transition(period.status.value, PeriodStatus.ATTESTED.value)
     period.status = PeriodStatus.ATTESTED
     period.attested_by_id = actor.id

@@ -85,6 +85,11 @@ class PeriodPreview:
         """Tell whether the period is attested: final."""
         return self.status == PeriodStatus.ATTESTED
 
+    @property
+    def is_next_to_close(self) -> bool:
+        """Tell whether the period is the month to close next (once its last day has passed)."""
+        return self.month == payroll.next_to_close(self.latest_closed, self.first_period)
+
     @cached_property
     def digest(self) -> str:
         """Return the lines' fingerprint: closing is refused if they changed since the review."""
