@@ -140,7 +140,8 @@ def _guardian(session: Session, person: Person, data: ApplicationInput) -> Guard
     try:
         checked = checked_guardian(named)
     except DomainError as error:
-        raise DomainError(error.code, field=f"guardian_{error.field}", **error.values) from error
+        error.field = f"guardian_{error.field}"  # the form's name of the guardian's field
+        raise
     for guardian in person.guardians:
         if guardian.email and guardian.email.lower() == checked.email.lower():
             return guardian

@@ -133,3 +133,13 @@ def test_an_applicant_giving_their_own_email_for_the_guardian_is_pointed_out(web
     log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Sökandens e-post är densamma som vårdnadshavaren Karin Lind har" in page.text
+
+
+def test_a_refusal_of_the_guardians_details_is_shown_on_the_guardians_field(web, db):
+    page = web.get("/ansok/ryd")
+    response = fill_application(page, guardian_name="").submit(status=422)
+    field = response.html.find("input", {"name": "guardian_name"})
+    assert "is-invalid" in field["class"]
+    assert field.find_next(class_="invalid-feedback").text.strip() == "Skriv namn."
+    assert form_with(response, "guardian_email")["guardian_email"].value == "karin@example.se"
+    assert db.scalar(select(Person.id).where(Person.first_name == "Nora")) is None
