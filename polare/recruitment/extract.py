@@ -28,9 +28,11 @@ def recruitment_sheets(session: Session, person_id: int) -> list[Sheet]:
     return [
         Sheet("Ansökningar",
               ("Inskickad (UTC)", "Team", "Förnamn", "Efternamn", "Telefon", "E-post", "Skola",
-               "Varför", "Integritetstext"),
+               "Varför", "Integritetstext", "Vårdnadshavare", "Vårdnadshavarens telefon",
+               "Vårdnadshavarens e-post"),
               [(a.submitted_at, a.enrolment.team.name, a.first_name, a.last_name, a.phone,
-                a.email, a.school, a.motivation, a.privacy_notice_version)
+                a.email, a.school, a.motivation, a.privacy_notice_version, a.guardian_name,
+                a.guardian_phone, a.guardian_email)
                for a in applications]),
         Sheet("Samtyckeslänkar",
               ("Vårdnadshavare", "E-post", "Status", "Skapad (UTC)", "Giltig till (UTC)",

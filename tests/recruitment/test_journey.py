@@ -143,3 +143,23 @@ def test_a_refusal_of_the_guardians_details_is_shown_on_the_guardians_field(web,
     assert field.find_next(class_="invalid-feedback").text.strip() == "Skriv namn."
     assert form_with(response, "guardian_email")["guardian_email"].value == "karin@example.se"
     assert db.scalar(select(Person.id).where(Person.first_name == "Nora")) is None
+
+
+def test_the_phone_numbers_are_kept_as_the_roster_keeps_them(web, db):
+    _apply(web, phone="+46 (0) 70 - 765 43 21", guardian_phone="070-111 22 33")
+    application = db.scalars(select(Application)).one()
+    assert (application.phone, application.guardian_phone) == ("+46707654321", "+46701112233")
+
+
+def test_the_coordinator_sees_a_guardian_the_form_did_not_add_to_a_registered_person(
+        web, db, make_person, make_enrolment, make_user):
+    person = make_person(first_name="Nora", last_name="Lind", birth_date=BORN_2010)
+    make_enrolment(person, "Ryd", status=EnrolmentStatus.APPLICANT)
+    db.commit()
+    _apply(web, personnummer=person.personnummer, guardian_email="annan@example.se")
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    enrolment = db.scalars(select(Application)).one().enrolment
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    named = page.html.find(class_="named-guardian").text
+    assert "Karin Lind, +46701112233, annan@example.se" in named
+    assert "En ansökan lägger inte till vårdnadshavare till en person som redan fanns" in named

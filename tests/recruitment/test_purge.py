@@ -35,11 +35,13 @@ def test_the_register_extract_holds_the_applications_and_consent_links(db, world
 
     enrolment = db.scalars(select(Enrolment).where(Enrolment.person_id == world.left.id)).one()
     db.add(Application(enrolment_id=enrolment.id, first_name="Elsa", last_name="Slut",
-                       motivation="Jag vill hjälpa till i Ryd.", privacy_notice_version="1"))
+                       motivation="Jag vill hjälpa till i Ryd.", privacy_notice_version="1",
+                       guardian_name="Eva Slut", guardian_email="eva@example.se"))
     db.add(ConsentRequest(enrolment_id=enrolment.id, guardian_id=world.left.guardians[0].id,
                           token_hash="1" * 64, expires_at=datetime(2024, 8, 15),
                           status=ConsentRequestStatus.CONSENTED, consent_address="203.0.113.7"))
     db.flush()
     applications, links = recruitment_sheets(db, world.left.id)
-    assert [row[7] for row in applications.rows] == ["Jag vill hjälpa till i Ryd."]
+    assert [(row[7], row[9], row[11]) for row in applications.rows] == [
+        ("Jag vill hjälpa till i Ryd.", "Eva Slut", "eva@example.se")]
     assert [(row[2], row[7]) for row in links.rows] == [("samtycke", "203.0.113.7")]
