@@ -148,6 +148,7 @@ def test_coordinator_sends_the_link_by_mail(web, db, smtp, minor, coordinator):
     assert "Samtyckeslänken är skickad till vh@example.se" in page.text
     assert [m["To"] for m in smtp.messages] == ["vh@example.se"]
     assert "skickad" in page.html.find(class_="consent-state").text
+    assert page.html.find(class_="not-mailed") is None
 
 
 def test_without_a_mail_server_the_coordinator_gets_the_link_and_the_reason(

@@ -163,3 +163,14 @@ def test_the_coordinator_sees_a_guardian_the_form_did_not_add_to_a_registered_pe
     named = page.html.find(class_="named-guardian").text
     assert "Karin Lind, +46701112233, annan@example.se" in named
     assert "En ansökan lägger inte till vårdnadshavare till en person som redan fanns" in named
+
+
+def test_without_a_mail_server_the_coordinator_sees_that_the_forms_link_went_nowhere(
+        web, db, make_user):
+    thanks = _apply(web)
+    assert "skickar samordnaren en länk till din vårdnadshavare" in thanks.text
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    request = db.scalars(select(ConsentRequest)).one()
+    page = web.get(f"/roster/enrolments/{request.enrolment_id}/application")
+    assert "Ingen e-post skickad" in page.html.find(class_="not-mailed").text
+    assert "Skicka samtyckeslänk till Karin Lind" in page.text
