@@ -243,3 +243,23 @@ def test_the_coordinator_sees_opened_and_expired_links(web, db, link, minor, coo
     clocks.utc(NOW + timedelta(days=15))
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="consent-state").text == "utgången"
+
+
+def test_the_coordinator_sees_consented_and_withdrawn_links(web, db, link, minor, coordinator):
+    enrolment, _guardian = minor
+    _consent(web, link).follow()
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "samtycke"
+    _withdraw(web, link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "återkallad"
+
+
+def test_a_guardian_reading_in_english_consents_to_the_english_text(web, db, link):
+    web.get(f"/lang/en?next={link}")
+    page = web.get(link)
+    assert "What you consent to" in page.text
+    form = form_with(page, "agree")
+    form["agree"] = True
+    form.submit().follow()
+    assert db.scalars(select(ConsentRequest)).one().text_version == "samtycke-1/en/22:00"
