@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -72,3 +74,12 @@ def test_with_mail_use_tls_nothing_goes_in_clear_text_to_a_server_without_startt
         .follow().text
     assert smtp.messages == []
     assert "STARTTLS" in db.scalars(select(ConsentRequest)).one().mail_error
+
+
+def test_a_refused_starttls_leaves_no_connection_open(app, web, db, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        fill_application(web.get("/ansok/ryd")).submit().follow()
+        gc.collect()  # a socket left open is reported when it is collected
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
