@@ -7,6 +7,7 @@ import smtplib
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage
+from flask_mailman.backends.smtp import EmailBackend
 
 from polare.extensions import mail
 from polare.recruitment.models import ConsentRequest
@@ -17,7 +18,7 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _connection():
+def _connection() -> EmailBackend:
     config = current_app.config
     return mail.get_connection(
         backend="smtp", host=config["MAIL_SERVER"], port=config["MAIL_PORT"],
@@ -46,7 +47,7 @@ def send_consent_link(request: ConsentRequest, link: str) -> str:
     return ""
 
 
-def _drop(connection) -> None:
+def _drop(connection: EmailBackend) -> None:
     """Close the socket of a connection a failure left open (a refused STARTTLS or login)."""
     if connection.connection is not None:
         connection.connection.close()

@@ -263,3 +263,13 @@ def test_a_guardian_reading_in_english_consents_to_the_english_text(web, db, lin
     form["agree"] = True
     form.submit().follow()
     assert db.scalars(select(ConsentRequest)).one().text_version == "samtycke-1/en/22:00"
+
+
+def test_a_link_passed_on_by_hand_is_not_marked_unsent_once_opened(web, db, link, minor,
+                                                                   coordinator):
+    enrolment, _guardian = minor
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="not-mailed") is not None
+    web.get(link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="not-mailed") is None
