@@ -101,8 +101,8 @@ def _applied(data: ApplicationInput, team: Team, slug: str) -> str:
 def _issue_quietly(submitted: SubmittedApplication) -> tuple[ConsentRequest, str] | None:
     """Issue the named guardian's consent link, or nothing when none is due (never an error).
 
-    A link is not due when that guardian already consented or the enrolment is closed; the
-    applicant is told the same either way.
+    A link is not due when that guardian already consented, still has one waiting to be used,
+    or the enrolment is closed; the applicant is told the same either way.
     """
     if submitted.guardian is None:
         return None

@@ -174,3 +174,11 @@ def test_without_a_mail_server_the_coordinator_sees_that_the_forms_link_went_now
     page = web.get(f"/roster/enrolments/{request.enrolment_id}/application")
     assert "Ingen e-post skickad" in page.html.find(class_="not-mailed").text
     assert "Skicka samtyckeslänk till Karin Lind" in page.text
+
+
+def test_an_application_sent_twice_leaves_the_first_emails_link_working(web, db, smtp):
+    _apply(web)
+    _apply(web)
+    assert len(smtp.messages) == 1
+    consent_page = web.get(urlsplit(smtp.links()[0]).path)
+    assert form_with(consent_page, "agree") is not None
