@@ -31,10 +31,12 @@ def recruitment_sheets(session: Session, person_id: int) -> list[Sheet]:
     return [
         Sheet("Ansökningar",
               ("Inskickad (UTC)", "Team", "Förnamn", "Efternamn", "Telefon", "E-post", "Skola",
-               "Varför", "Integritetstext", "Läst (UTC)", "Läst av"),
+               "Varför", "Integritetstext", "Vårdnadshavare", "Vårdnadshavarens telefon",
+               "Vårdnadshavarens e-post", "Läst (UTC)", "Läst av"),
               [(a.submitted_at, a.enrolment.team.name, a.first_name, a.last_name, a.phone,
-                a.email, a.school, a.motivation, a.privacy_notice_version, a.seen_at,
-                users.get(a.seen_by_id, "")) for a in applications]),
+                a.email, a.school, a.motivation, a.privacy_notice_version, a.guardian_name,
+                a.guardian_phone, a.guardian_email, a.seen_at, users.get(a.seen_by_id, ""))
+               for a in applications]),
         Sheet("Samtyckeslänkar",
               ("Vårdnadshavare", "E-post", "Status", "Skapad (UTC)", "Skapad av",
                "Giltig till (UTC)", "Skickad med e-post (UTC)", "Fel vid utskick", "Öppnad",

@@ -6,6 +6,9 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+#: The narrowest phone the app is made for.
+NARROW_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
 
 def log_in(page: Page, username: str, password: str) -> None:
     """Log in through the login form and land on the start page."""

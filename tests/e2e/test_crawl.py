@@ -17,13 +17,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.helpers import sideways_overflow
+from tests.e2e.helpers import NARROW_PHONE, sideways_overflow
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, describe
 
 pytestmark = pytest.mark.e2e
 
 AXE = Axe()
-NARROW_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 #: Links the crawl does not follow: files, the language switch, feeds, health check.
 SKIPPED = re.compile(r"^/(static|bootstrap)/|/export|/template/|\.(xlsx|csv|ics)$|^/lang/"
                      r"|^/healthz|/logout")

@@ -42,7 +42,8 @@ def test_the_register_extract_holds_the_applications_and_consent_links(db, world
     enrolment = db.scalars(select(Enrolment).where(Enrolment.person_id == world.left.id)).one()
     db.add(Application(enrolment_id=enrolment.id, first_name="Elsa", last_name="Slut",
                        motivation="Jag vill hjälpa till i Ryd.", privacy_notice_version="1",
-                       seen_at=datetime(2024, 8, 2, 9, 0), seen_by_id=coordinator.id))
+                       seen_at=datetime(2024, 8, 2, 9, 0), seen_by_id=coordinator.id,
+                       guardian_name="Eva Slut", guardian_email="eva@example.se"))
     db.add(ConsentRequest(enrolment_id=enrolment.id, guardian_id=world.left.guardians[0].id,
                           token_hash="1" * 64, expires_at=datetime(2024, 8, 15),
                           status=ConsentRequestStatus.CONSENTED, consent_address="203.0.113.7",
@@ -51,6 +52,8 @@ def test_the_register_extract_holds_the_applications_and_consent_links(db, world
     applications, links = recruitment_sheets(db, world.left.id)
     [application] = _by_header(applications)
     assert application["Varför"] == "Jag vill hjälpa till i Ryd."
+    assert (application["Vårdnadshavare"], application["Vårdnadshavarens e-post"]) == (
+        "Eva Slut", "eva@example.se")
     assert (application["Läst (UTC)"], application["Läst av"]) == (
         datetime(2024, 8, 2, 9, 0), coordinator.username)
     [link] = _by_header(links)
