@@ -24,7 +24,8 @@ PRODUCTION_ENV = {
 
 
 def _run_doctor(tmp_path, monkeypatch, *, env: dict[str, str], migrate: bool = True,
-                demo: bool = False, demo_deactivated: bool = False):
+                demo: bool = False, demo_deactivated: bool = False,
+                database_url: str | None = None):
     for name in ("SECRET_KEY", "POLARE_HTTPS", "POLARE_WORKERS", "WEB_CONCURRENCY",
                  "POLARE_PROXIES", "MAIL_SERVER", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -33,7 +34,8 @@ def _run_doctor(tmp_path, monkeypatch, *, env: dict[str, str], migrate: bool = T
     overrides = {"POLARE_HTTPS": env.get("POLARE_HTTPS") == "1",
                  "POLARE_PROXIES": int(env.get("POLARE_PROXIES", "0")),
                  "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://")}
-    app = make_test_app(f"sqlite:///{tmp_path / 'doctor.sqlite3'}", str(tmp_path), **overrides)
+    database_url = database_url or f"sqlite:///{tmp_path / 'doctor.sqlite3'}"
+    app = make_test_app(database_url, str(tmp_path), **overrides)
     with app.app_context():
         if migrate:
             upgrade(directory=os.path.join(app.root_path, "..", "migrations"))
@@ -84,6 +86,15 @@ def test_doctor_fails_when_migrations_are_not_applied(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "FEL      Databas: schemat är tomt" in result.output
     assert "flask --app app db upgrade" in result.output
+
+
+def test_doctor_fails_when_the_database_does_not_answer(tmp_path, monkeypatch):
+    env = {**PRODUCTION_ENV, "POLARE_WORKERS": "1"}
+    result = _run_doctor(tmp_path, monkeypatch, env=env, migrate=False,
+                         database_url="postgresql+psycopg://polare@127.0.0.1:1/polare")
+    assert result.exit_code == 1
+    assert "FEL      Databas: nås inte: OperationalError" in result.output
+    assert "kontrollera DATABASE_URL" in result.output
 
 
 def test_doctor_fails_with_several_workers_and_no_shared_limiter_storage(tmp_path, monkeypatch):
