@@ -134,3 +134,13 @@ def test_gunicorn_refuses_two_workers_without_redis_and_says_why(tmp_path):
         timeout=START_TIMEOUT, check=False)
     assert refused.returncode != 0
     assert "2 workers need REDIS_URL" in refused.stdout + refused.stderr
+
+
+def test_gunicorn_judges_the_workers_given_on_the_command_line(tmp_path):
+    refused = subprocess.run(  # noqa: S603  (fixed command, no shell)
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "4",
+         "--bind", "127.0.0.1:0", "app:app"],
+        cwd=REPO, env=_server_env(tmp_path, POLARE_WORKERS="1"), capture_output=True, text=True,
+        timeout=START_TIMEOUT, check=False)
+    assert refused.returncode != 0
+    assert "4 workers need REDIS_URL" in refused.stdout + refused.stderr
