@@ -133,3 +133,12 @@ def test_an_applicant_giving_their_own_email_for_the_guardian_is_pointed_out(web
     log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Sökandens e-post är densamma som vårdnadshavaren Karin Lind har" in page.text
+
+
+def test_the_coordinator_sees_when_the_application_came_in_swedish_local_time(
+        web, db, make_user):
+    _apply(web)
+    enrolment = db.scalars(select(Enrolment)).one()
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert "Inskickad 2026-11-25 16:00" in page.text  # 15:00 UTC
