@@ -47,8 +47,9 @@ def sideways_overflow(page: Page) -> dict[str, Any]:
 
 def phone_table_problems(page: Page) -> list[str]:
     """Return what keeps a page's tables from being cards on a phone: a stacked table that
-    still scrolls sideways, or a link in a card that is neither the card's own target (the
-    whole card is tappable) nor a 44 px touch target of its own."""
+    still scrolls sideways, a column's name broken mid-word on a card, or a link in a card
+    that is neither the card's own target (the whole card is tappable) nor a 44 px touch
+    target of its own."""
     return page.evaluate("""() => {
         const found = [];
         const named = el => {
@@ -63,6 +64,20 @@ def phone_table_problems(page: Page) -> list[str]:
             if (region && region.scrollWidth > region.clientWidth + 1) {
                 found.push(`${named(table)}: cards scroll sideways `
                            + `(${region.scrollWidth} px in ${region.clientWidth} px)`);
+            }
+        }
+        const measure = document.createElement('canvas').getContext('2d');
+        const labels = new Set();
+        for (const cell of document.querySelectorAll('main table.table-stack [data-label]')) {
+            const name = cell.getAttribute('data-label');
+            const style = getComputedStyle(cell, '::before');
+            if (!name || labels.has(name) || style.content === 'none') { continue; }
+            labels.add(name);
+            measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            for (const word of name.split(/\\s+/)) {
+                if (measure.measureText(word).width > parseFloat(style.width) + 0.5) {
+                    found.push(`${named(cell)}: column name "${name}" breaks "${word}" on a card`);
+                }
             }
         }
         for (const link of document.querySelectorAll('main table.table-stack tbody a[href]')) {
