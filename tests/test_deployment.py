@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -144,3 +145,14 @@ def test_gunicorn_judges_the_workers_given_on_the_command_line(tmp_path):
         timeout=START_TIMEOUT, check=False)
     assert refused.returncode != 0
     assert "4 workers need REDIS_URL" in refused.stdout + refused.stderr
+
+@pytest.mark.parametrize(("arguments", "port"), [((), "5000"), (("PORT=8123",), "8123")])
+def test_make_run_serves_on_the_port_it_is_given(arguments, port):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    planned = subprocess.run(  # noqa: S603  (make's dry run: prints the commands, runs none)
+        ["make", "--dry-run", "--always-make", "run", *arguments], cwd=REPO,  # noqa: S607
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout
+    assert f"run --host 127.0.0.1 --port {port}" in planned
+    assert f"http://127.0.0.1:{port}" in planned

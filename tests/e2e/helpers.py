@@ -48,6 +48,55 @@ def sideways_overflow(page: Page) -> dict[str, Any]:
     }""")
 
 
+def phone_table_problems(page: Page) -> list[str]:
+    """Return what keeps a page's tables from being cards on a phone: a stacked table that
+    still scrolls sideways, a column's name broken mid-word on a card, or a link in a card
+    that is neither the card's own target (the whole card is tappable) nor a 44 px touch
+    target of its own."""
+    return page.evaluate("""() => {
+        const found = [];
+        const named = el => {
+            const table = el.closest('table');
+            const caption = table && table.caption ? table.caption.textContent.trim() : '';
+            return (caption || (table && table.closest('[aria-label]')
+                                ? table.closest('[aria-label]').getAttribute('aria-label')
+                                : 'table')).slice(0, 60);
+        };
+        for (const table of document.querySelectorAll('main table.table-stack')) {
+            const region = table.closest('.table-responsive');
+            if (region && region.scrollWidth > region.clientWidth + 1) {
+                found.push(`${named(table)}: cards scroll sideways `
+                           + `(${region.scrollWidth} px in ${region.clientWidth} px)`);
+            }
+        }
+        const measure = document.createElement('canvas').getContext('2d');
+        const labels = new Set();
+        for (const cell of document.querySelectorAll('main table.table-stack [data-label]')) {
+            const name = cell.getAttribute('data-label');
+            const style = getComputedStyle(cell, '::before');
+            if (!name || labels.has(name) || style.content === 'none') { continue; }
+            labels.add(name);
+            measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            for (const word of name.split(/\\s+/)) {
+                if (measure.measureText(word).width > parseFloat(style.width) + 0.5) {
+                    found.push(`${named(cell)}: column name "${name}" breaks "${word}" on a card`);
+                }
+            }
+        }
+        for (const link of document.querySelectorAll('main table.table-stack tbody a[href]')) {
+            const box = link.getBoundingClientRect();
+            const row = link.closest('tr');
+            const cardTarget = row.classList.contains('row-link')
+                && link.classList.contains('row-link-target');
+            if (box.height && !cardTarget && box.height < 44) {
+                found.push(`${named(link)}: link "${link.textContent.trim().slice(0, 30)}" `
+                           + `is ${Math.round(box.height)} px tall in a card`);
+            }
+        }
+        return found;
+    }""")
+
+
 def assert_no_sideways_scroll(page: Page) -> None:
     """Fail if the page scrolls sideways (document wider than the viewport)."""
     widths = sideways_overflow(page)

@@ -150,6 +150,15 @@ def test_the_close_page_of_the_next_month_names_the_month_already_closed(db, bro
     page = web.get("/payroll/periods/2026-12/close")
     assert "Tidigare månad: 2026-11 är redan stängd och ändras inte." in page.text
 
+def test_the_close_page_warns_while_the_rates_in_force_have_no_decision(
+        db, browser, undecided_rate_table, polare, make_walk, payroll_user):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    page = browser(payroll_user).get(f"{NOVEMBER}/close")
+    warning = page.html.find(class_="alert-danger", role="alert")
+    assert "Arvodestabellen från 2024-08-01 saknar beslut." in warning.text
+    assert not any("confirm" in form.fields for form in page.forms.values())
+    assert status_of(db, "2026-11") is None
+
 
 def test_admin_sets_the_first_pay_period_on_the_settings_page(db, browser, make_user):
     admin = make_user(Role.ADMIN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -273,3 +273,32 @@ def test_a_link_passed_on_by_hand_is_not_marked_unsent_once_opened(web, db, link
     web.get(link)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="not-mailed") is None
+
+def test_the_coordinator_sees_a_links_times_in_swedish_local_time(web, db, link, minor,
+                                                                   coordinator):
+    enrolment, _guardian = minor
+    web.get(link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application").text
+    # NOW is 15:00 UTC: 16:00 in Linköping in November.
+    assert "Skapad 2026-11-25 16:00, gäller till 2026-12-09 16:00" in page
+    assert "Öppnad 2026-11-25 16:00" in page
+
+
+def test_the_guardian_sees_the_consent_time_in_swedish_local_time(web, link):
+    assert "Du lämnade samtycke 2026-11-25 16:00." in _consent(web, link).follow().text
+
+
+def test_the_enrolment_page_gives_the_link_consent_in_swedish_local_time(web, link, minor,
+                                                                        coordinator):
+    _consent(web, link)
+    enrolment, _guardian = minor
+    page = web.get(f"/roster/enrolments/{enrolment.id}").text
+    assert "Samtycket kom via e-postlänk 2026-11-25 16:00." in page
+
+
+def test_the_mail_gives_the_links_last_day_in_swedish_local_time(web, db, smtp, minor,
+                                                                 coordinator, clocks):
+    clocks.utc(datetime(2026, 11, 25, 23, 30))  # already 26 November in Linköping
+    enrolment, guardian = minor
+    _send_button(web, enrolment, guardian).submit()
+    assert "gäller till 2026-12-10." in smtp.messages[0].get_body(("plain",)).get_content()

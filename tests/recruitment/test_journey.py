@@ -182,3 +182,11 @@ def test_an_application_sent_twice_leaves_the_first_emails_link_working(web, db,
     assert len(smtp.messages) == 1
     consent_page = web.get(urlsplit(smtp.links()[0]).path)
     assert form_with(consent_page, "agree") is not None
+
+def test_the_coordinator_sees_when_the_application_came_in_swedish_local_time(
+        web, db, make_user):
+    _apply(web)
+    enrolment = db.scalars(select(Enrolment)).one()
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert "Inskickad 2026-11-25 16:00" in page.text  # 15:00 UTC

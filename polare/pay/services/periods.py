@@ -356,16 +356,19 @@ def _display_names(session: Session) -> dict[int, str]:
 
 
 def list_periods(session: Session, today: date) -> list[PeriodRow]:
-    """Return every month with a period row, paid walks, or today: the month to close next
-    first, then newest first. Open months of the payroll up to today's carry their
-    preliminary total."""
+    """Return every month with a period row, paid walks, or today, and the month to close
+    next (walks or not): that one first, then newest first. Open months of the payroll up to
+    today's carry their preliminary total."""
     payable = _payable_walks_per_month(session)
     stored = {period.month: period for period in session.scalars(select(PayPeriod))}
     names = _display_names(session)
     latest = latest_closed_month(session)
     first = first_pay_period(session)
     upcoming = payroll.next_to_close(latest, first)
-    months = sorted({*payable, *stored, payroll.month_of(today)}, reverse=True)
+    shown = {*payable, *stored, payroll.month_of(today)}
+    if upcoming is not None and upcoming <= payroll.month_of(today):
+        shown.add(upcoming)
+    months = sorted(shown, reverse=True)
     rows = []
     for month in months:
         period = stored.get(month)
