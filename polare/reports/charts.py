@@ -71,9 +71,9 @@ def _integer_ticks() -> Any:
     return MaxNLocator(integer=True)
 
 
-def _legend_on_top(axes: Any, handles: list[Any]) -> None:
+def _legend_on_top(axes: Any, handles: list[Any], columns: int = 2) -> None:
     """Put the legend above the plot, where it never covers a bar (the page has the title)."""
-    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2,
+    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=columns,
                 frameon=False)
 
 
@@ -186,14 +186,17 @@ def met_talked_by_district_chart(report: Report) -> Chart:
     return Chart(_("Träffade ungdomar och samtal per stadsdel"), alt, _svg_uri(figure))
 
 
-def cost_chart(report: Report) -> Chart:
-    """Draw stipends per month (bars), the school year's running total and its budget."""
+def cost_figure(report: Report) -> Figure:
+    """Draw stipends per month (bars), the school year's running total and its budget.
+
+    The legend's long labels stand one above the other: side by side they are wider than a
+    phone's screen."""
     months = [row.month for row in report.cost_months]
     monthly = [float(row.cost.stipends) for row in report.cost_months]
     running = [float(row.cumulative_stipends) for row in report.cost_months]
     budgets = [float(row.budget) if row.budget is not None else None
                for row in report.cost_months]
-    figure = _figure(left=0.9, right=0.2)
+    figure = _figure(height=HEIGHT_INCHES + 0.3, left=0.9, right=0.2, top=0.85)
     axes = figure.add_subplot()
     positions = list(range(len(months)))
     bars = axes.bar(positions, monthly, color=COST_COLOUR, label=_("Arvoden per månad"))
@@ -208,7 +211,14 @@ def cost_chart(report: Report) -> Chart:
     axes.set_ylim(bottom=0)
     _month_axis(axes, months, report.running_month)
     axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}".replace(",", "\u00a0"))
-    _legend_on_top(axes, axes.get_legend_handles_labels()[0])
+    _legend_on_top(axes, axes.get_legend_handles_labels()[0], columns=1)
+    return figure
+
+
+def cost_chart(report: Report) -> Chart:
+    """Return the chart of stipends per month against the school year's budget."""
+    months = [row.month for row in report.cost_months]
+    figure = cost_figure(report)
     budget_text = "; ".join(
         _("budget %(year)s: %(amount)s", year=row.school_year, amount=format_sek(row.budget))
         for row in report.budgets if row.budget is not None

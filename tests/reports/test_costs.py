@@ -120,3 +120,17 @@ def test_supervisors_report_has_no_cost(db, data):
     report = compute_report(db, ReportScope(*SCHOOL_YEAR), today=TODAY, with_cost=False)
     assert report.total.cost.stipends == Decimal("0.00")
     assert report.cost_months == []
+
+
+def test_cost_chart_legend_fits_inside_the_chart_a_phone_shows(app, db, data):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from polare.reports.charts import cost_figure
+
+    report = compute_report(db, ReportScope(*SCHOOL_YEAR), today=TODAY)
+    with app.test_request_context():  # the labels are worded in the reader's language
+        figure = cost_figure(report)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    legend = figure.axes[0].get_legend().get_window_extent(renderer)
+    assert (legend.x0, legend.y0) >= (0, 0)
+    assert (legend.x1, legend.y1) <= (figure.bbox.x1, figure.bbox.y1)
