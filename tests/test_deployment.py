@@ -146,6 +146,7 @@ def test_gunicorn_judges_the_workers_given_on_the_command_line(tmp_path):
     assert refused.returncode != 0
     assert "4 workers need REDIS_URL" in refused.stdout + refused.stderr
 
+
 @pytest.mark.parametrize(("arguments", "port"), [((), "5000"), (("PORT=8123",), "8123")])
 def test_make_run_serves_on_the_port_it_is_given(arguments, port):
     if shutil.which("make") is None:

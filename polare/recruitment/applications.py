@@ -175,6 +175,16 @@ def _enrolment(session: Session, person: Person, team: Team, year: SchoolYear,
     return existing or create_enrolment(session, PUBLIC_FORM, person, team.id, year.id, on=today)
 
 
+def _unread_copy(session: Session, enrolment_id: int,
+                 details: dict[str, str]) -> Application | None:
+    """Return an application of the enrolment not yet read with exactly these details."""
+    return session.scalars(
+        select(Application).where(
+            Application.enrolment_id == enrolment_id, Application.seen_at.is_(None),
+            *(getattr(Application, name) == value for name, value in details.items()))
+        .limit(1)).first()
+
+
 def submit_application(
     session: Session, data: ApplicationInput, team: Team, *, today: date, now: datetime
 ) -> SubmittedApplication:
@@ -189,12 +199,16 @@ def submit_application(
     named = _named_guardian(data) if is_minor else GuardianInput(name="", phone="")
     guardian = _guardian(session, person, named, registered=registered) if is_minor else None
     enrolment = _enrolment(session, person, team, year, today)
-    application = Application(
-        enrolment_id=enrolment.id, submitted_at=now, first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(), phone=normalise_phone(data.phone),
-        email=data.email.strip(), school=data.school.strip(), motivation=motivation,
-        guardian_name=named.name, guardian_phone=named.phone, guardian_email=named.email,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION)
+    details = {"first_name": data.first_name.strip(), "last_name": data.last_name.strip(),
+               "phone": normalise_phone(data.phone), "email": data.email.strip(),
+               "school": data.school.strip(), "motivation": motivation,
+               "guardian_name": named.name, "guardian_phone": named.phone,
+               "guardian_email": named.email}
+    sent_before = _unread_copy(session, enrolment.id, details)
+    if sent_before is not None:  # a double tap or a retry: the same answer, nothing twice
+        return SubmittedApplication(application=sent_before, guardian=guardian)
+    application = Application(enrolment_id=enrolment.id, submitted_at=now,
+                              privacy_notice_version=PRIVACY_NOTICE_VERSION, **details)
     session.add(application)
     session.flush()
     record(session, PUBLIC_FORM, "apply", "enrolment", enrolment.id,

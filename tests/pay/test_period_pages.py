@@ -150,6 +150,7 @@ def test_the_close_page_of_the_next_month_names_the_month_already_closed(db, bro
     page = web.get("/payroll/periods/2026-12/close")
     assert "Tidigare månad: 2026-11 är redan stängd och ändras inte." in page.text
 
+
 def test_the_close_page_warns_while_the_rates_in_force_have_no_decision(
         db, browser, undecided_rate_table, polare, make_walk, payroll_user):
     make_walk(date(2026, 11, 5), [(polare, ATTENDED)])

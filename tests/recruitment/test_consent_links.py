@@ -274,6 +274,7 @@ def test_a_link_passed_on_by_hand_is_not_marked_unsent_once_opened(web, db, link
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="not-mailed") is None
 
+
 def test_the_coordinator_sees_a_links_times_in_swedish_local_time(web, db, link, minor,
                                                                    coordinator):
     enrolment, _guardian = minor

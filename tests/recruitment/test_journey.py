@@ -183,6 +183,7 @@ def test_an_application_sent_twice_leaves_the_first_emails_link_working(web, db,
     consent_page = web.get(urlsplit(smtp.links()[0]).path)
     assert form_with(consent_page, "agree") is not None
 
+
 def test_the_coordinator_sees_when_the_application_came_in_swedish_local_time(
         web, db, make_user):
     _apply(web)
@@ -190,3 +191,15 @@ def test_the_coordinator_sees_when_the_application_came_in_swedish_local_time(
     log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Inskickad 2026-11-25 16:00" in page.text  # 15:00 UTC
+
+
+def test_the_same_application_sent_twice_is_stored_once(web, db):
+    _apply(web)
+    _apply(web)  # a double tap or a retry on a slow network
+    assert len(db.scalars(select(Application)).all()) == 1
+
+
+def test_an_application_sent_again_with_other_details_is_kept_beside_the_first(web, db):
+    _apply(web)
+    _apply(web, motivation="Jag vill också hjälpa till på helgerna.")
+    assert len(db.scalars(select(Application)).all()) == 2
