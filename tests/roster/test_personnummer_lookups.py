@@ -122,6 +122,20 @@ def test_editing_a_person_to_another_teams_number_names_no_one(
     assert "Bergström" not in response.text
 
 
+def _edit_form(webapp, person):
+    return next(f for f in webapp.get(f"/roster/persons/{person.id}/edit").forms.values()
+                if "personnummer" in f.fields)
+
+
+def test_a_match_when_editing_a_persons_number_is_audited(db, webapp, web_login_as, polare,
+                                                          berga_person):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    form = _edit_form(webapp, polare)
+    form["personnummer"] = berga_person.personnummer
+    form.submit(status=422)
+    assert _lookups(db, berga_person.id) == 1
+
+
 def _number_search(webapp, teams, number: str):
     page = webapp.get(f"/roster/?team={teams['Ryd'].id}")
     form = next(f for f in page.forms.values() if "q" in f.fields)
@@ -171,6 +185,28 @@ def test_new_person_registrations_count_as_lookups(webapp, web_login_as, berga_p
     answers = [_new_person_form(webapp, berga_person.personnummer).submit(status="*")
                for _ in range(3)]
     assert [a.status_int for a in answers] == [422, 422, 429]
+
+
+def test_changing_a_persons_number_counts_as_a_lookup(webapp, web_login_as, polare,
+                                                     berga_person, two_lookups_an_hour):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    answers = []
+    for _ in range(3):
+        form = _edit_form(webapp, polare)
+        form["personnummer"] = berga_person.personnummer
+        answers.append(form.submit(status="*"))
+    assert [a.status_int for a in answers] == [422, 422, 429]
+    assert "för många sökningar på personnummer" in answers[2].text
+    assert 0 < int(answers[2].headers["Retry-After"]) <= 3600
+
+
+def test_saving_a_person_with_the_same_number_is_no_lookup(webapp, web_login_as, polare,
+                                                          two_lookups_an_hour):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    for _ in range(3):
+        form = _edit_form(webapp, polare)
+        form["school"] = "Ryds skola"
+        assert form.submit().status_int == 302
 
 
 def test_enrolling_an_existing_person_refuses_a_tampered_team(db, webapp, web_login_as, teams,
