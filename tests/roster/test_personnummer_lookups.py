@@ -18,6 +18,7 @@ from polare.auth.models import Role
 from polare.extensions import limiter
 from polare.roster.models import Enrolment, EnrolmentStatus
 from tests.privacy import factories
+from tests.webpages import form_to
 
 
 @pytest.fixture
@@ -101,6 +102,19 @@ def test_after_enrolling_the_coordinator_sees_only_own_teams_history(
     assert "Berga" not in html  # enrolment, walk (team, district), event, stipend, history
     assert "Bergakursen" not in html
     assert "777,00" not in html
+
+
+def test_activating_another_teams_active_polare_does_not_name_their_team(
+    webapp, web_login_as, make_enrolment, berga_person, clock
+):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    ryd = make_enrolment(berga_person, "Ryd", status=EnrolmentStatus.APPLICANT)
+    form = form_to(webapp.get(f"/roster/enrolments/{ryd.id}"),
+                   f"/roster/enrolments/{ryd.id}/activate")
+    form["on"] = "2026-11-20"
+    response = form.submit(status=422)
+    assert "Berit Bergström är redan aktiv i ett annat team 2026/27" in response.text
+    assert "Berga" not in response.text
 
 
 def test_coordinator_of_both_teams_sees_the_whole_history(webapp, web_login_as, berga_person):
