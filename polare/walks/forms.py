@@ -191,3 +191,7 @@ class IncidentCategoryForm(FlaskForm):
     sort_order = IntegerField(_l("Ordning i listor"), default=0,
                               validators=[InputRequired(), NumberRange(min=0, max=999)])
     submit = SubmitField(_l("Spara"))
+
+
+class NewIncidentCategoryForm(SubmitOnceMixin, IncidentCategoryForm):
+    """A new incident category, saved once however often the form is sent."""
