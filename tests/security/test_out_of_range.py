@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
 from polare.auth.models import Role
 from polare.converters import IdConverter, MonthConverter
 from tests.security import crawl
-from tests.security.test_id_fields import ROLES, _force, _pages
+from tests.security.test_id_fields import ROLES, _force, _pages, choice_fields
 
 HUGE = "99999999999999999999999"  # > 2**63
 #: Just past the largest 64-bit signed integer.
@@ -89,19 +87,6 @@ def test_a_filter_forms_id_out_of_range_answers_404(client, login_as, url):
     assert client.get(url.format(id=HUGE)).status_code == 404
 
 
-def _choice_fields(form: Any) -> list[str]:
-    """Return the form's selects and boxes whose values are all numbers: they choose by id."""
-    names = []
-    for name, fields in form.fields.items():
-        values = [option[0] for field in fields for option in getattr(field, "options", [])]
-        values += [field._value for field in fields  # noqa: SLF001 - a box's own value
-                   if (field.attrs.get("type") or "").lower() in ("checkbox", "radio")]
-        numbers = [value for value in values if value]
-        if name and numbers and all(str(value).isdigit() for value in numbers):
-            names.append(name)
-    return names
-
-
 @pytest.mark.parametrize(("role", "teams_"), ROLES, ids=[r.value for r, _t in ROLES])
 def test_every_forms_choice_of_an_id_out_of_range_is_refused_without_error(
     app, webapp, web_login_as, world, role, teams_
@@ -112,7 +97,7 @@ def test_every_forms_choice_of_an_id_out_of_range_is_refused_without_error(
         for index, rendered in page.forms.items():
             if any(path in (rendered.action or "") for path in ("/logout", "/password")):
                 continue
-            for name in _choice_fields(rendered):
+            for name in choice_fields(rendered):
                 form = webapp.get(page.request.url).forms[index]  # a new token and key
                 _force(form, name, HUGE)
                 response = form.submit(status="*")
