@@ -17,7 +17,7 @@ from polare.auth.access import (
     team_filter,
 )
 from polare.auth.models import User
-from polare.converters import id_argument
+from polare.converters import form_id, id_argument
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.models import SchoolYear
@@ -170,7 +170,7 @@ def person_enrol_existing():
     if not (form.validate_on_submit() and form.team_id.data.isdigit()
             and form.school_year_id.data.isdigit()):
         abort(400)
-    team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
+    team_id, year_id = form_id(form.team_id.data), form_id(form.school_year_id.data)
     ensure_team(current_user, team_id)
 
     def enrol() -> str:

@@ -232,3 +232,13 @@ def test_enrolling_an_existing_person_refuses_a_tampered_team(db, webapp, web_lo
     assert enrol.submit(status="*").status_int == 404
     assert {e.team_id for e in db.scalars(select(Enrolment).where(
         Enrolment.person_id == berga_person.id))} == {teams["Berga"].id}
+
+
+@pytest.mark.parametrize("field", ["team_id", "school_year_id"])
+def test_enrolling_an_existing_person_answers_an_id_out_of_range_404(db, webapp, web_login_as,
+                                                                   berga_person, field):
+    web_login_as(Role.ADMIN)
+    refused = _new_person_form(webapp, berga_person.personnummer).submit(status=422)
+    enrol = next(f for f in refused.forms.values() if f.action.endswith("/enrol-existing"))
+    enrol[field].force_value("9" * 23)
+    assert enrol.submit(status="*").status_int == 404
