@@ -25,8 +25,10 @@ $(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
+# --build-deps-for editable also locks the build backend (setuptools): the editable install of
+# Polare runs without build isolation, so it builds with what the lock installed.
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	--no-emit-index-url --no-emit-find-links
+	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
 .PHONY: lock
 lock: $(VENV)/.installed-dev

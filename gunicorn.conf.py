@@ -7,6 +7,7 @@ Everything is read from the environment, so one file serves every server:
   worker counts requests against the same limits (applications per address, personnummer
   lookups per user, calendar feeds); failed logins are counted in the database;
 - POLARE_TIMEOUT (default 120 s): a payroll export of a large month takes seconds, not minutes;
+- POLARE_FORWARDED_ALLOW_IPS (default 127.0.0.1): whose X-Forwarded-Proto gunicorn trusts;
 - POLARE_PROXIES (read by the app): how many proxies' X-Forwarded-* headers to trust.
 """
 

@@ -22,8 +22,8 @@ FLUSH_ROWS = 50_000
 TABLE_ORDER = (
     "settings", "event_types", "incident_categories", "teams", "districts", "school_years",
     "team_years", "users", "user_teams", "rate_versions", "rate_rows", "pay_periods",
-    "persons", "guardians", "enrolments", "events", "invitations", "walks", "walk_staff",
-    "participations", "walk_incidents", "pay_lines",
+    "employer_contribution_rates", "persons", "guardians", "enrolments", "events",
+    "invitations", "walks", "walk_staff", "participations", "walk_incidents", "pay_lines",
 )
 
 

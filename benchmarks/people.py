@@ -35,6 +35,8 @@ RATE_BANDS = (
     (18, None, 2, None, Decimal("450.00")),
 )
 INDEX_PERCENT = Decimal("3.00")
+#: The employer's contribution on every stipend (arbetsgivaravgift), in per cent.
+CONTRIBUTION_PERCENT = Decimal("31.42")
 
 #: (event type, month, day, title) of every team's events in a school year.
 TEAM_EVENTS = (
@@ -162,6 +164,13 @@ class People:
                     "age_from": band.age_from, "age_to": band.age_to,
                     "years_from": band.years_from, "years_to": band.years_to,
                     "amount": band.amount})
+        # The employer's contribution, decided, as a real installation has it (without it
+        # every stipend would be noted as unpriced on the cost pages).
+        add("employer_contribution_rates", {
+            "id": 1, "label": "Arbetsgivaravgift",
+            "valid_from": self.plan.school_years[0].starts_on, "valid_to": None,
+            "age_from": 0, "age_to": None, "rate_percent": CONTRIBUTION_PERCENT,
+            "is_example": False})
         for month, period_id in self.plan.period_ids.items():
             add("pay_periods", {"id": period_id, "month": month, "status": "closed",
                                 "closed_by_id": PAYROLL_ID,

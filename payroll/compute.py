@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from payroll.errors import NoBandError, NoRateInForceError, PeriodClosedError
+from payroll.errors import LineError, NoBandError, NoRateInForceError, PeriodClosedError
 from payroll.lines import PAYMENT_KINDS, FrozenLine, LineKind, PayLine, PeriodResult
 from payroll.money import to_money
 from payroll.periods import earliest_open, is_closed, is_outside, month_of
@@ -103,14 +103,14 @@ class _PeriodComputation:
         self.first_period = first_period
         self.takes_arrears = month == earliest_open(latest_closed)
         self.lines: list[PayLine] = []
-        self.errors: list[tuple[tuple, str]] = []
+        self.errors: list[tuple[tuple, LineError]] = []
 
     def explain(self, p: Participation) -> Explanation | None:
         """Return the stipend of a payable participation, or record why there is none."""
         try:
             return stipend_for(p, self.versions)
         except (NoRateInForceError, NoBandError) as exc:
-            self.errors.append(((p.walk_date, p.walk_id, p.participation_id), str(exc)))
+            self.errors.append(((p.walk_date, p.walk_id, p.participation_id), exc.line_error()))
             return None
 
     def pay(self, p: Participation) -> None:

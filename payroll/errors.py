@@ -5,11 +5,14 @@ translated: it is what tests, logs and tracebacks show. Two errors carry what a 
 to word them itself, in the reader's language: `BandError.problem` (with `bands`, `age` and
 `years`) and `ClosePeriodError.reason` (with `expected` and `version`);
 `polare.pay.wording` turns them into the refusals that the pages, the CLI and the
-importers show. The text of `NoRateInForceError` and `NoBandError` is collected as it is in
-`PeriodResult.errors`, which the period pages list. The other errors (`InvalidMonthError`,
+importers show. `NoRateInForceError` and `NoBandError` carry `problem` and `values`, and are
+collected in `PeriodResult.errors` as `LineError`s: their sentence, with the same code, which the
+period pages word in the reader's language. The other errors (`InvalidMonthError`,
 `IllegalTransitionError`, `PeriodClosedError`) carry only their text: the web layer checks
 months and statuses before it asks the pay rules.
 """
+
+from __future__ import annotations
 
 
 class PayrollError(Exception):
@@ -33,12 +36,52 @@ class BandError(PayrollError):
         self.years = years
 
 
-class NoBandError(PayrollError):
-    """No row of the rate table version covers an age and a number of years."""
+class LineError(str):
+    """A line that could not be computed: the pay rules' Swedish sentence, with its code.
+
+    It is a str, so it compares, joins and is stored as its sentence (tests, logs, the CLI's
+    FEL lines, the follow-up's stored errors); `problem` ("no_rate" or "no_band") and `values`
+    let a caller word it in the reader's language.
+    """
+
+    problem: str
+    values: dict[str, object]
+
+    def __new__(cls, text: str, *, problem: str, values: dict[str, object]) -> LineError:
+        error = super().__new__(cls, text)
+        error.problem = problem
+        error.values = dict(values)
+        return error
 
 
-class NoRateInForceError(PayrollError):
-    """No rate table version is in force on a walk's date."""
+class _LineProblem(PayrollError):
+    """A participation's stipend cannot be computed; `values` name what a caller words."""
+
+    problem = ""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.values = values
+
+    def line_error(self) -> LineError:
+        """Return the error as PeriodResult.errors holds it."""
+        return LineError(str(self), problem=self.problem, values=self.values)
+
+
+class NoBandError(_LineProblem):
+    """No row of the rate table version covers an age and a number of years.
+
+    `values`: version (its label) and version_from, age, years; and walk, day, team, person
+    once a walk is known.
+    """
+
+    problem = "no_band"
+
+
+class NoRateInForceError(_LineProblem):
+    """No rate table version is in force on a walk's date. `values`: walk, day, team."""
+
+    problem = "no_rate"
 
 
 class InvalidMonthError(PayrollError):

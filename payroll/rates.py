@@ -151,7 +151,9 @@ def find_band(version: RateVersion, age: int, years: int) -> RateBand:
         if band.contains(age, years):
             return band
     raise NoBandError(
-        f"Tabellen {version.name} har ingen rad för ålder {age} med {years} år i verksamheten"
+        f"Tabellen {version.name} har ingen rad för ålder {age} med {years} år i verksamheten",
+        version=version.label, version_from=version.effective_from.isoformat(), age=age,
+        years=years,
     )
 
 

@@ -36,6 +36,11 @@ class Participation:
         team = f", team {self.team}" if self.team else ""
         return f"nattvandring {self.walk_id} den {self.walk_date.isoformat()}{team}"
 
+    def walk_values(self) -> dict[str, object]:
+        """Return what names the walk in a coded error: walk, day, team and person."""
+        return {"walk": self.walk_id, "day": self.walk_date.isoformat(), "team": self.team,
+                "person": self.person_name}
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -61,14 +66,15 @@ def stipend_for(participation: Participation, versions: Iterable[RateVersion]) -
     if version is None:
         raise NoRateInForceError(
             f"Ingen arvodestabell gäller för {p.describe_walk()}: lägg in en tabellversion "
-            "som gäller från det datumet eller tidigare"
+            "som gäller från det datumet eller tidigare", **p.walk_values()
         )
     age = age_on(p.birth_date, p.walk_date)
     try:
         band = find_band(version, age, p.years_in_programme)
     except NoBandError as exc:
         who = f", {p.person_name}" if p.person_name else ""
-        raise NoBandError(f"{exc} ({p.describe_walk()}{who})") from exc
+        raise NoBandError(f"{exc} ({p.describe_walk()}{who})",
+                          **exc.values, **p.walk_values()) from exc
     return Explanation(
         age=age,
         years=p.years_in_programme,

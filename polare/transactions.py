@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app, flash, jsonify, redirect, request
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import Engine, ExecutionContext
+from sqlalchemy.orm import Session, scoped_session
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
@@ -49,6 +50,24 @@ def _note_write(session: Session, _flush_context: object) -> None:
     session.info[_WROTE] = True
 
 
+def _note_statement_write(connection: Connection, _cursor: object, _statement: str,
+                          _parameters: object, context: ExecutionContext | None,
+                          _executemany: bool) -> None:
+    """Note a write that bypassed the ORM's flush (a bulk insert, a Core update)."""
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        connection.info[_WROTE] = True
+
+
+def _forget_statement_writes(connection: Connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def _wrote_past_the_orm(session: Session) -> bool:
+    """Tell whether the session's transaction wrote with statements outside a flush."""
+    actual = session() if isinstance(session, scoped_session) else session
+    return actual.in_transaction() and bool(actual.connection().info.pop(_WROTE, False))
+
+
 def keep_on_refusal(session: Session) -> None:
     """Commit what the session wrote, after the refusal, even though the answer is 4xx."""
     session.info[_KEEP] = True
@@ -61,6 +80,7 @@ def start_request() -> None:
         session.flush()
     session.info.pop(_WROTE, None)
     session.info.pop(_KEEP, None)
+    _wrote_past_the_orm(session)
 
 
 @contextmanager
@@ -82,8 +102,9 @@ def command_unit_of_work() -> Iterator[None]:
 def finish_request(response: Response) -> Response:
     """Commit a successful request's changes; roll back those of a refused or failed one."""
     session = db.session
-    wrote = session.info.pop(_WROTE, False) or bool(session.new or session.dirty
-                                                    or session.deleted)
+    wrote = _wrote_past_the_orm(session)
+    wrote = session.info.pop(_WROTE, False) or wrote or bool(session.new or session.dirty
+                                                             or session.deleted)
     keep = session.info.pop(_KEEP, False)
     if not wrote:
         return response
@@ -124,6 +145,9 @@ def init_unit_of_work(app: Flask) -> None:
     """Make each request one unit of work and answer refusals that leave a view."""
     if not event.contains(Session, "after_flush", _note_write):
         event.listen(Session, "after_flush", _note_write)
+        event.listen(Engine, "after_cursor_execute", _note_statement_write)
+        event.listen(Engine, "commit", _forget_statement_writes)
+        event.listen(Engine, "rollback", _forget_statement_writes)
     app.before_request(start_request)
     app.after_request(finish_request)
     app.register_error_handler(DomainError, answer_refusal)

@@ -20,8 +20,12 @@ def _locked(name: str) -> dict[str, str]:
     return {canonicalize_name(package): version for package, version in PIN.findall(text)}
 
 
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
 def _declared(extra: str | None = None) -> set[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = _pyproject()["project"]
     declared = project["dependencies"]
     if extra:
         declared = declared + project["optional-dependencies"][extra]
@@ -32,6 +36,15 @@ def _declared(extra: str | None = None) -> set[str]:
                                              ("requirements-dev.lock", "dev")])
 def test_lock_pins_every_declared_dependency(lock, extra):
     assert _declared(extra) - set(_locked(lock)) == set()
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+def test_lock_pins_the_build_backend_that_the_editable_install_uses(lock):
+    # `make run` and `make test` install Polare itself with --no-build-isolation: the build
+    # backend must come from the lock, or a fresh venv cannot build it.
+    backend = {canonicalize_name(Requirement(line).name)
+               for line in _pyproject()["build-system"]["requires"]}
+    assert backend - set(_locked(lock)) == set()
 
 
 @pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])

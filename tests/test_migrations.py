@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,8 +16,13 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from polare.admin.cli import seed_all
 from polare.admin.demo import load_demo
+from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.extensions import db
+from polare.org.models import SchoolYear, Team
+from polare.pay.models import PayPeriod
+from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from tests.conftest import TODAY, make_test_app
+from tests.privacy import factories
 
 
 def _upgrade_and_compare(url: str, tmp_path) -> list:
@@ -176,6 +182,36 @@ def test_upgrade_turns_sqlite_real_amounts_into_exact_ore(tmp_path):
     assert amount == Decimal("262.50")
 
 
+def test_upgrade_turns_sqlite_real_report_amounts_into_exact_hundredths(tmp_path):
+    url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="f3c9a6d2e4b1")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO school_years (id, label, starts_on, ends_on) "
+                "VALUES (1, '2026/27', '2026-08-01', '2027-07-31')"))
+            connection.execute(text(
+                "INSERT INTO budgets (school_year_id, amount) VALUES (1, 120000.55)"))
+            connection.execute(text(
+                "INSERT INTO employer_contribution_rates (label, valid_from, age_from, "
+                "rate_percent, is_example) VALUES ('Allmän', '2026-01-01', 0, 31.42, 0)"))
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            stored = connection.execute(text(
+                "SELECT typeof(amount), amount, typeof(rate_percent), rate_percent "
+                "FROM budgets, employer_contribution_rates")).one()
+        from polare.reports.models import Budget, EmployerContributionRate
+
+        amounts = (db.session.scalar(select(Budget.amount)),
+                   db.session.scalar(select(EmployerContributionRate.rate_percent)))
+        db.session.remove()
+        db.engine.dispose()
+    assert tuple(stored) == ("integer", 12000055, "integer", 3142)
+    assert amounts == (Decimal("120000.55"), Decimal("31.42"))
+
+
 def test_upgrade_gives_existing_pay_lines_the_bounds_of_the_band_their_label_names(tmp_path):
     database = tmp_path / "bands.sqlite3"
     app = make_test_app(f"sqlite:///{database}", str(tmp_path))
@@ -202,3 +238,99 @@ def test_upgrade_gives_existing_pay_lines_the_bounds_of_the_band_their_label_nam
     assert [tuple(row) for row in bounds] == [(15, 17, 1, 1), (18, None, 2, 3),
                                               (None, None, None, None),
                                               (None, None, None, None)]
+
+
+LEGACY_NAME = "Evert Evigaktivsson"
+
+
+def _legacy(session, action: str, entity: str, entity_id, note: str = "",
+            changes: dict | None = None) -> AuditEntry:
+    """Add an audit entry as the code wrote it before persons were referred to by id."""
+    entry = AuditEntry(username="u", action=action, entity=entity, entity_id=str(entity_id),
+                       note=note, changes=changes)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@pytest.fixture
+def legacy_log(tmp_path):
+    """A database at the revision before e6b2d9f4a1c8, holding entries that name no one."""
+    app = make_test_app(f"sqlite:///{tmp_path / 'legacy.sqlite3'}", str(tmp_path),
+                        POLARE_STRICT_AUDIT=False)
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="f3c9a6d2e4b1")
+        seed_all()
+        session = db.session
+        team = session.scalars(select(Team).where(Team.name == "Ryd")).one()
+        year = session.scalars(select(SchoolYear).where(SchoolYear.starts_on <= TODAY,
+                                                        SchoolYear.ends_on >= TODAY)).one()
+        evert, alva = (Person(personnummer=None, birth_date=date(2008, 1, 1), first_name=first,
+                              last_name=last, sort_key=last.lower())
+                       for first, last in (LEGACY_NAME.split(), ("Alva", "Inbjudensson")))
+        session.add_all([evert, alva])
+        session.flush()
+        session.add(Enrolment(person_id=evert.id, team_id=team.id, school_year_id=year.id,
+                              status=EnrolmentStatus.ACTIVE, applied_on=year.starts_on))
+        walk = factories.walk(session, team, date(2026, 10, 5), [evert])
+        factories.pay_line(session, "2026-10", evert, walk)
+        period = session.scalars(select(PayPeriod)).one()
+        day = walk.walk_date.isoformat()
+        entries = {
+            "walk import": _legacy(
+                session, "import", "walk", walk.id,
+                f"Importerad från filen {LEGACY_NAME} närvaro.xlsx. Godkänd av importen, som "
+                f"också bekräftade att {LEGACY_NAME} saknar obligatorisk utbildning."),
+            "confirmation": _legacy(
+                session, "confirm_training", "walk", walk.id,
+                f"Godkänd trots saknad obligatorisk utbildning: {LEGACY_NAME}.",
+                {f"missing_training[{evert.id}]": [None, "Ledarskapsutbildning"]}),
+            "import": _legacy(session, "import", "import", "walks",
+                              f"Import av {LEGACY_NAME} närvaro.xlsx.", {"rows": [None, 12]}),
+            "invite": _legacy(session, "invite", "event", 1, "",
+                              {"invited_person_ids": [None, [alva.id]]}),
+            "roster download": _legacy(session, "export", "roster", f"{team.id}/{year.id}",
+                                       "Polare Ryd 2026/27: 1 rader (polare-Ryd-2026-27.xlsx)"),
+            "walk-log download": _legacy(
+                session, "export", "walk_log", f"{day}/{day}",
+                f"Nattvandringar Ryd: 1 rader (nattvandringar-Ryd-{day}-{day}.xlsx)"),
+            "payroll download": _legacy(session, "export", "pay_period", "2026-10",
+                                        "arvoden-2026-10.xlsx, 1 rader"),
+            "close": _legacy(session, "close", "pay_period", period.id, "2026-10: 1 rader"),
+        }
+        ids = {what: entry.id for what, entry in entries.items()}
+        persons = {"evert": evert.id, "alva": alva.id}
+        session.commit()
+        session.remove()
+        yield app, migrations, ids, persons
+        db.engine.dispose()
+
+
+def test_upgrade_links_older_walk_invitation_export_and_payroll_entries_to_their_polare(
+        legacy_log):
+    app, migrations, ids, persons = legacy_log
+    with app.app_context():
+        upgrade(directory=migrations)
+        links = db.session.execute(select(AuditEntryPerson.entry_id, AuditEntryPerson.person_id))
+        referred = {entry_id: person_id for entry_id, person_id in links}
+    assert {what: referred.get(entry_id) for what, entry_id in ids.items()} == {
+        "walk import": persons["evert"], "confirmation": persons["evert"], "import": None,
+        "invite": persons["alva"], "roster download": persons["evert"],
+        "walk-log download": persons["evert"], "payroll download": persons["evert"],
+        "close": persons["evert"],
+    }
+
+
+def test_upgrade_takes_names_and_uploaded_file_names_out_of_older_notes(legacy_log):
+    app, migrations, ids, _persons = legacy_log
+    with app.app_context():
+        upgrade(directory=migrations)
+        notes = dict(db.session.execute(select(AuditEntry.id, AuditEntry.note)).all())
+    assert not [note for note in notes.values() if "Evert" in note]
+    assert notes[ids["walk import"]] == (
+        "Importerad från fil.xlsx. Godkänd av importen, som också bekräftade att 1 polare "
+        "saknar obligatorisk utbildning.")
+    assert notes[ids["confirmation"]] == (
+        "Godkänd trots att 1 polare saknar obligatorisk utbildning.")
+    assert notes[ids["import"]] == "Import av fil.xlsx (12 rader)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from werkzeug.wrappers import Response
 from wtforms import StringField
 
@@ -63,6 +63,14 @@ def test_save_form_flashes_the_message_and_redirects(db, form):
 def test_successful_request_commits_what_it_wrote(db, form):
     response = save_form(form, lambda: _add_team(db, "Lambohov"), "Sparat.", "/admin/teams")
     finish_request(response)
+
+    db.rollback()  # only what was committed survives
+    assert "Lambohov" in _team_names(db)
+
+
+def test_successful_request_commits_what_it_wrote_past_the_orm(db, form):
+    db.execute(insert(Team.__table__).values(name="Lambohov", cost_centre="", active=True))
+    finish_request(Response(status=200))
 
     db.rollback()  # only what was committed survives
     assert "Lambohov" in _team_names(db)

@@ -1,4 +1,4 @@
-"""Run pip-audit on the installed packages for `make test`.
+"""Run pip-audit for `make security` (on the locked versions: `-r requirements-dev.lock`).
 
 Fails (exit 1) on a known vulnerability. When the vulnerability index cannot be reached, says so
 and passes (exit 0): offline, or behind a package mirror that has no PyPI JSON API, pip-audit

@@ -43,13 +43,21 @@ class Finding:
     fix: str = ""
 
 
+#: The shortest session key accepted for production: 32 random characters.
+SECRET_KEY_MIN_LENGTH = 32
+
+
 def check_secret_key(app: Flask) -> Finding:
-    """The session key must come from the environment, the same on every app server."""
-    if os.environ.get("SECRET_KEY"):
-        return Finding("SECRET_KEY", Outcome.OK, "satt i miljön")
-    return Finding(
-        "SECRET_KEY", Outcome.FAIL, "genererad i instance/secret_key, inte satt uttryckligen",
-        "sätt SECRET_KEY (minst 32 slumpade tecken) i miljön, samma på varje appserver")
+    """The session key must come from the environment, long enough not to be guessed."""
+    key = os.environ.get("SECRET_KEY", "")
+    fix = "sätt SECRET_KEY (minst 32 slumpade tecken) i miljön, samma på varje appserver"
+    if not key:
+        return Finding("SECRET_KEY", Outcome.FAIL,
+                       "genererad i instance/secret_key, inte satt uttryckligen", fix)
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return Finding("SECRET_KEY", Outcome.FAIL,
+                       f"bara {len(key)} tecken: kan gissas och sessioner förfalskas", fix)
+    return Finding("SECRET_KEY", Outcome.OK, "satt i miljön")
 
 
 def check_https(app: Flask) -> Finding:
@@ -101,8 +109,11 @@ def check_redis(app: Flask) -> Finding:
 
 
 def configured_workers() -> int:
-    """Return the worker count gunicorn is started with (gunicorn.conf.py reads the same)."""
-    return int(os.environ.get("POLARE_WORKERS", os.environ.get("WEB_CONCURRENCY", "2")))
+    """Return the worker count gunicorn.conf.py starts gunicorn with (read the same way).
+
+    The file's setting overrides gunicorn's own WEB_CONCURRENCY, so that is not read here.
+    """
+    return int(os.environ.get("POLARE_WORKERS", "2"))
 
 
 def check_shared_limits(app: Flask) -> Finding:
@@ -127,10 +138,14 @@ def check_mail(app: Flask) -> Finding:
 
 
 def check_demo_users(app: Flask) -> Finding:
-    """Demo logins with their printed password must not exist in production."""
+    """Demo logins with their printed password must not exist in production.
+
+    A deactivated demo user cannot log in, so it no longer counts.
+    """
     names = [username for username, *_rest in DEMO_USERS]
     try:
-        users = db.session.scalars(select(User).where(User.username.in_(names))).all()
+        users = db.session.scalars(
+            select(User).where(User.username.in_(names), User.active.is_(True))).all()
     except SQLAlchemyError:
         db.session.rollback()
         return Finding("Demoanvändare", Outcome.WARNING, "kunde inte läsas (se Databas)")

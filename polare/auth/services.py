@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -275,3 +275,11 @@ def get_user(session: Session, user_id: int) -> User:
     if user is None:
         raise NotFoundError("auth.user_not_found")
     return user
+
+
+def usernames_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Return the usernames of the users with the ids (None and unknown ids are left out)."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())

@@ -13,7 +13,7 @@ from polare.clock import local_now, local_today
 from polare.extensions import db
 from polare.main import bp
 from polare.recruitment.flags import new_applications_for
-from polare.reports.dashboard import build_dashboard
+from polare.reports.dashboard import ATTENTION_ROWS, build_dashboard
 from polare.walks.queries import next_walks
 
 #: Roles whose start page leads with tonight's walk and the next one, to log them.
@@ -28,7 +28,7 @@ def index():
     walks = (next_walks(db.session, current_user, local_now())
              if current_user.role in WALK_LOGGERS else None)
     return render_template("main/index.html", board=board, next_walks=walks, today=today,
-                           role_label=ROLE_LABELS[current_user.role],
+                           role_label=ROLE_LABELS[current_user.role], attention_rows=ATTENTION_ROWS,
                            new_applications=new_applications_for(db.session, current_user))
 
 

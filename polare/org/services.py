@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import payroll
 from polare.audit.services import changes_between, record, snapshot
 from polare.errors import DomainError, NotFoundError
 from polare.org.models import District, SchoolYear, Settings, Team, TeamYear
 from polare.pay.models import PayPeriod, PeriodStatus
-
-#: A month written YYYY-MM (01–12).
-FIRST_PAY_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 SETTINGS_FIELDS = (
     "default_cap",
@@ -61,8 +58,11 @@ def update_settings(session: Session, actor: object, **values: object) -> Settin
 
 def _check_first_pay_period(session: Session, month: str | None) -> None:
     """Refuse a first pay period that is no month, or any change once a month is closed."""
-    if month is not None and not FIRST_PAY_PERIOD.fullmatch(month):
-        raise DomainError("org.first_pay_period_format", field="first_pay_period")
+    if month is not None:
+        try:
+            payroll.parse_month(month)
+        except payroll.InvalidMonthError as error:
+            raise DomainError("org.first_pay_period_format", field="first_pay_period") from error
     closed = session.scalar(select(func.min(PayPeriod.month)).where(
         PayPeriod.status.in_((PeriodStatus.CLOSED, PeriodStatus.ATTESTED))))
     if closed is not None:

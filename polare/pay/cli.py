@@ -118,7 +118,7 @@ def attest_command(month: str, username: str, yes: bool) -> None:
     with command_unit_of_work():
         preview = services.preview_period(db.session, month)
         _echo_totals(month, preview)
-        if not yes:
+        if not yes and services.attest_refusal(db.session, actor, month) is None:
             click.confirm("Attesten är slutgiltig. Attestera perioden?", abort=True)
         services.attest_period(db.session, actor, month)
     click.echo(f"Perioden {month} är attesterad.")

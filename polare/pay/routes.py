@@ -18,7 +18,7 @@ from polare.auth.models import Role, User
 from polare.clock import local_today
 from polare.converters import id_argument, page_number
 from polare.extensions import db
-from polare.pay import bp, labels, services
+from polare.pay import bp, labels, services, wording
 from polare.pay.forms import (
     AttestForm,
     CloseForm,
@@ -315,6 +315,12 @@ def band_label_filter(band: payroll.RateBand | payroll.PayLine) -> str:
     if isinstance(band, payroll.PayLine):
         return labels.line_band_label(band)
     return labels.band_label(band)
+
+
+@bp.app_template_filter("line_error")
+def line_error_filter(error: str) -> str:
+    """Word an error of a period's lines (no rate in force, no band) in the user's language."""
+    return wording.line_error_text(error)
 
 
 @bp.app_template_filter("version_title")

@@ -29,6 +29,14 @@ MESSAGES = {
     "close_undecided": N_("Arvodestabellen från %(day)s saknar beslut. Registrera beslutet "
                           "under Arvodestabeller innan perioden stängs."),
     "close_errors": N_("Perioden kan inte stängas: %(errors)s"),
+    # Lines the pay rules could not compute (payroll.LineError.problem)
+    "line_no_rate": N_("Ingen arvodestabell gäller för %(walk)s: lägg in en tabellversion som "
+                       "gäller från det datumet eller tidigare"),
+    "line_no_band": N_("Tabellen %(version)s har ingen rad för ålder %(age)s med %(years)s år i "
+                       "verksamheten (%(walk)s)"),
+    "version_from": N_("från %(day)s"),
+    "walk_named": N_("nattvandring %(walk)s den %(day)s"),
+    "walk_named_of_team": N_("nattvandring %(walk)s den %(day)s, team %(team)s"),
     "lines_changed": N_("Underlaget har ändrats sedan du granskade det. Granska perioden igen "
                         "och stäng sedan."),
     # Attesting and reopening
@@ -88,6 +96,33 @@ def band_refusal(error: payroll.BandError, *, field: str) -> DomainError:
     return DomainError(f"pay.band_{error.problem}", field=field, **values)
 
 
+def line_error_text(error: str) -> str:
+    """Word an error of PeriodResult.errors in the reader's language (LineError by its code)."""
+    if not isinstance(error, payroll.LineError):
+        return str(error)
+    values = dict(error.values)
+    walk = DomainError("pay.walk_named_of_team" if values.get("team") else "pay.walk_named",
+                       walk=values.pop("walk"), day=values.pop("day"),
+                       team=values.pop("team")).message
+    person = values.pop("person", "")
+    if "version_from" in values:
+        day = values.pop("version_from")
+        values["version"] = values["version"] or DomainError("pay.version_from", day=day).message
+    if error.problem == "no_band" and person:
+        walk = f"{walk}, {person}"
+    return DomainError(f"pay.line_{error.problem}", walk=walk, **values).message
+
+
+class _LineErrorsText:
+    """A result's errors, worded and joined when the refusal naming them is read."""
+
+    def __init__(self, errors: tuple[str, ...]) -> None:
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "; ".join(line_error_text(error) for error in self.errors)
+
+
 def close_refusal_of(error: payroll.ClosePeriodError, month: str,
                      result: payroll.PeriodResult) -> DomainError:
     """Return the refusal of a month the pay rules will not close now."""
@@ -104,4 +139,4 @@ def close_refusal_of(error: payroll.ClosePeriodError, month: str,
         case "undecided":
             return DomainError("pay.close_undecided",
                                day=error.version.effective_from.isoformat())
-    return DomainError("pay.close_errors", errors="; ".join(result.errors))
+    return DomainError("pay.close_errors", errors=_LineErrorsText(result.errors))

@@ -3,8 +3,8 @@
 SQLite's online backup API copies the database page by page inside one read transaction, so
 the copy is the database as it was at one moment even while requests write (WAL mode lets
 them). The copy is written next to the target under a temporary name, checked with
-`PRAGMA integrity_check`, made readable by the owner only (it holds personal data) and then
-renamed into place, so a half-written file never carries the target's name.
+`PRAGMA integrity_check` (it is readable by the owner only from the start: it holds personal
+data) and then renamed into place, so a half-written file never carries the target's name.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def backup_sqlite(source: Path, target: Path) -> BackupInfo:
     partial = target.with_name(f".{target.name}.part")
     partial.unlink(missing_ok=True)
     try:
+        # Readable by the owner only from the first byte, not once the copy is done.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, BACKUP_FILE_MODE))
         tables = _copy(source, partial)
         partial.chmod(BACKUP_FILE_MODE)
         os.replace(partial, target)

@@ -1,16 +1,17 @@
 """Registerutdrag: everything stored about one person, as a workbook (GDPR art. 15).
 
-One sheet per kind of record: the person, guardians, enrolments, invitations to events,
-walks, pay lines, every audit entry that refers to the person (by id, or filed under one of
-their records) and every disclosure: each export whose file held their data, when, which file
-and the role of who downloaded it. User text is written as text, never as a formula
-(exports.xlsx).
+One sheet per kind of record, with every stored column: the person, guardians, enrolments,
+invitations to events, walks, the months the follow-up counts them as a walker, pay lines,
+applications and consent links, every audit entry that refers to the person (by id, or filed
+under one of their records) and every disclosure: each export whose file held their data,
+when, which file and the role of who downloaded it. User text is written as text, never as a
+formula (exports.xlsx).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,11 +22,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from exports.xlsx import Sheet, write_workbook
 from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.audit.services import record
-from polare.auth.models import User
+from polare.auth.services import usernames_by_id
 from polare.errors import NotFoundError
 from polare.events.models import Event, Invitation
+from polare.org.models import Team
 from polare.pay.models import PayLine, PayPeriod
 from polare.recruitment.extract import recruitment_sheets
+from polare.reports.models import FollowUpWalker
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.walks.models import Participation, Walk
 
@@ -93,20 +96,13 @@ def _enrolment_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...
                  joinedload(Enrolment.consent_guardian))
         .order_by(Enrolment.applied_on, Enrolment.id)
     ).all()
-    registrars = _usernames(session, [e.consent_registered_by_id for e in enrolments])
+    registrars = usernames_by_id(session, [e.consent_registered_by_id for e in enrolments])
     for e in enrolments:
         yield (e.school_year.label, e.team.name, ENROLMENT_STATUS.get(e.status.value, e.status),
                e.applied_on, e.activated_on, e.ended_on, e.end_reason, e.consent_date,
                e.consent_guardian.name if e.consent_guardian else "",
                registrars.get(e.consent_registered_by_id, ""), e.consent_registered_at,
                e.waitlisted_at, e.created_at)
-
-
-def _usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int | None, str]:
-    ids = {user_id for user_id in user_ids if user_id is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
 
 
 def _enrolment_sheet(session: Session, person_id: int) -> Sheet:
@@ -123,15 +119,18 @@ def _invitation_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ..
                  joinedload(Invitation.event).joinedload(Event.team))
         .order_by(Event.event_date, Invitation.id)
     ).all()
+    markers = usernames_by_id(session, [inv.marked_by_id for inv in invitations])
     for inv in invitations:
         event = inv.event
         yield (event.event_date, event.start_time, event.title, event.type.name,
                event.team.name if event.team else "Alla team", event.place,
-               ATTENDANCE.get(inv.status.value, inv.status), _yes_no(event.cancelled))
+               ATTENDANCE.get(inv.status.value, inv.status), markers.get(inv.marked_by_id, ""),
+               inv.marked_at, _yes_no(event.cancelled))
 
 
 def _invitation_sheet(session: Session, person_id: int) -> Sheet:
-    headers = ("Datum", "Tid", "Titel", "Typ", "Team", "Plats", "Närvaro", "Inställd")
+    headers = ("Datum", "Tid", "Titel", "Typ", "Team", "Plats", "Närvaro", "Närvaro markerad av",
+               "Närvaro markerad (UTC)", "Inställd")
     return Sheet("Utbildningar och träffar", headers, _invitation_rows(session, person_id))
 
 
@@ -156,6 +155,17 @@ def _participation_sheet(session: Session, person_id: int) -> Sheet:
     return Sheet("Nattvandringar", headers, _participation_rows(session, person_id))
 
 
+def _follow_up_sheet(session: Session, person_id: int) -> Sheet:
+    """The months the person is counted as a walker of a team in the follow-up figures."""
+    rows = session.execute(
+        select(FollowUpWalker.month, Team.name).join(Team, Team.id == FollowUpWalker.team_id)
+        .where(FollowUpWalker.person_id == person_id)
+        .order_by(FollowUpWalker.month, Team.name)
+    ).all()
+    return Sheet("Uppföljning", ("Månad", "Räknad som nattvandrare i team"),
+                 [tuple(row) for row in rows])
+
+
 def _pay_line_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...]]:
     rows = session.execute(
         select(PayLine, PayPeriod.month).join(PayPeriod, PayPeriod.id == PayLine.period_id)
@@ -165,14 +175,18 @@ def _pay_line_rows(session: Session, person_id: int) -> Iterator[tuple[Any, ...]
         yield (month, LINE_KIND.get(line.kind.value, line.kind), line.walk_date,
                line.start_time, line.end_time, line.team_name, line.cost_centre,
                line.district_name, line.personnummer or "", line.first_name, line.last_name,
-               line.age, line.years, line.rate_version_id, line.band_label, line.amount,
-               line.refers_to_id, line.reason, line.created_at)
+               line.age, line.years, line.rate_version_id, line.band_label,
+               line.band_age_from, line.band_age_to, line.band_years_from, line.band_years_to,
+               line.amount, line.id, line.line_no, line.refers_to_id, line.reason,
+               line.created_at)
 
 
 def _pay_line_sheet(session: Session, person_id: int) -> Sheet:
     headers = ("Period", "Typ", "Datum", "Start", "Slut", "Team", "Kostnadsställe", "Stadsdel",
                "Personnummer", "Förnamn", "Efternamn", "Ålder", "År i verksamheten",
-               "Tabellversion", "Band", "Belopp", "Avser rad", "Orsak", "Skapad")
+               "Tabellversion", "Band", "Bandets ålder från", "Bandets ålder till",
+               "Bandets år från", "Bandets år till", "Belopp", "Rad", "Radnummer i perioden",
+               "Avser rad", "Orsak", "Skapad")
     return Sheet("Arvoden", headers, _pay_line_rows(session, person_id))
 
 
@@ -247,6 +261,7 @@ def extract_sheets(session: Session, person: Person) -> list[Sheet]:
         _enrolment_sheet(session, person.id),
         _invitation_sheet(session, person.id),
         _participation_sheet(session, person.id),
+        _follow_up_sheet(session, person.id),
         _pay_line_sheet(session, person.id),
         *recruitment_sheets(session, person.id),
         _audit_sheet(session, person.id),

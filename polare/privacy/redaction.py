@@ -6,7 +6,8 @@ every entry that refers to the person (by id, in audit_entry_persons: a walk the
 import of their row, an export that held their data, whatever record it is filed under) and
 every entry filed under their own records keeps who did what and when, but the personal
 values in it are replaced by REDACTED. Any other entry that quotes the personnummer (in its
-note or values) is redacted the same way.
+note or values) is redacted the same way, and so are the notes of the walks and events the
+person took part in (`redact_text`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,31 @@ def redact_entry(entry: AuditEntry, pattern: re.Pattern[str] | None) -> bool:
     entry.note = note
     entry.changes = changes
     return True
+
+
+def redact_text(text: str, trace: PersonalTrace) -> str:
+    """Return free text with the person's names, numbers and contact details replaced."""
+    pattern = _search_pattern([*trace.strings, *trace.personnummer_forms])
+    return pattern.sub(REDACTED, text) if pattern else text
+
+
+def redact_quotes(session: Session, entity: str, entity_ids: Iterable[int],
+                  trace: PersonalTrace) -> int:
+    """Replace the person's names and details wherever entries filed under the records quote
+    them (an event's notes in its history); return how many entries changed."""
+    ids = sorted({str(entity_id) for entity_id in entity_ids})
+    pattern = _search_pattern([*trace.strings, *trace.personnummer_forms])
+    if not ids or pattern is None:
+        return 0
+    count = 0
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.entity == entity,
+                                                          AuditEntry.entity_id.in_(ids))):
+        note = _redact_value(entry.note or "", pattern)
+        changes = _redact_value(entry.changes, pattern)
+        if note != (entry.note or "") or changes != entry.changes:
+            entry.note, entry.changes = note, changes
+            count += 1
+    return count
 
 
 def _filed_under_records(session: Session, trace: PersonalTrace) -> list[AuditEntry]:

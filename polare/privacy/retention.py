@@ -5,7 +5,8 @@ last one closed more than `Settings.retention_months` before the day: an ended e
 closes on its end date, a declined one at the end of its school year. A person who never had
 an enrolment is due counted from when the record was created. Anonymising keeps the birth
 date, enrolments, attendance and walks (aggregate statistics stay the same) and removes
-names, personnummer, contact details, school, notes, end reasons and guardians.
+names, personnummer, contact details, school, notes, end reasons and guardians, and the
+person's names and details wherever the notes of their walks and events quote them.
 
 Name and personnummer on pay lines are accounting records: they are kept until 7 full years
 after the end of the year of the person's last payment (last paid in 2019: kept through
@@ -28,22 +29,29 @@ from polare.audit.services import record
 from polare.clock import utcnow
 from polare.database import Overwritten, overwrite_deleted_data
 from polare.errors import ConflictError, DomainError
-from polare.events.models import Invitation
+from polare.events.models import Event, Invitation
 from polare.org.models import SchoolYear
 from polare.org.services import get_settings
 from polare.pay.models import PayLine, PayPeriod
-from polare.privacy.redaction import PersonalTrace, personnummer_forms, redact_person_trace
+from polare.privacy.redaction import (
+    PersonalTrace,
+    personnummer_forms,
+    redact_person_trace,
+    redact_quotes,
+    redact_text,
+)
 from polare.recruitment.applications import erase_applications
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.sorting import swedish_sort_key
-from polare.walks.models import Participation
+from polare.walks.models import Participation, Walk
 
 ANONYMISED_NAME = "Anonymiserad"
 #: Full calendar years pay lines keep name and personnummer after the year of the last payment.
 ACCOUNTING_YEARS = 7
 OPEN_STATUSES = (EnrolmentStatus.APPLICANT, EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED)
 #: The tables a purge changes: their old row versions are overwritten after it (VACUUM).
-PURGED_TABLES = ("persons", "guardians", "enrolments", "pay_lines", "audit_entries")
+PURGED_TABLES = ("persons", "guardians", "enrolments", "applications", "consent_requests",
+                 "walks", "events", "pay_lines", "audit_entries")
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,28 @@ def _trace_of(session: Session, person: Person) -> PersonalTrace:
     )
 
 
+def _redact_notes(session: Session, person_id: int, trace: PersonalTrace) -> int:
+    """Take the person's names and details out of the notes of their walks and events.
+
+    A walk's entries refer to its polare, so the purge redacts them already; an event's
+    history is redacted here. Return how many audit entries changed.
+    """
+    walks = session.scalars(
+        select(Walk).join(Participation, Participation.walk_id == Walk.id)
+        .where(Participation.person_id == person_id, Walk.note != ""))
+    for walk in walks:
+        if (note := redact_text(walk.note, trace)) != walk.note:
+            walk.note = note
+    events = session.scalars(
+        select(Event).join(Invitation, Invitation.event_id == Event.id)
+        .where(Invitation.person_id == person_id)).all()
+    for event in events:
+        if (notes := redact_text(event.notes, trace)) != event.notes:
+            event.notes = notes
+    session.flush()
+    return redact_quotes(session, "event", (event.id for event in events), trace)
+
+
 def _anonymise_person(
     session: Session, actor: object, person: Person, due: PersonDue, ref: str, now: datetime
 ) -> int:
@@ -241,6 +271,7 @@ def _anonymise_person(
     person.anonymised_at = now
     session.flush()
     redacted = redact_person_trace(session, trace)
+    redacted += _redact_notes(session, person.id, trace)
     counted = (f"sista inskrivningen avslutad {due.last_closed.isoformat()}" if due.last_closed
                else f"ingen inskrivning, registrerad {due.counted_from.isoformat()}")
     record(session, actor, "purge", "person", person.id,

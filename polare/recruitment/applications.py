@@ -1,9 +1,10 @@
 """Applications through the public form: which school year, who the applicant is, what is kept.
 
 An application always gives the same answer to the applicant. When the personnummer is
-already registered it joins that person: the person record is left as it is (what was typed
-is kept on the application for the coordinator), so the form can neither read nor change
-anything about an existing record.
+already registered it joins that person: the person record and its guardians are left as they
+are (what was typed, the guardian too, is kept on the application for the coordinator), so the
+form can neither read nor change anything about an existing record. A consent link then goes
+only to a guardian already registered with the e-mail address typed, never to a new address.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from polare.org.services import get_settings, school_year_on
 from polare.recruitment.actors import PUBLIC_FORM
 from polare.recruitment.models import Application
 from polare.recruitment.wording import MOTIVATION_LABEL
+from polare.roster.identity import normalise_phone
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.roster.services import (
     GuardianInput,
@@ -63,7 +65,11 @@ class ApplicationInput:
 
 @dataclass(frozen=True)
 class SubmittedApplication:
-    """The stored application, and the guardian to ask for consent (None from 18 on)."""
+    """The stored application, and the guardian to ask for consent, if any.
+
+    None from 18 on, and for a person registered before unless the e-mail typed is that of a
+    guardian already registered.
+    """
 
     application: Application
     guardian: Guardian | None
@@ -120,31 +126,45 @@ def _check_age(session: Session, birth_date: date, year: SchoolYear, today: date
     return age_on(birth_date, first_day) < ADULT_AGE
 
 
-def _person(session: Session, data: ApplicationInput, today: date) -> Person:
-    """Return a new person, checked as the roster checks them, or the one already registered."""
+def _person(session: Session, data: ApplicationInput, today: date) -> tuple[Person, bool]:
+    """Return a new person, checked as the roster checks them, or the one already registered.
+
+    The second value tells whether the person was registered before this application.
+    """
     person_input = PersonInput(personnummer=data.personnummer, first_name=data.first_name,
                                last_name=data.last_name, phone=data.phone, email=data.email,
                                school=data.school)
     try:
-        return create_person(session, PUBLIC_FORM, person_input, today=today)
+        return create_person(session, PUBLIC_FORM, person_input, today=today), False
     except PersonExistsError as exists:
-        return exists.person
+        return exists.person, True
 
 
-def _guardian(session: Session, person: Person, data: ApplicationInput) -> Guardian:
-    """Return the guardian the applicant named: one already registered (same e-mail), or new."""
+def _named_guardian(data: ApplicationInput) -> GuardianInput:
+    """Return the guardian the applicant named, checked and cleaned as the roster does."""
     if not data.guardian_email.strip():
         raise DomainError("recruitment.guardian_email_missing", field="guardian_email")
-    named = GuardianInput(name=data.guardian_name, phone=data.guardian_phone,
-                          email=data.guardian_email)
     try:
-        checked = checked_guardian(named)
+        checked = checked_guardian(GuardianInput(name=data.guardian_name,
+                                                 phone=data.guardian_phone,
+                                                 email=data.guardian_email))
     except DomainError as error:
-        raise DomainError(error.code, field=f"guardian_{error.field}", **error.values) from error
+        error.field = f"guardian_{error.field}"  # the form's name of the guardian's field
+        raise
+    return GuardianInput(name=checked.name, phone=checked.phone, email=checked.email)
+
+
+def _guardian(session: Session, person: Person, named: GuardianInput, *,
+              registered: bool) -> Guardian | None:
+    """Return the guardian to ask for consent: one registered with the e-mail typed, or new.
+
+    A person registered before the application gets no guardian from the form (None): an
+    address the form was given cannot receive a link for someone else's record.
+    """
     for guardian in person.guardians:
-        if guardian.email and guardian.email.lower() == checked.email.lower():
+        if guardian.email and guardian.email.lower() == named.email.lower():
             return guardian
-    return add_guardian(session, PUBLIC_FORM, person, named)
+    return None if registered else add_guardian(session, PUBLIC_FORM, person, named)
 
 
 def _enrolment(session: Session, person: Person, team: Team, year: SchoolYear,
@@ -164,14 +184,16 @@ def submit_application(
         raise ApplicationsClosedError("recruitment.closed")
     motivation = clean_text(data.motivation, MOTIVATION_LABEL, field="motivation",
                             max_length=MOTIVATION_MAX_LENGTH, multiline=True)
-    person = _person(session, data, today)
+    person, registered = _person(session, data, today)
     is_minor = _check_age(session, person.birth_date, year, today)
-    guardian = _guardian(session, person, data) if is_minor else None
+    named = _named_guardian(data) if is_minor else GuardianInput(name="", phone="")
+    guardian = _guardian(session, person, named, registered=registered) if is_minor else None
     enrolment = _enrolment(session, person, team, year, today)
     application = Application(
         enrolment_id=enrolment.id, submitted_at=now, first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(), phone=data.phone.strip(), email=data.email.strip(),
-        school=data.school.strip(), motivation=motivation,
+        last_name=data.last_name.strip(), phone=normalise_phone(data.phone),
+        email=data.email.strip(), school=data.school.strip(), motivation=motivation,
+        guardian_name=named.name, guardian_phone=named.phone, guardian_email=named.email,
         privacy_notice_version=PRIVACY_NOTICE_VERSION)
     session.add(application)
     session.flush()

@@ -149,11 +149,16 @@ def note_opened(session: Session, request: ConsentRequest, *, now: datetime) -> 
 
 def issue_link_if_due(session: Session, actor: object, enrolment: Enrolment, guardian_id: int,
                       *, now: datetime) -> tuple[ConsentRequest, str] | None:
-    """Issue a link as `issue_link` does, or return None when none can be (never a refusal).
+    """Issue a link as `issue_link` does, or return None when none is due (never a refusal).
 
-    A link is not due when that guardian already consented or the enrolment is closed.
+    A link is not due when that guardian already consented, still has one waiting to be used
+    (an application sent twice must not make the first e-mail's link useless), or the
+    enrolment is closed.
     """
     if refusal_to_issue(session, enrolment, guardian_id) is not None:
+        return None
+    waiting = _live_request(session, enrolment, session.get(Guardian, guardian_id))
+    if waiting is not None and waiting.status in PENDING and not waiting.is_expired(now):
         return None
     return issue_link(session, actor, enrolment, guardian_id, now=now)
 

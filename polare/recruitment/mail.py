@@ -7,6 +7,7 @@ import smtplib
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage
+from flask_mailman.backends.smtp import EmailBackend
 
 from polare.extensions import mail
 from polare.recruitment.models import ConsentRequest
@@ -17,7 +18,7 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _connection():
+def _connection() -> EmailBackend:
     config = current_app.config
     return mail.get_connection(
         backend="smtp", host=config["MAIL_SERVER"], port=config["MAIL_PORT"],
@@ -31,13 +32,23 @@ def send_consent_link(request: ConsentRequest, link: str) -> str:
     body = render_template("recruitment/consent_mail.txt", request=request, link=link,
                            person=enrolment.person, team=enrolment.team,
                            year=enrolment.school_year)
+    connection = _connection()
     message = EmailMessage(
         subject=_("Samtycke till polarverksamheten för %(name)s", name=enrolment.person.first_name),
         body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[request.guardian.email], connection=_connection())
+        to=[request.guardian.email], connection=connection)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         current_app.logger.warning("consent link e-mail failed: %s", error)
         return str(error) or error.__class__.__name__
+    finally:
+        _drop(connection)
     return ""
+
+
+def _drop(connection: EmailBackend) -> None:
+    """Close the socket of a connection a failure left open (a refused STARTTLS or login)."""
+    if connection.connection is not None:
+        connection.connection.close()
+        connection.connection = None

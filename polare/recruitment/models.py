@@ -17,7 +17,8 @@ class Application(db.Model):
     """What a youth sent through the public form; it belongs to an applicant enrolment.
 
     The person record is never changed by the form when the personnummer was already
-    registered, so the details as typed are kept here for the coordinator to compare.
+    registered, so the details as typed are kept here for the coordinator to compare (the
+    phone numbers as the roster stores them, in E.164).
     """
 
     __tablename__ = "applications"
@@ -31,6 +32,10 @@ class Application(db.Model):
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     school: Mapped[str] = mapped_column(String(120), default="")
+    #: The guardian the applicant named (under 18), as the roster checks it; '' otherwise.
+    guardian_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    guardian_phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    guardian_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: The applicant's few lines on why they apply.
     motivation: Mapped[str] = mapped_column(Text, default="")
     #: Version of the privacy notice the applicant confirmed having read.

@@ -36,6 +36,7 @@ from polare.recruitment.consent import (
 )
 from polare.recruitment.delivery import deliver_link
 from polare.recruitment.forms import ApplicationForm, GiveConsentForm, WithdrawConsentForm
+from polare.recruitment.mail import mail_configured
 from polare.recruitment.models import ConsentRequest
 from polare.web import save_once
 
@@ -100,8 +101,8 @@ def _applied(data: ApplicationInput, team: Team, slug: str) -> str:
 def _issue_quietly(submitted: SubmittedApplication) -> tuple[ConsentRequest, str] | None:
     """Issue the named guardian's consent link, or nothing when none is due (never an error).
 
-    A link is not due when that guardian already consented or the enrolment is closed; the
-    applicant is told the same either way.
+    A link is not due when that guardian already consented, still has one waiting to be used,
+    or the enrolment is closed; the applicant is told the same either way.
     """
     if submitted.guardian is None:
         return None
@@ -115,7 +116,8 @@ def thanks(team_slug: str):
     team = team_by_slug(db.session, team_slug)
     if team is None:
         abort(404)
-    return render_template("recruitment/thanks.html", team=team)
+    return render_template("recruitment/thanks.html", team=team,
+                           mail_configured=mail_configured())
 
 
 def _link_or_404(token: str) -> ConsentRequest:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import payroll
 from polare.audit.services import changes_between, record, snapshot
 from polare.errors import DomainError, NotFoundError
 from polare.org.models import SchoolYear
@@ -26,6 +27,11 @@ EXAMPLE_RATES = (
 )
 
 
+def has_whole_hundredths(value: Decimal) -> bool:
+    """Tell whether a value needs no more than two decimals (what the columns store)."""
+    return value == payroll.to_money(value)
+
+
 def _ranges_meet(low_a: int, high_a: int | None, low_b: int, high_b: int | None) -> bool:
     return (high_b is None or low_a <= high_b) and (high_a is None or low_b <= high_a)
 
@@ -41,6 +47,8 @@ def _check_rate(
         raise DomainError("reports.rate_ages_reversed", field="age_to")
     if not Decimal(0) <= rate_percent <= Decimal(100):
         raise DomainError("reports.rate_percent_range", field="rate_percent")
+    if not has_whole_hundredths(rate_percent):
+        raise DomainError("reports.rate_percent_decimals", field="rate_percent")
     same_start = session.scalars(
         select(EmployerContributionRate).where(
             EmployerContributionRate.valid_from == valid_from,
@@ -116,6 +124,8 @@ def save_budget(
         raise NotFoundError("reports.school_year_not_found")
     if amount < 0:
         raise DomainError("reports.budget_negative", field="amount")
+    if not has_whole_hundredths(amount):
+        raise DomainError("reports.budget_decimals", field="amount")
     budget = session.scalar(select(Budget).where(Budget.school_year_id == school_year_id))
     old = None if budget is None else str(budget.amount)
     if budget is None:

@@ -175,19 +175,19 @@ def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
     result = CostBreakdown()
     months = (month_key(scope.date_from), month_key(scope.date_to))
     previewed = {m for m in preview if months[0] <= m <= months[1]}
-    in_range = FollowUpCell.month.between(*months)
+    cell = FollowUpCell
+    in_range = cell.month.between(*months)
     if team_ids is not None:
-        in_range = in_range & FollowUpCell.team_id.in_(team_ids)
-    for month, examples, unpriced, from_preview in session.execute(
-        select(FollowUpCell.month, FollowUpCell.examples_used, FollowUpCell.unpriced,
-               FollowUpCell.previewed)
-        .where(in_range, (FollowUpCell.examples_used.is_(True)) | (FollowUpCell.unpriced != "")
-               | (FollowUpCell.previewed.is_(True)))
-    ):
-        result.examples_used = result.examples_used or examples
-        if from_preview:
-            previewed.add(month if latest_closed is None or month > latest_closed
-                          else str(earliest))
+        in_range = in_range & cell.team_id.in_(team_ids)
+    # Distinct values, not every cell: at national scale most cells carry a flag.
+    result.examples_used = session.scalar(
+        select(cell.month).where(in_range, cell.examples_used.is_(True)).limit(1)) is not None
+    for month in session.scalars(select(cell.month).distinct()
+                                 .where(in_range, cell.previewed.is_(True))):
+        previewed.add(month if latest_closed is None or month > latest_closed
+                      else str(earliest))
+    for unpriced in session.scalars(select(cell.unpriced).distinct()
+                                    .where(in_range, cell.unpriced != "")):
         for item in unpriced.split():
             age, day = item.split(":")
             result.unpriced.add((int(age), date.fromisoformat(day)))

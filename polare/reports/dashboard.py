@@ -24,11 +24,17 @@ from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures
 from polare.reports.figures import COUNTED_STATUSES
-from polare.reports.models import FollowUpTeam
+from polare.reports.models import FollowUpCell, FollowUpTeam
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope, sees_cost
 from polare.roster.models import Enrolment, EnrolmentStatus
 from polare.walks.models import Walk, WalkStatus
+
+#: More active teams than this (a whole country) and the start page lists only those needing
+#: attention; the report page has every team's figures.
+MANY_TEAMS = 30
+#: The most teams the start page lists as needing attention.
+ATTENTION_ROWS = 20
 
 
 @dataclass
@@ -74,26 +80,40 @@ class Dashboard:
     this_year: WalkFigures = field(default_factory=WalkFigures)
     teams: list[TeamStatus] = field(default_factory=list)
     cost: CostSummary | None = None
+    #: Every team's figures summed, when `teams` holds only those needing attention.
+    totals: TeamStatus | None = None
+    #: The number of teams the totals cover.
+    team_count: int = 0
+
+    @property
+    def attention_only(self) -> bool:
+        """Tell whether the rows are only the teams needing attention (a whole country)."""
+        return self.totals is not None
 
     @property
     def active(self) -> int:
         """Return the active polare of all the teams."""
-        return sum(team.active for team in self.teams)
+        return self._total("active")
 
     @property
     def cap(self) -> int:
         """Return the caps of all the teams."""
-        return sum(team.cap for team in self.teams)
+        return self._total("cap")
 
     @property
     def awaiting_approval(self) -> int:
         """Return the walks of all the teams waiting for approval."""
-        return sum(team.awaiting_approval for team in self.teams)
+        return self._total("awaiting_approval")
 
     @property
     def missing_training(self) -> int:
         """Return the active polare lacking required training."""
-        return sum(team.missing_training for team in self.teams)
+        return self._total("missing_training")
+
+    def _total(self, name: str) -> int:
+        if self.totals is not None:
+            return getattr(self.totals, name)
+        return sum(getattr(team, name) for team in self.teams)
 
 
 def _teams(session: Session, user: User) -> list[Team]:
@@ -167,8 +187,10 @@ def _cost(
     """Return the school year's stipends so far and the open period's preliminary total."""
     previews = Previews(session, team_ids)
     start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
-    year = stipend_costs(session, ReportScope(start, board.today, team_ids), board.today,
-                         previews)
+    # To the month's end, as the aggregates count whole months (no stipend lies ahead anyway:
+    # a walk is attended only once it has begun).
+    end = month_span(board.today.year, board.today.month)[1]
+    year = stipend_costs(session, ReportScope(start, end, team_ids), board.today, previews)
     open_month = payroll.open_period_shown(previews.latest_closed, first_pay_period(session),
                                            board.month)
     lines, _errors = previews.lines([open_month])
@@ -182,6 +204,11 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     """Return the start page's figures for the user's teams."""
     board = Dashboard(today=today, month=month_key(today),
                       school_year=school_year_on(session, today))
+    if (team_ids_for(user) is None and board.school_year is not None
+            and active_team_count(session) > MANY_TEAMS and refresh_teams(session, today)):
+        country = _country_board(session, board, board.school_year, sees_cost(user))
+        if country is not None:
+            return country
     teams = _teams(session, user)
     team_ids = [team.id for team in teams]
     statuses = {team.id: TeamStatus(team.id, team.name) for team in teams}
@@ -199,6 +226,63 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     if sees_cost(user):
         board.cost = (current and _country_cost(session, board, scoped)) or _cost(
             session, board, scoped)
+    return board
+
+
+def active_team_count(session: Session) -> int:
+    """Return the number of active teams."""
+    return session.scalar(select(func.count(Team.id)).where(Team.active.is_(True))) or 0
+
+
+def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
+                   with_cost: bool) -> Dashboard | None:
+    """Return a whole country's board from the aggregates: the totals, and the teams that
+    need attention (over the cap, walks to approve, training missing), at most
+    `ATTENTION_ROWS`, those most in need first. None when the aggregates cannot give it (the
+    roster counted for another school year, a school year of part months, preview errors)."""
+    if session.scalar(select(FollowUpTeam.team_id).join(Team).where(
+            Team.active.is_(True), FollowUpTeam.roster_year_id != year.id).limit(1)) is not None:
+        return None
+    found = country_walk_figures(session, empty.month, (year.starts_on, year.ends_on))
+    if found is None:
+        return None
+    board = Dashboard(today=empty.today, month=empty.month, school_year=year)
+    if with_cost:
+        board.cost = _country_cost(session, board)
+        if board.cost is None:
+            return None
+    this_month, this_year, _awaiting = found
+    board.this_month = WalkFigures(**this_month)
+    board.this_year = WalkFigures(**(this_year or {}))
+    cell = FollowUpCell
+    awaiting = (select(cell.team_id, func.sum(cell.awaiting).label("n"))
+                .where(cell.awaiting > 0).group_by(cell.team_id).subquery())
+    cap = func.coalesce(TeamYear.cap, get_settings(session).default_cap)
+    waiting = func.coalesce(awaiting.c.n, 0)
+    teams = (
+        select(Team.id, Team.name, FollowUpTeam.active, cap.label("cap"),
+               waiting.label("waiting"), FollowUpTeam.missing_training)
+        .join(FollowUpTeam, FollowUpTeam.team_id == Team.id)
+        .outerjoin(TeamYear, and_(TeamYear.team_id == Team.id,
+                                  TeamYear.school_year_id == year.id))
+        .outerjoin(awaiting, awaiting.c.team_id == Team.id)
+        .where(Team.active.is_(True))
+    )
+    every = teams.subquery()
+    count, active, caps, approvals, missing = session.execute(
+        select(func.count(), *(func.coalesce(func.sum(column), 0) for column in (
+            every.c.active, every.c.cap, every.c.waiting, every.c.missing_training)))).one()
+    board.team_count = int(count)
+    board.totals = TeamStatus(0, "", int(active), int(caps), int(approvals), int(missing))
+    over_cap = FollowUpTeam.active > cap
+    needing = teams.where(or_(over_cap, waiting > 0, FollowUpTeam.missing_training > 0))
+    board.teams = [
+        TeamStatus(team_id, name, active, team_cap, int(waits), team_missing)
+        for team_id, name, active, team_cap, waits, team_missing in session.execute(
+            needing.order_by(over_cap.desc(), waiting.desc(),
+                             FollowUpTeam.missing_training.desc(), Team.name)
+            .limit(ATTENTION_ROWS))
+    ]
     return board
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from polare.dbtypes import ExactDecimal
 from polare.extensions import db
+
+#: Kronor with öre, stored exactly on every database (integer öre on SQLite).
+MONEY = ExactDecimal(12, 2)
 
 
 class EmployerContributionRate(db.Model):
@@ -26,7 +30,7 @@ class EmployerContributionRate(db.Model):
     valid_to: Mapped[date | None]
     age_from: Mapped[int]
     age_to: Mapped[int | None]
-    rate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    rate_percent: Mapped[Decimal] = mapped_column(ExactDecimal(5, 2))
     #: Seeded example values, to be checked against the current law before use.
     is_example: Mapped[bool] = mapped_column(default=False)
 
@@ -38,7 +42,7 @@ class Budget(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_years.id"), unique=True)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
 
 
 class FollowUpCell(db.Model):
@@ -60,8 +64,8 @@ class FollowUpCell(db.Model):
     #: Walks planned, and walks completed but not yet approved (not counted above).
     planned: Mapped[int] = mapped_column(default=0)
     awaiting: Mapped[int] = mapped_column(default=0)
-    stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
-    contributions: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    stipends: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    contributions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     #: True when some stipends come from the preview of an open pay period.
     previewed: Mapped[bool] = mapped_column(default=False)
     #: True when an example contribution rate priced some stipend.
@@ -113,7 +117,7 @@ class FollowUpTeam(db.Model):
     built_for: Mapped[str] = mapped_column(String(32), default="")
     #: The open period the start pages report when built, and the team's stipends in it.
     open_period: Mapped[str] = mapped_column(String(7), default="")
-    open_stipends: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    open_stipends: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     #: Errors of the previews that left lines out: 'YYYY-MM: message' lines.
     preview_errors: Mapped[str] = mapped_column(Text, default="")
     #: Active polare, and those lacking required training, in the school year of the build.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from polare.clock import to_local
 from polare.roster.forms import STATUS_LABELS
 from polare.roster.identity import format_phone_se, mask_personnummer
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
+from polare.wording import N_
 
 #: Most entries the person page lists.
 HISTORY_LIMIT = 100
@@ -29,9 +32,15 @@ ACTION_LABELS = {
     "guardian_remove": _l("Vårdnadshavare borttagen"),
     "year_end": _l("Stängd vid läsårets slut"),
     "view": _l("Personnumret visat"),
+    "lookup": _l("Personnumret sökt"),
     "export": _l("Registerutdrag hämtat"),
     "purge": _l("Gallrad"),
+    "apply": _l("Ansökan"),
+    "consent_link": _l("Samtyckeslänk"),
+    "consent_withdrawn": _l("Samtycke återkallat"),
 }
+#: Entries that say who was shown or looked up the number: listed apart, behind a toggle.
+VIEW_ACTIONS = ("view", "lookup")
 
 FIELD_LABELS = {
     "personnummer": _l("Personnummer"),
@@ -63,9 +72,47 @@ _STATUS_VALUES = frozenset(status.value for status in EnrolmentStatus)
 HIDDEN_FIELDS = frozenset({"person_id", "consent_guardian_id", "consent_registered_by_id"})
 
 
-#: Notes written in Swedish when the entry was logged, worded again at display time.
-_CONSENT_NOTE = "Samtycke från "
-_EXTRACT_NOTE = "Registerutdrag "
+#: Notes written in Swedish when the entry was logged, worded again at display time: each
+#: action's logged note (as its service writes it) and the note in the reader's language.
+#: A value named `until` is a logged UTC time, shown in local time. Other notes show as logged.
+_WORDED_NOTES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "consent": (
+        (re.compile(r"Samtycke från (?P<name>.+)"), N_("Samtycke från %(name)s")),
+        (re.compile(r"Samtycke via e-postlänk från (?P<name>.+) \(text (?P<version>[^)]*)\)"),
+         N_("Samtycke via e-postlänk från %(name)s (text %(version)s)")),
+    ),
+    "consent_withdrawn": (
+        (re.compile(r"Samtycke återkallat via e-postlänk av (?P<name>.+)\. Anmälan är aktiv\."),
+         N_("Samtycke återkallat via e-postlänk av %(name)s. Anmälan är aktiv.")),
+        (re.compile(r"Samtycke återkallat via e-postlänk av (?P<name>.+)\."),
+         N_("Samtycke återkallat via e-postlänk av %(name)s.")),
+    ),
+    "consent_link": (
+        (re.compile(r"Samtyckeslänk skapad för (?P<name>.+) <(?P<email>[^>]*)>, "
+                    r"giltig till (?P<until>[\d-]+ [\d:]+) UTC"),
+         N_("Samtyckeslänk skapad för %(name)s <%(email)s>, giltig till %(until)s")),
+        (re.compile(r"Samtyckeslänk förnyad för (?P<name>.+) <(?P<email>[^>]*)>, "
+                    r"giltig till (?P<until>[\d-]+ [\d:]+) UTC"),
+         N_("Samtyckeslänk förnyad för %(name)s <%(email)s>, giltig till %(until)s")),
+        (re.compile(r"Samtyckeslänken öppnad av (?P<name>.+)"),
+         N_("Samtyckeslänken öppnad av %(name)s")),
+        (re.compile(r"E-post med samtyckeslänk skickad till (?P<email>.+)"),
+         N_("E-post med samtyckeslänk skickad till %(email)s")),
+        (re.compile(r"E-post med samtyckeslänk misslyckades: (?P<error>.*)"),
+         N_("E-post med samtyckeslänk misslyckades: %(error)s")),
+    ),
+    "apply": (
+        (re.compile(r"Ansökan (?P<number>\d+) via webbformuläret till (?P<where>.+)"),
+         N_("Ansökan %(number)s via webbformuläret till %(where)s")),
+    ),
+    "year_end": (
+        (re.compile(r".+ → .+: läsåret (?P<year>\S+) slutade (?P<day>\S+)"),
+         N_("Läsåret %(year)s slutade %(day)s")),
+    ),
+    "export": (
+        (re.compile(r"Registerutdrag (?P<file>.+)"), N_("Fil: %(file)s")),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -111,15 +158,17 @@ def _shown(field: str, value: Any, full_personnummer: bool) -> Any:
 def _note(entry: AuditEntry) -> str:
     """Return the entry's note in the user's language; empty when the entry says it already."""
     note = entry.note or ""
-    if entry.action == "view" or note.startswith("guardian "):
+    if entry.action in VIEW_ACTIONS or note.startswith("guardian "):
         return ""
     if entry.action == "update" and entry.entity == "enrolment" and "status" in (entry.changes
                                                                                 or {}):
         return ""  # "sökande → aktiv": the status change is listed, in the user's language
-    if entry.action == "consent" and note.startswith(_CONSENT_NOTE):
-        return str(_l("Samtycke från %(name)s", name=note.removeprefix(_CONSENT_NOTE)))
-    if entry.action == "export" and note.startswith(_EXTRACT_NOTE):
-        return str(_l("Fil: %(file)s", file=note.removeprefix(_EXTRACT_NOTE)))
+    for pattern, text in _WORDED_NOTES.get(entry.action, ()):
+        if match := pattern.fullmatch(note):
+            values = match.groupdict()
+            if "until" in values:
+                values["until"] = _time_value(values["until"])
+            return gettext(text, **values)
     return note
 
 
@@ -134,7 +183,7 @@ class PersonHistory:
 def _entries(session: Session, person: Person, enrolment_ids: Collection[str], *,
              views: bool) -> Sequence[AuditEntry]:
     """Return the latest entries of the person and enrolments: page views or everything else."""
-    is_view = AuditEntry.action == "view"
+    is_view = AuditEntry.action.in_(VIEW_ACTIONS)
     return session.scalars(
         select(AuditEntry)
         .where(or_(
@@ -158,7 +207,8 @@ def _item(entry: AuditEntry, labels: dict[str, str], full_personnummer: bool) ->
     ]
     return HistoryItem(
         at=entry.at, username=entry.username,
-        action=str(ACTION_LABELS.get(entry.action, entry.action)), subject=subject,
+        action=str(_l("Ansökan läst") if entry.action == "view" and entry.entity == "enrolment"
+                   else ACTION_LABELS.get(entry.action, entry.action)), subject=subject,
         changes=changes, note=_note(entry),
     )
 

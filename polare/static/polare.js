@@ -1,6 +1,7 @@
 // Tables on every page: a table that scrolls sideways can be reached and scrolled with the
 // keyboard (tabindex, a name), and below 576 px each row becomes a card whose cells
-// carry their column's name (data-label), as the templates that set them by hand do.
+// carry their column's name (data-label), as the templates that set them by hand do. A row
+// whose only control is one link leads there as a whole (row-link), as a template's does.
 (function () {
   "use strict";
   function nameOf(wrapper) {
@@ -31,6 +32,12 @@
         }
         column += cell.colSpan || 1;
       });
+      var links = row.querySelectorAll("a[href]");
+      if (links.length === 1 && !row.classList.contains("row-link")
+          && !row.querySelector("button, input, select, textarea, .row-link-target")) {
+        row.classList.add("row-link");
+        links[0].classList.add("row-link-target");
+      }
     });
   }
   document.querySelectorAll(".table-responsive").forEach(function (wrapper) {

@@ -6,9 +6,11 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from polare.admin.cli import seed_all
 from polare.admin.demo import load_demo_users
+from polare.auth.models import User
 from polare.extensions import db
 from tests.conftest import make_test_app
 
@@ -22,7 +24,8 @@ PRODUCTION_ENV = {
 
 
 def _run_doctor(tmp_path, monkeypatch, *, env: dict[str, str], migrate: bool = True,
-                demo: bool = False):
+                demo: bool = False, demo_deactivated: bool = False,
+                database_url: str | None = None):
     for name in ("SECRET_KEY", "POLARE_HTTPS", "POLARE_WORKERS", "WEB_CONCURRENCY",
                  "POLARE_PROXIES", "MAIL_SERVER", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -31,13 +34,17 @@ def _run_doctor(tmp_path, monkeypatch, *, env: dict[str, str], migrate: bool = T
     overrides = {"POLARE_HTTPS": env.get("POLARE_HTTPS") == "1",
                  "POLARE_PROXIES": int(env.get("POLARE_PROXIES", "0")),
                  "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://")}
-    app = make_test_app(f"sqlite:///{tmp_path / 'doctor.sqlite3'}", str(tmp_path), **overrides)
+    database_url = database_url or f"sqlite:///{tmp_path / 'doctor.sqlite3'}"
+    app = make_test_app(database_url, str(tmp_path), **overrides)
     with app.app_context():
         if migrate:
             upgrade(directory=os.path.join(app.root_path, "..", "migrations"))
         if demo:
             seed_all()
             load_demo_users(db.session)
+            if demo_deactivated:
+                for user in db.session.scalars(select(User)):
+                    user.active = False
             db.session.commit()
         result = app.test_cli_runner().invoke(args=["doctor"])
         db.session.remove()
@@ -59,6 +66,13 @@ def test_doctor_fails_without_an_explicit_secret_key(tmp_path, monkeypatch):
     assert "FEL      SECRET_KEY" in result.output
 
 
+def test_doctor_fails_with_a_secret_key_shorter_than_32_characters(tmp_path, monkeypatch):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "x" * 31, "POLARE_WORKERS": "1"}
+    result = _run_doctor(tmp_path, monkeypatch, env=env)
+    assert result.exit_code == 1
+    assert "FEL      SECRET_KEY: bara 31 tecken" in result.output
+
+
 def test_doctor_fails_without_https(tmp_path, monkeypatch):
     env = {**PRODUCTION_ENV, "POLARE_HTTPS": "0", "POLARE_WORKERS": "1"}
     result = _run_doctor(tmp_path, monkeypatch, env=env)
@@ -74,10 +88,27 @@ def test_doctor_fails_when_migrations_are_not_applied(tmp_path, monkeypatch):
     assert "flask --app app db upgrade" in result.output
 
 
+def test_doctor_fails_when_the_database_does_not_answer(tmp_path, monkeypatch):
+    env = {**PRODUCTION_ENV, "POLARE_WORKERS": "1"}
+    result = _run_doctor(tmp_path, monkeypatch, env=env, migrate=False,
+                         database_url="postgresql+psycopg://polare@127.0.0.1:1/polare")
+    assert result.exit_code == 1
+    assert "FEL      Databas: nås inte: OperationalError" in result.output
+    assert "kontrollera DATABASE_URL" in result.output
+
+
 def test_doctor_fails_with_several_workers_and_no_shared_limiter_storage(tmp_path, monkeypatch):
     result = _run_doctor(tmp_path, monkeypatch, env=PRODUCTION_ENV)
     assert result.exit_code == 1
     assert "FEL      Begränsningar: 4 arbetsprocesser räknar var för sig" in result.output
+
+
+def test_doctor_counts_the_workers_that_gunicorn_conf_starts_not_web_concurrency(
+        tmp_path, monkeypatch):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "POLARE_WORKERS"}
+    result = _run_doctor(tmp_path, monkeypatch, env={**env, "WEB_CONCURRENCY": "1"})
+    assert result.exit_code == 1
+    assert "FEL      Begränsningar: 2 arbetsprocesser räknar var för sig" in result.output
 
 
 def test_doctor_fails_when_redis_does_not_answer(tmp_path, monkeypatch):
@@ -92,6 +123,13 @@ def test_doctor_fails_while_demo_users_keep_the_demo_password(tmp_path, monkeypa
     result = _run_doctor(tmp_path, monkeypatch, env=env, demo=True)
     assert result.exit_code == 1
     assert "FEL      Demoanvändare: med demolösenordet: admin, berga, handledare" in result.output
+
+
+def test_doctor_passes_once_the_demo_users_are_deactivated(tmp_path, monkeypatch):
+    env = {**PRODUCTION_ENV, "POLARE_WORKERS": "1"}
+    result = _run_doctor(tmp_path, monkeypatch, env=env, demo=True, demo_deactivated=True)
+    assert "OK       Demoanvändare: inga med demolösenordet" in result.output
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize(("name", "warning"), [

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from polare import trust_proxies
 from polare.auth import passwords
 from polare.auth.models import LoginThrottle, Role
 from polare.auth.passwords import verify_password
@@ -38,6 +39,28 @@ def browser_at(app, web):
         return FreshGlobalsTestApp(app, extra_environ={"REMOTE_ADDR": address})
 
     return open_at
+
+
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture
+def behind_one_proxy(app, monkeypatch):
+    """The app as POLARE_PROXIES=1 sets it up: one proxy's X-Forwarded-* headers are trusted."""
+    monkeypatch.setitem(app.config, "POLARE_PROXIES", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)
+    trust_proxies(app)
+
+
+@pytest.fixture
+def browser_via_proxy(app, web):
+    """Open a fresh browser whose requests reach the app through the proxy at PROXY."""
+
+    def open_via(client: str) -> FreshGlobalsTestApp:
+        return FreshGlobalsTestApp(app, extra_environ={"REMOTE_ADDR": PROXY,
+                                                       "HTTP_X_FORWARDED_FOR": client})
+
+    return open_via
 
 
 @pytest.fixture
@@ -78,6 +101,23 @@ def test_failures_from_one_address_do_not_block_another(browser_at, make_user, o
     for i in range(20):
         web_log_in(browser_at("198.51.100.7"), f"guess{i}", WRONG)
     assert web_log_in(browser_at("203.0.113.5"), user.username).status_code == 302
+
+
+def test_behind_a_trusted_proxy_failures_count_against_the_client_not_the_proxy(
+        behind_one_proxy, browser_via_proxy, make_user, office_limit, clock):
+    user = make_user(Role.COORDINATOR)
+    for i in range(20):
+        web_log_in(browser_via_proxy("198.51.100.7"), f"guess{i}", WRONG)
+    assert web_log_in(browser_via_proxy("203.0.113.5"), user.username).status_code == 302
+    assert web_log_in(browser_via_proxy("198.51.100.7"), user.username).status_code == 429
+
+
+def test_without_trusted_proxies_a_forged_x_forwarded_for_does_not_escape_the_limit(
+        browser_via_proxy, make_user, office_limit, clock):
+    user = make_user(Role.COORDINATOR)
+    for i in range(20):
+        web_log_in(browser_via_proxy(f"198.51.100.{i}"), f"guess{i}", WRONG)
+    assert web_log_in(browser_via_proxy("198.51.100.99"), user.username).status_code == 429
 
 
 def test_a_username_is_locked_after_five_failures_from_any_addresses(browser_at, make_user,

@@ -35,7 +35,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import skip_or_fail
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import NARROW_PHONE, log_in
 from tests.processes import stop
 
 #: Debian's Chromium; POLARE_CHROMIUM may name another build of it (never a downloaded one).
@@ -191,15 +191,17 @@ def signed_in(e2e_browser: Browser, e2e_server: Server) -> Callable[[str], dict]
 @pytest.fixture
 def browse(request: pytest.FixtureRequest, e2e_browser: Browser, e2e_server: Server,
            signed_in: Callable[[str], dict]) -> Iterator[Callable[..., Page]]:
-    """Open a page as a user (or anonymous), on a desktop or a phone viewport."""
+    """Open a page as a user (or anonymous), on a desktop, a phone or a 360 px phone."""
     contexts = []
     request.node.stash[PAGES_KEY] = []
 
-    def open_page(username: str | None = None, *, phone: bool = False) -> Page:
+    def open_page(username: str | None = None, *, phone: bool = False,
+                  narrow: bool = False) -> Page:
+        viewport = NARROW_PHONE if narrow else PHONE if phone else DESKTOP
         context = e2e_browser.new_context(
             base_url=e2e_server.url, locale="sv-SE", timezone_id="Europe/Stockholm",
             storage_state=signed_in(username) if username else None,
-            accept_downloads=True, **(PHONE if phone else DESKTOP),
+            accept_downloads=True, **viewport,
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)

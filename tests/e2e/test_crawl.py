@@ -2,9 +2,11 @@
 
 Each role's user starts at the start page and follows every link of the app (downloads,
 the language switch and logging out aside) until no new page is found. Every page must load,
-fit 360 px without sideways scrolling, and pass axe-core with no serious or critical
-violation. The data (tests/e2e/app_data.py) holds walks of each status, a closed and an open
-pay month and an enrolment of each status, so the pages show what they show in real use.
+fit 360 px without sideways scrolling, show its tables as cards that do not scroll sideways
+either, each link in a card either the card's own (the whole card is tappable) or 44 px
+tall, and pass axe-core with no serious or critical violation. The data
+(tests/e2e/app_data.py) holds walks of each status, a closed and an open pay month and an
+enrolment of each status, so the pages show what they show in real use.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.helpers import sideways_overflow
+from tests.e2e.helpers import NARROW_PHONE, phone_table_problems, sideways_overflow
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, describe
 
 pytestmark = pytest.mark.e2e
 
 AXE = Axe()
-NARROW_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 #: Links the crawl does not follow: files, the language switch, feeds, health check.
 SKIPPED = re.compile(r"^/(static|bootstrap)/|/export|/template/|\.(xlsx|csv|ics)$|^/lang/"
                      r"|^/healthz|/logout")
@@ -49,11 +50,13 @@ def links_of(page: Page, origin: str) -> list[str]:
 
 
 def problems_of(page: Page) -> list[str]:
-    """Return what is wrong with the page: sideways scroll, serious axe violations."""
+    """Return what is wrong with the page: sideways scroll, tables that are no cards, small
+    links in cards, serious axe violations."""
     found = []
     widths = sideways_overflow(page)
     if widths["scrollWidth"] > min(widths["clientWidth"], widths["innerWidth"]):
         found.append(f"scrolls sideways ({widths['scrollWidth']} px): {widths['wide']}")
+    found += phone_table_problems(page)
     blocking = [v for v in AXE.run(page).response["violations"]
                 if v["impact"] in BLOCKING_IMPACTS]
     if blocking:

@@ -120,9 +120,10 @@ def test_the_first_pay_period_cannot_change_once_a_month_is_closed(db, closed_no
         update_settings(db, None, first_pay_period="2026-10")
 
 
-def test_the_first_pay_period_must_be_a_month(db):
+@pytest.mark.parametrize("month", ["2026-13", "0000-01", "2026-1", "2026-00"])
+def test_the_first_pay_period_must_be_a_month(db, month):
     with pytest.raises(DomainError, match="år-månad"):
-        update_settings(db, None, first_pay_period="2026-13")
+        update_settings(db, None, first_pay_period=month)
 
 
 def test_a_decision_needs_a_reference(db, undecided_rate_table):
@@ -181,3 +182,18 @@ def test_a_month_closed_without_a_named_user_cannot_be_attested(db, rate_table, 
     services.close_period(db, None, "2026-11")
     with pytest.raises(DomainError, match="stängdes utan namngiven användare"):
         services.attest_period(db, attestant, "2026-11")
+
+
+def _referred(db, action: str) -> list[int]:
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == action)).one()
+    return [ref.person_id for ref in entry.persons]
+
+
+def test_closing_attesting_and_reopening_refer_to_the_polare_the_lines_pay(
+        db, closed_november, payroll_user, attestant, polare, make_walk):
+    assert _referred(db, "close") == [polare.id]
+    services.reopen_period(db, payroll_user, "2026-11", "Fel närvaro")
+    assert _referred(db, "reopen") == [polare.id]
+    services.close_period(db, payroll_user, "2026-11")
+    services.attest_period(db, attestant, "2026-11")
+    assert _referred(db, "attest") == [polare.id]

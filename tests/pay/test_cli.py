@@ -130,6 +130,21 @@ def test_attest_by_the_closer_is_refused_in_one_line_on_stderr(app, db, closed_b
     assert november(db).status == PeriodStatus.CLOSED
 
 
+def test_attest_refuses_before_asking_when_the_user_may_not_attest(app, db, closed_by_lena):
+    result = run(app, "payroll", "attest", "2026-11", "--as", "lena", input="y\n")
+    assert result.exit_code == 1
+    assert "Attestera perioden?" not in result.output
+    assert result.stderr == ("Error: Perioden 2026-11 ska attesteras av en annan person än den "
+                             "som stängde den.\n")
+
+
+def test_attest_asks_before_attesting_and_a_no_changes_nothing(app, db, closed_by_lena):
+    result = run(app, "payroll", "attest", "2026-11", "--as", "anna", input="n\n")
+    assert "Attesten är slutgiltig. Attestera perioden?" in result.output
+    assert result.exit_code == 1
+    assert november(db).status == PeriodStatus.CLOSED
+
+
 def test_reopen_with_a_reason_opens_the_month_again(app, db, closed_by_lena):
     result = run(app, "payroll", "reopen", "2026-11", "--as", "lena", "--reason", "Fel närvaro")
     assert result.exit_code == 0, result.output

@@ -106,6 +106,20 @@ def test_the_closer_reopens_with_a_reason_through_the_page(db, browser, november
     assert status_of(db, "2026-11") == PeriodStatus.OPEN
 
 
+def test_a_month_closed_again_after_reopening_still_shows_who_reopened_it_and_why(
+        db, browser, november, payroll_user, attestant):
+    web = browser(payroll_user)
+    form = form_of(close_through_the_page(web), "reopen-form")
+    form["reason"] = "Närvaron den 5:e var fel"
+    form.submit().follow()
+    close_through_the_page(web)
+    page = browser(attestant).get(NOVEMBER)
+    steps = page.html.find(id="period-steps").get_text(" ", strip=True)
+    assert "Öppnad igen" in steps
+    assert "av Lena Lön: Närvaron den 5:e var fel" in steps
+    assert "stängd — väntar på attest" in steps
+
+
 def test_reopening_without_a_reason_is_refused_and_nothing_changes(db, browser, november,
                                                                   payroll_user):
     page = close_through_the_page(browser(payroll_user))
@@ -119,6 +133,31 @@ def test_the_close_page_of_a_month_out_of_turn_offers_no_close(db, browser, nove
     page = browser(payroll_user).get("/payroll/periods/2026-10").maybe_follow()
     assert "utanför Polares lönehantering" in page.text
     assert "Stäng perioden …" not in page.text
+
+
+def test_the_close_page_of_a_month_out_of_turn_refuses_without_claims_about_earlier_months(
+        db, browser, november, payroll_user):
+    page = browser(payroll_user).get("/payroll/periods/2027-01/close")
+    assert "nästa period att stänga är 2026-11" in page.text
+    assert 'id="earlier-months"' not in page.text
+    assert not any("confirm" in form.fields for form in page.forms.values())
+
+
+def test_the_close_page_of_the_next_month_names_the_month_already_closed(db, browser, november,
+                                                                        payroll_user):
+    web = browser(payroll_user)
+    close_through_the_page(web)
+    page = web.get("/payroll/periods/2026-12/close")
+    assert "Tidigare månad: 2026-11 är redan stängd och ändras inte." in page.text
+
+def test_the_close_page_warns_while_the_rates_in_force_have_no_decision(
+        db, browser, undecided_rate_table, polare, make_walk, payroll_user):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    page = browser(payroll_user).get(f"{NOVEMBER}/close")
+    warning = page.html.find(class_="alert-danger", role="alert")
+    assert "Arvodestabellen från 2024-08-01 saknar beslut." in warning.text
+    assert not any("confirm" in form.fields for form in page.forms.values())
+    assert status_of(db, "2026-11") is None
 
 
 def test_admin_sets_the_first_pay_period_on_the_settings_page(db, browser, make_user):

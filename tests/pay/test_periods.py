@@ -108,6 +108,20 @@ def test_no_rate_in_force_names_the_walk_and_refuses_closing(db, polare, make_wa
     assert db.scalar(select(PayLine.id)) is None
 
 
+def test_an_english_reader_sees_the_walk_without_a_rate_and_the_refusal_in_english(
+        db, webapp, web_login_as, polare, make_walk, add_version):
+    add_version(date(2026, 12, 1))
+    walk = make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    web_login_as(Role.PAYROLL)
+    webapp.get("/lang/en")
+    page = webapp.get("/payroll/periods/2026-11")
+    named = (f"No rate table applies to night walk {walk.id} on 2026-11-05, team Ryd: add a "
+             "table version in force from that date or earlier")
+    assert page.html.find(class_="alert-danger").li.get_text() == named
+    assert f"The period cannot be closed: {named}" in page.text
+    assert "Ingen arvodestabell" not in page.text
+
+
 def test_closing_freezes_the_lines_with_who_and_when(db, rate_table, second_year_polare,
                                                      make_walk, payroll_user):
     walk = make_walk(NOVEMBER_WALK, [(second_year_polare, ATTENDED)], start=time(19, 0),

@@ -64,6 +64,29 @@ def test_an_unused_version_can_be_changed(db, rate_table):
     assert [r.amount for r in version.rows] == [Decimal("199.50")]
 
 
+def test_changing_the_amounts_of_a_decided_version_takes_its_decision_away(db, rate_table):
+    bands = [RateBand(15, None, 1, None, Decimal("199.50"))]
+    version = save(db, bands, effective_from=date(2024, 8, 1), version_id=rate_table.id)
+    assert not version.decided
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.entity == "rate_version")
+                       .order_by(AuditEntry.id.desc())).first()
+    assert entry.changes["decision_reference"] == ["KS 2024/117", ""]
+
+
+def test_a_month_priced_by_a_version_changed_after_its_decision_cannot_be_closed(
+        db, rate_table, polare, make_walk):
+    make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
+    save(db, EXAMPLE_BANDS, effective_from=date(2024, 7, 1), version_id=rate_table.id)
+    with pytest.raises(DomainError, match="Arvodestabellen från 2024-07-01 saknar beslut"):
+        services.close_period(db, None, "2026-11")
+
+
+def test_changing_only_the_label_of_a_decided_version_keeps_its_decision(db, rate_table):
+    version = services.save_rate_version(db, None, rate_table.id, effective_from=date(2024, 8, 1),
+                                         label="Beslutade belopp", bands=EXAMPLE_BANDS)
+    assert version.decided
+
+
 def test_a_version_used_by_a_closed_period_cannot_be_changed(db, rate_table, polare, make_walk):
     make_walk(date(2026, 11, 5), [(polare, ATTENDED)])
     services.close_period(db, None, "2026-11")

@@ -230,6 +230,34 @@ def test_periods_list_shows_amounts_not_payments_and_marks_open_ones_preliminary
     assert "200,00\u00a0kr <span class=\"small text-body-secondary\">preliminärt</span>" in html
 
 
+def test_periods_list_marks_only_the_month_to_close_next_and_lists_it_first(
+        client, db, login_as, clock, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    make_walk(date(2026, 12, 3), [(polare, ATTENDED)])
+    clock.local(date(2027, 2, 10))
+    services.close_period(db, None, "2026-11")
+    login_as(Role.PAYROLL)
+    html = client.get("/payroll/").get_data(as_text=True)
+    rows = re.findall(r'<tr>\s*<td><a href="/payroll/periods/([\d-]+)">.*?</tr>', html, re.S)
+    marked = re.findall(r'href="/payroll/periods/([\d-]+)">[^<]*</a></td>\s*<td>[^\n]*'
+                        r'nästa att stänga', html)
+    assert rows == ["2026-12", "2027-02", "2026-11"]
+    assert marked == ["2026-12"]
+
+
+def test_periods_list_shows_the_month_to_close_next_even_without_walks(
+        client, db, login_as, clock, rate_table, polare, make_walk):
+    make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])
+    clock.local(date(2027, 2, 10))
+    services.close_period(db, None, "2026-11")
+    services.close_period(db, None, "2026-12")
+    login_as(Role.PAYROLL)
+    html = client.get("/payroll/").get_data(as_text=True)
+    first = re.search(r'<tr>\s*<td><a href="/payroll/periods/([\d-]+)">.*?</tr>', html, re.S)
+    assert first.group(1) == "2027-01"
+    assert "nästa att stänga" in first.group(0)
+
+
 def test_person_page_shows_the_stipends_to_the_teams_coordinator(client, db, login_as,
                                                                   rate_table, polare, make_walk):
     make_walk(NOVEMBER_WALK, [(polare, ATTENDED)])

@@ -153,6 +153,22 @@ def test_walk_with_no_band_for_the_polare_is_an_error(
     )
 
 
+def test_an_error_carries_its_code_and_the_values_that_name_the_walk(
+    make_participation: MakeParticipation, version: RateVersion,
+    make_version: Callable[..., RateVersion],
+) -> None:
+    too_old = make_participation(birth_date=date(1990, 1, 1), years_in_programme=0)
+    [no_band] = compute_period("2026-11", [too_old], [version], [], None).errors
+    [no_rate] = compute_period("2026-11", [make_participation(walk_id=17)],
+                               [make_version(effective_from=date(2026, 12, 1))], [], None).errors
+    walk = {"day": "2026-11-05", "team": "Ryd"}
+    assert (no_rate.problem, no_rate.values) == (
+        "no_rate", {"walk": 17, **walk, "person": "Andersson, Anna"})
+    assert (no_band.problem, no_band.values) == (
+        "no_band", {"version": "", "version_from": "2026-01-01", "age": 36, "years": 0,
+                    "walk": 1, **walk, "person": "Andersson, Anna"})
+
+
 def test_frozen_participation_is_not_paid_again(
     make_participation: MakeParticipation, version: RateVersion, paid_in_october: Frozen
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sqlite3
 import stat
 import subprocess
 import threading
@@ -110,6 +111,27 @@ def test_backup_is_one_self_contained_file_readable_by_the_owner_only(tmp_path, 
     assert stat.S_IMODE(os.stat(info.path).st_mode) == 0o600
     assert not (tmp_path / "copy.sqlite3-wal").exists()
     assert info.tables == len(flask_db.metadata.tables)
+
+
+def test_backup_is_never_readable_by_others_while_it_is_written(tmp_path, live_database,
+                                                                 monkeypatch):
+    source, _engine = live_database
+    modes = []
+    real_connect = sqlite3.connect
+
+    def connect_and_note_the_mode(database, *args, **kwargs):
+        connection = real_connect(database, *args, **kwargs)
+        if Path(database).name.endswith(".part"):
+            modes.append(stat.S_IMODE(os.stat(database).st_mode))
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect_and_note_the_mode)
+    previous = os.umask(0o022)
+    try:
+        backup_sqlite(source, tmp_path / "copy.sqlite3")
+    finally:
+        os.umask(previous)
+    assert modes == [0o600]
 
 
 def test_backup_refuses_to_overwrite_a_file(tmp_path, live_database):

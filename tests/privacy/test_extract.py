@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
@@ -12,13 +12,17 @@ from sqlalchemy import select
 
 from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import Role
-from polare.events.attendance import invite_persons
+from polare.events.attendance import invite_persons, mark_attendance
+from polare.events.models import InvitationStatus
+from polare.pay.models import PayLine
 from polare.pay.services import export_workbook
 from polare.privacy import extract
+from polare.reports.aggregates import rebuild_all
 from polare.walks.models import WalkStatus
 from polare.walks.workflow import approve_walk
 from tests.conftest import TODAY
 from tests.privacy import factories
+from tests.webpages import form_to, web_log_in
 
 
 def _workbook(data: bytes):
@@ -33,8 +37,9 @@ def test_extract_holds_every_kind_of_record_about_the_person(db, world):
     _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
     book = _workbook(data)
     assert book.sheetnames == ["Person", "Vårdnadshavare", "Inskrivningar",
-                               "Utbildningar och träffar", "Nattvandringar", "Arvoden",
-                               "Ansökningar", "Samtyckeslänkar", "Logg", "Utlämnanden"]
+                               "Utbildningar och träffar", "Nattvandringar", "Uppföljning",
+                               "Arvoden", "Ansökningar", "Samtyckeslänkar", "Logg",
+                               "Utlämnanden"]
     person = dict((row[0], row[1]) for row in _values(book["Person"])[1:])
     assert person["Personnummer"] == world.left.personnummer
     assert person["Anteckningar"] == "Allergisk mot nötter"
@@ -166,6 +171,22 @@ def test_extract_lists_every_disclosure_with_file_and_recipient_role(db, active_
     assert "arvoden-2026-10" in payroll[2]
 
 
+def test_a_walk_log_downloaded_from_the_page_is_a_disclosure_in_the_extract(db, web, world,
+                                                                           make_user, teams):
+    factories.walk(db, teams["Ryd"], date(2026, 11, 20), [world.active])
+    coordinator = make_user(Role.COORDINATOR, teams=("Ryd",))
+    db.commit()
+    web_log_in(web, coordinator.username)
+    form = form_to(web.get("/imports/"), "/imports/export/walks")
+    form["first"], form["last"] = "2026-11-01", "2026-11-30"
+    assert form.submit().content_type.endswith("spreadsheetml.sheet")
+    _name, data = extract.export_extract(db, None, world.active.id, on=TODAY)
+    [disclosure] = _values(_workbook(data)["Utlämnanden"])[1:]
+    assert (disclosure[1], disclosure[3], disclosure[4]) == (
+        "Nattvandringslogg", "samordnare", coordinator.username)
+    assert "nattvandringar-2026-11-01-2026-11-30.xlsx" in disclosure[2]
+
+
 def test_extract_holds_enrolment_dates_and_every_pay_line_column(db, world):
     _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
     book = _workbook(data)
@@ -177,6 +198,45 @@ def test_extract_holds_enrolment_dates_and_every_pay_line_column(db, world):
     assert (values["Start"], values["Slut"]) == (time(18, 0), time(22, 0))
     assert "Tabellversion" in values
     assert values["Skapad"] is not None
+
+
+def _rows_by_header(sheet) -> list[dict[str, object]]:
+    headers, *rows = _values(sheet)
+    return [dict(zip(headers, row, strict=True)) for row in rows]
+
+
+def test_extract_holds_the_band_bounds_and_numbers_of_each_pay_line(db, world):
+    line = db.scalars(select(PayLine).where(PayLine.person_id == world.left.id)).one()
+    line.band_age_from, line.band_age_to, line.band_years_from, line.band_years_to = 15, 17, 1, 1
+    line.line_no = 4
+    db.flush()
+    _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
+    [values] = _rows_by_header(_workbook(data)["Arvoden"])
+    assert (values["Bandets ålder från"], values["Bandets ålder till"],
+            values["Bandets år från"], values["Bandets år till"]) == (15, 17, 1, 1)
+    assert (values["Rad"], values["Radnummer i perioden"]) == (line.id, 4)
+
+
+def test_extract_says_who_marked_attendance_at_an_event_and_when(db, world, make_user, teams,
+                                                                 clock):
+    coordinator = make_user(Role.COORDINATOR)
+    event = factories.event(db, teams["Ryd"], date(2026, 11, 20), [])
+    invite_persons(db, coordinator, event, [world.active.id])
+    clock.local(datetime(2026, 11, 21, 9, 30))
+    mark_attendance(db, coordinator, event, world.active.id, InvitationStatus.ATTENDED,
+                    on=date(2026, 11, 21))
+    _name, data = extract.export_extract(db, None, world.active.id, on=TODAY)
+    [invitation] = _rows_by_header(_workbook(data)["Utbildningar och träffar"])
+    assert invitation["Närvaro"] == "närvarande"
+    assert invitation["Närvaro markerad av"] == coordinator.username
+    assert invitation["Närvaro markerad (UTC)"] == datetime(2026, 11, 21, 8, 30)
+
+
+def test_extract_lists_the_months_the_follow_up_counts_the_person_as_a_walker(db, world):
+    rebuild_all(db, TODAY)
+    _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
+    assert _rows_by_header(_workbook(data)["Uppföljning"]) == [
+        {"Månad": "2024-09", "Räknad som nattvandrare i team": "Ryd"}]
 
 
 def test_extract_page_counts_the_disclosures(client, login_as, active_history):

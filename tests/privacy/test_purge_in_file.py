@@ -150,7 +150,8 @@ def _build(session) -> World:
     walk_2024 = world.approved_walk(date(2024, 9, 10), [eleonora])
     world.pay("2024-09", eleonora, walk_2024)
     world.purged[-1].pay_lines_kept = True
-    factories.event(session, world.teams["Ryd"], date(2024, 9, 20), [eleonora])
+    training = factories.event(session, world.teams["Ryd"], date(2024, 9, 20), [eleonora])
+    training.notes = "Eleonora Slutstromsdotter behöver skjuts hem, ring 0705551103."
 
     dagobert = world.person("Dagobert", "Avbojdsson", date(2006, 11, 12), phone="0705551004")
     world.enrol(dagobert, y22, EnrolmentStatus.DECLINED, team="Berga")
@@ -171,7 +172,8 @@ def _build(session) -> World:
     roland = world.person("Roland", "Exportfeldt", date(2004, 9, 9), phone="0705551009",
                           email="roland.e@example.se")
     world.enrol(roland, y22, EnrolmentStatus.ENDED, ended_on=date(2023, 6, 10))
-    world.approved_walk(date(2023, 5, 5), [roland])
+    world.approved_walk(date(2023, 5, 5), [roland]).note = (
+        "Roland Exportfeldt tappade reflexvästen vid torget.")
     download = roster_download(session, world.admin, world.teams["Ryd"], y22, today=TODAY)
     record(session, world.admin, "export", "roster", "ryd/2022", note=download.filename,
            persons=download.person_ids)

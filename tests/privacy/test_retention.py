@@ -12,9 +12,11 @@ from polare.audit.models import AuditEntry
 from polare.audit.services import record
 from polare.errors import ConflictError, DomainError
 from polare.events.models import Invitation
+from polare.extensions import db as flask_db
 from polare.pay.models import PayLine, PayPeriod
 from polare.privacy import retention
 from polare.privacy.redaction import REDACTED
+from polare.recruitment.models import Application, ConsentRequest
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.walks.models import Participation, Walk
 from tests.conftest import TODAY
@@ -224,6 +226,53 @@ def test_purge_removes_the_persons_data_from_the_audit_log(db, world, decision):
         AuditEntry.entity == "person", AuditEntry.entity_id == str(person.id),
         AuditEntry.action == "update")).one()
     assert update.changes == {"first_name": [REDACTED, REDACTED], "prior_years": [0, 1]}
+
+
+def test_purge_takes_the_persons_name_out_of_the_notes_of_their_walks_and_events(
+        db, world, decision):
+    walk = db.scalars(select(Walk).join(Participation)
+                      .where(Participation.person_id == world.left.id)).one()
+    walk.note = "Elsa Slut kom sent. Lugn kväll vid torget."
+    event = db.scalars(select(Invitation).where(Invitation.person_id == world.left.id)
+                       ).one().event
+    event.notes = "Elsa behöver skjuts, ring +46705550002."
+    record(db, None, "update", "walk", walk.id, changes={"note": ["", walk.note]})
+    history = record(db, None, "update", "event", event.id,
+                     changes={"notes": ["", event.notes]})
+    db.commit()
+    retention.run_purge(db, None, on=TODAY)
+    assert walk.note == f"{REDACTED} kom sent. Lugn kväll vid torget."
+    assert event.notes == f"{REDACTED} behöver skjuts, ring {REDACTED}."
+    assert history.changes == {"notes": ["", event.notes]}
+
+
+def _table_contents(db) -> dict[str, set[str]]:
+    return {table.name: {repr(tuple(row)) for row in db.execute(select(table))}
+            for table in flask_db.metadata.sorted_tables}
+
+
+def test_every_table_a_purge_changes_is_overwritten_after_it(db, world, decision):
+    """PostgreSQL VACUUMs PURGED_TABLES after a purge: no changed table may be missing."""
+    enrolment = world.left.enrolments[0]
+    db.add(Application(enrolment_id=enrolment.id, first_name="Elsa", last_name="Slut",
+                       privacy_notice_version="1"))
+    db.add(ConsentRequest(enrolment_id=enrolment.id, guardian_id=world.mother.id,
+                          token_hash="2" * 64, expires_at=datetime(2024, 8, 15)))
+    walk = db.scalars(select(Walk).join(Participation)
+                      .where(Participation.person_id == world.left.id)).one()
+    walk.note = "Elsa Slut kom sent."
+    db.scalars(select(Invitation).where(Invitation.person_id == world.left.id)
+               ).one().event.notes = "Elsa behöver skjuts."
+    record(db, None, "update", "walk", walk.id, note="test fixture")
+    db.commit()
+    before = _table_contents(db)
+    retention.run_purge(db, None, on=TODAY)
+    db.flush()
+    after = _table_contents(db)
+    # Rows added leave nothing behind; rows changed or deleted leave their old versions.
+    changed = {name for name in before if before[name] - after[name]}
+    assert {"persons", "applications", "consent_requests", "walks", "events"} <= changed
+    assert changed <= set(retention.PURGED_TABLES)
 
 
 def test_purge_redacts_an_entry_filed_under_another_record_that_refers_to_the_person(

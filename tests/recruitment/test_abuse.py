@@ -3,11 +3,15 @@ already registered, oversized input."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import func, select
 
 from polare.audit.models import AuditEntry
 from polare.recruitment.models import Application, ConsentRequest
-from polare.roster.models import Enrolment, Guardian, Person
+from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
+from tests.privacy import factories
 from tests.recruitment.conftest import fill_application
 
 
@@ -74,7 +78,7 @@ def test_a_registered_personnummer_gets_the_same_answer_and_changes_nothing(
     assert (polare.full_name, polare.phone) == (name, phone)
     application = db.scalars(select(Application).where(Application.first_name == "Falsk")).one()
     assert application.enrolment.person_id == polare.id
-    assert _count(db, Guardian.id) == guardians + 2  # one for each applicant's guardian
+    assert _count(db, Guardian.id) == guardians + 1  # the new applicant's guardian only
 
 
 def test_a_registered_number_joins_the_person_without_a_second_enrolment(web, db, polare):
@@ -83,6 +87,39 @@ def test_a_registered_number_joins_the_person_without_a_second_enrolment(web, db
     assert _count(db, Enrolment.id) == enrolments
     application = db.scalars(select(Application)).one()
     assert application.enrolment.person_id == polare.id
+
+
+@pytest.fixture
+def registered_minor(make_person, make_enrolment, db):
+    """A registered 16-year-old applicant in Ryd whose guardian's e-mail is vh@example.se."""
+    person = make_person(first_name="Nora", last_name="Lind", birth_date=date(2010, 6, 15))
+    enrolment = make_enrolment(person, "Ryd", status=EnrolmentStatus.APPLICANT)
+    factories.guardian(db, person, "Karin Lind")
+    db.commit()
+    return enrolment
+
+
+def test_a_registered_number_adds_no_guardian_and_sends_no_link_to_a_new_address(
+        web, db, smtp, registered_minor):
+    person = registered_minor.person
+    _thanks_for(web, personnummer=person.personnummer, guardian_name="Okänd Person",
+                guardian_email="annan@example.se")
+    db.expire_all()
+    assert [g.email for g in person.guardians] == ["vh@example.se"]
+    assert smtp.messages == []
+    assert _count(db, ConsentRequest.id) == 0
+    assert registered_minor.consent_date is None
+    application = db.scalars(select(Application)).one()
+    assert (application.guardian_name, application.guardian_email) == \
+        ("Okänd Person", "annan@example.se")
+
+
+def test_a_registered_number_sends_the_link_only_to_a_guardian_registered_with_that_address(
+        web, db, smtp, registered_minor):
+    _thanks_for(web, personnummer=registered_minor.person.personnummer,
+                guardian_email="VH@example.se")
+    assert [m["To"] for m in smtp.messages] == ["vh@example.se"]
+    assert _count(db, Guardian.id) == 1
 
 
 def test_a_registered_number_refuses_bad_input_exactly_as_a_new_one(web, db, polare):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -148,6 +148,7 @@ def test_coordinator_sends_the_link_by_mail(web, db, smtp, minor, coordinator):
     assert "Samtyckeslänken är skickad till vh@example.se" in page.text
     assert [m["To"] for m in smtp.messages] == ["vh@example.se"]
     assert "skickad" in page.html.find(class_="consent-state").text
+    assert page.html.find(class_="not-mailed") is None
 
 
 def test_without_a_mail_server_the_coordinator_gets_the_link_and_the_reason(
@@ -242,3 +243,62 @@ def test_the_coordinator_sees_opened_and_expired_links(web, db, link, minor, coo
     clocks.utc(NOW + timedelta(days=15))
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert page.html.find(class_="consent-state").text == "utgången"
+
+
+def test_the_coordinator_sees_consented_and_withdrawn_links(web, db, link, minor, coordinator):
+    enrolment, _guardian = minor
+    _consent(web, link).follow()
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "samtycke"
+    _withdraw(web, link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="consent-state").text == "återkallad"
+
+
+def test_a_guardian_reading_in_english_consents_to_the_english_text(web, db, link):
+    web.get(f"/lang/en?next={link}")
+    page = web.get(link)
+    assert "What you consent to" in page.text
+    form = form_with(page, "agree")
+    form["agree"] = True
+    form.submit().follow()
+    assert db.scalars(select(ConsentRequest)).one().text_version == "samtycke-1/en/22:00"
+
+
+def test_a_link_passed_on_by_hand_is_not_marked_unsent_once_opened(web, db, link, minor,
+                                                                   coordinator):
+    enrolment, _guardian = minor
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="not-mailed") is not None
+    web.get(link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert page.html.find(class_="not-mailed") is None
+
+def test_the_coordinator_sees_a_links_times_in_swedish_local_time(web, db, link, minor,
+                                                                   coordinator):
+    enrolment, _guardian = minor
+    web.get(link)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application").text
+    # NOW is 15:00 UTC: 16:00 in Linköping in November.
+    assert "Skapad 2026-11-25 16:00, gäller till 2026-12-09 16:00" in page
+    assert "Öppnad 2026-11-25 16:00" in page
+
+
+def test_the_guardian_sees_the_consent_time_in_swedish_local_time(web, link):
+    assert "Du lämnade samtycke 2026-11-25 16:00." in _consent(web, link).follow().text
+
+
+def test_the_enrolment_page_gives_the_link_consent_in_swedish_local_time(web, link, minor,
+                                                                        coordinator):
+    _consent(web, link)
+    enrolment, _guardian = minor
+    page = web.get(f"/roster/enrolments/{enrolment.id}").text
+    assert "Samtycket kom via e-postlänk 2026-11-25 16:00." in page
+
+
+def test_the_mail_gives_the_links_last_day_in_swedish_local_time(web, db, smtp, minor,
+                                                                 coordinator, clocks):
+    clocks.utc(datetime(2026, 11, 25, 23, 30))  # already 26 November in Linköping
+    enrolment, guardian = minor
+    _send_button(web, enrolment, guardian).submit()
+    assert "gäller till 2026-12-10." in smtp.messages[0].get_body(("plain",)).get_content()

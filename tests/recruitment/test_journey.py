@@ -133,3 +133,60 @@ def test_an_applicant_giving_their_own_email_for_the_guardian_is_pointed_out(web
     log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
     page = web.get(f"/roster/enrolments/{enrolment.id}/application")
     assert "Sökandens e-post är densamma som vårdnadshavaren Karin Lind har" in page.text
+
+
+def test_a_refusal_of_the_guardians_details_is_shown_on_the_guardians_field(web, db):
+    page = web.get("/ansok/ryd")
+    response = fill_application(page, guardian_name="").submit(status=422)
+    field = response.html.find("input", {"name": "guardian_name"})
+    assert "is-invalid" in field["class"]
+    assert field.find_next(class_="invalid-feedback").text.strip() == "Skriv namn."
+    assert form_with(response, "guardian_email")["guardian_email"].value == "karin@example.se"
+    assert db.scalar(select(Person.id).where(Person.first_name == "Nora")) is None
+
+
+def test_the_phone_numbers_are_kept_as_the_roster_keeps_them(web, db):
+    _apply(web, phone="+46 (0) 70 - 765 43 21", guardian_phone="070-111 22 33")
+    application = db.scalars(select(Application)).one()
+    assert (application.phone, application.guardian_phone) == ("+46707654321", "+46701112233")
+
+
+def test_the_coordinator_sees_a_guardian_the_form_did_not_add_to_a_registered_person(
+        web, db, make_person, make_enrolment, make_user):
+    person = make_person(first_name="Nora", last_name="Lind", birth_date=BORN_2010)
+    make_enrolment(person, "Ryd", status=EnrolmentStatus.APPLICANT)
+    db.commit()
+    _apply(web, personnummer=person.personnummer, guardian_email="annan@example.se")
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    enrolment = db.scalars(select(Application)).one().enrolment
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    named = page.html.find(class_="named-guardian").text
+    assert "Karin Lind, +46701112233, annan@example.se" in named
+    assert "En ansökan lägger inte till vårdnadshavare till en person som redan fanns" in named
+
+
+def test_without_a_mail_server_the_coordinator_sees_that_the_forms_link_went_nowhere(
+        web, db, make_user):
+    thanks = _apply(web)
+    assert "skickar samordnaren en länk till din vårdnadshavare" in thanks.text
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    request = db.scalars(select(ConsentRequest)).one()
+    page = web.get(f"/roster/enrolments/{request.enrolment_id}/application")
+    assert "Ingen e-post skickad" in page.html.find(class_="not-mailed").text
+    assert "Skicka samtyckeslänk till Karin Lind" in page.text
+
+
+def test_an_application_sent_twice_leaves_the_first_emails_link_working(web, db, smtp):
+    _apply(web)
+    _apply(web)
+    assert len(smtp.messages) == 1
+    consent_page = web.get(urlsplit(smtp.links()[0]).path)
+    assert form_with(consent_page, "agree") is not None
+
+def test_the_coordinator_sees_when_the_application_came_in_swedish_local_time(
+        web, db, make_user):
+    _apply(web)
+    enrolment = db.scalars(select(Enrolment)).one()
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd",)).username)
+    page = web.get(f"/roster/enrolments/{enrolment.id}/application")
+    assert "Inskickad 2026-11-25 16:00" in page.text  # 15:00 UTC

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import String, func, select
 
 from polare.audit.models import AuditEntry
 from polare.auth.models import Role
@@ -19,7 +19,7 @@ from polare.reports.budgets import (
     save_contribution_rate,
 )
 from polare.reports.demo import DEMO_BUDGET, load_demo
-from polare.reports.models import Budget, EmployerContributionRate
+from polare.reports.models import Budget, EmployerContributionRate, FollowUpCell, FollowUpTeam
 
 RATE = {"label": "Allmän", "valid_from": date(2025, 1, 1), "valid_to": None, "age_from": 0,
         "age_to": None, "rate_percent": Decimal("31.42")}
@@ -60,6 +60,7 @@ def test_a_rate_may_start_later_on_top_of_the_general_one(db):
     ({"valid_to": date(2024, 12, 31)}, "valid_to"),
     ({"age_from": 30, "age_to": 20}, "age_to"),
     ({"rate_percent": Decimal("101")}, "rate_percent"),
+    ({"rate_percent": Decimal("31.425")}, "rate_percent"),
     ({"label": "Avgift\x07"}, "label"),
 ])
 def test_impossible_rates_are_refused(db, change, field):
@@ -93,6 +94,35 @@ def test_budget_is_set_and_changed_per_school_year(db, school_year):
     save_budget(db, None, school_year.id, Decimal("120000.50"))
     [budget] = db.scalars(select(Budget)).all()
     assert budget.amount == Decimal("120000.50")
+
+
+def test_a_budget_with_more_than_two_decimals_is_refused(db, school_year):
+    with pytest.raises(DomainError, match="högst två decimaler") as error:
+        save_budget(db, None, school_year.id, Decimal("120000.505"))
+    assert error.value.field == "amount"
+    assert db.scalars(select(Budget)).all() == []
+
+
+def test_report_amounts_are_stored_exactly_not_as_floats(db, school_year, teams, districts):
+    save_budget(db, None, school_year.id, Decimal("120000.55"))
+    save_contribution_rate(db, None, None, **RATE)
+    ryd = teams["Ryd"]
+    db.add(FollowUpCell(team_id=ryd.id, district_id=districts["Ryd"].id, month="2026-11",
+                        stipends=Decimal("230.10"), contributions=Decimal("72.30")))
+    team = db.get(FollowUpTeam, ryd.id) or FollowUpTeam(team_id=ryd.id)
+    team.open_stipends = Decimal("460.20")
+    db.add(team)
+    db.flush()
+    columns = (Budget.amount, EmployerContributionRate.rate_percent, FollowUpCell.stipends,
+               FollowUpCell.contributions, FollowUpTeam.open_stipends)
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    type_of = func.typeof if sqlite else func.pg_typeof
+    kinds = [db.scalar(select(type_of(column).cast(String))) for column in columns]
+    assert kinds == ["integer" if sqlite else "numeric"] * len(columns)
+    db.expire_all()
+    assert [db.scalar(select(column)) for column in columns] == [
+        Decimal("120000.55"), Decimal("31.42"), Decimal("230.10"), Decimal("72.30"),
+        Decimal("460.20")]
 
 
 def test_admin_adds_a_rate_through_the_page(client, login_as, db):

@@ -17,9 +17,11 @@ from polare.pay.services.periods import close_period
 from polare.reports.aggregates import refresh_teams, stale_teams
 from polare.reports.country import compute_country_report
 from polare.reports.dashboard import (
+    ATTENTION_ROWS,
     Dashboard,
     TeamStatus,
     _cost,
+    _country_board,
     _country_cost,
     _country_roster,
     _country_walk_figures,
@@ -85,6 +87,7 @@ def _assert_start_page_equals_full(db, team_ids: frozenset[int] | None = None) -
     assert _country_walk_figures(db, aggregated, aggregated_teams, team_ids)
     if team_ids is None:
         assert _country_roster(db, aggregated.school_year, aggregated_teams)
+        _assert_country_board_equals_full(db, full, full_teams)
     else:
         _roster_figures(db, aggregated.school_year, list(aggregated_teams), aggregated_teams)
     assert (aggregated.this_month, aggregated.this_year) == (full.this_month, full.this_year)
@@ -92,6 +95,25 @@ def _assert_start_page_equals_full(db, team_ids: frozenset[int] | None = None) -
     # A team's preview errors name persons: a coordinator's page computes them afresh.
     shown = _country_cost(db, aggregated, team_ids) or _cost(db, aggregated, team_ids)
     assert shown == _cost(db, full, team_ids)
+
+
+def _assert_country_board_equals_full(db, full: Dashboard,
+                                      full_teams: dict[int, TeamStatus]) -> None:
+    """The whole country's start page: totals of every team, the teams needing attention."""
+    country = _country_board(db, full, full.school_year, with_cost=True)
+    assert country is not None
+    assert (country.this_month, country.this_year) == (full.this_month, full.this_year)
+    teams = list(full_teams.values())
+    assert country.team_count == len(teams)
+    assert (country.active, country.cap, country.awaiting_approval, country.missing_training) \
+        == tuple(sum(getattr(team, name) for team in teams)
+                 for name in ("active", "cap", "awaiting_approval", "missing_training"))
+    needing = sorted(
+        (team for team in teams
+         if team.active > team.cap or team.awaiting_approval or team.missing_training),
+        key=lambda team: (team.active <= team.cap, -team.awaiting_approval,
+                          -team.missing_training, team.name))
+    assert country.teams == needing[:ATTENTION_ROWS]
 
 
 def test_country_report_from_aggregates_equals_the_full_computation(db, data):
@@ -232,6 +254,13 @@ def _close(db, month: str) -> None:
         savepoint.rollback()
     else:
         savepoint.commit()
+
+
+def test_stipends_so_far_count_the_whole_month_from_the_source_as_from_the_aggregates(
+        db, data, teams):
+    refresh_teams(db, TODAY)
+    _apply(db, data, teams, ("move", "W5", 20))  # an approved walk later this month
+    _assert_country_equals_full(db)
 
 
 @settings(max_examples=40, deadline=None,

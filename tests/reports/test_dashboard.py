@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from polare.auth.models import Role
+from polare.reports.aggregates import stale_teams
 
 
 def _text(client) -> str:
@@ -77,3 +78,25 @@ def test_other_teams_figures_stay_out_of_a_coordinators_start_page(client, login
     text = _text(client)
     assert '<th scope="row">Ryd</th>' not in text
     assert '<th scope="row">Berga</th> <td class="text-end num text-nowrap">1 / 20</td>' in text
+
+
+def test_start_page_keeps_the_aggregates_it_built_for_the_next_view(client, login_as, data,
+                                                                     db, frozen_today):
+    login_as(Role.ADMIN)
+    _text(client)
+
+    db.rollback()  # only what the request committed survives
+    assert stale_teams(db, frozen_today) == {}
+
+
+def test_a_whole_countrys_start_page_lists_only_the_teams_needing_attention(
+        client, login_as, data, frozen_today, monkeypatch):
+    monkeypatch.setattr("polare.reports.dashboard.MANY_TEAMS", 2)
+    login_as(Role.ADMIN)
+    text = _text(client)
+    # Ryd waits for an approval, and first; Berga lacks training; Skäggetorp needs nothing.
+    assert text.index('<th scope="row">Ryd</th>') < text.index('<th scope="row">Berga</th>')
+    assert '<th scope="row">Skäggetorp</th>' not in text
+    assert "högst 20 av 3 team; summan gäller alla" in text
+    assert ('<th scope="row">Totalt, 3 team</th> <td class="text-end num text-nowrap">4 / 55</td>'
+            ' <td class="text-end num">1</td> <td class="text-end num">2</td>') in text

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import date, time
+
+from matplotlib import rcParams
 
 from polare.auth.models import Role
 from polare.walks.models import WalkStatus
 from tests.reports.conftest import page_table
 
 AUTUMN_RYD = "/reports/?period=tertial&tertial=2026-3"
+#: The page's width on a 360 px phone, less the container's padding: what a chart scales to.
+PHONE_CONTENT_PX = 360 - 2 * 12
+#: A CSS pixel is 1/96 inch, an SVG point 1/72 inch.
+PX_PER_PT = 96 / 72
 
 
 def _summary(html: str) -> dict[str, str]:
@@ -53,7 +60,10 @@ def test_walks_and_youths_met_are_two_charts_with_one_axis_each(client, login_as
     html = client.get(AUTUMN_RYD).get_data(as_text=True)
     assert "Nattvandringar per månad" in html
     assert "Träffade ungdomar och samtal per månad" in html
-    assert "twinx" not in html
+    for title in ("Nattvandringar per månad", "Träffade ungdomar och samtal per månad"):
+        chart = re.search(r'<h2 [^>]*>' + title + r'</h2>\s*<figure[^>]*>\s*<img [^>]*src="'
+                          r'data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+        assert re.findall(r'id="(axes_\d+)"', base64.b64decode(chart).decode()) == ["axes_1"]
 
 
 def test_the_running_month_is_marked_as_incomplete_and_later_months_are_not_drawn(
@@ -74,6 +84,19 @@ def test_walk_hours_read_as_hours_and_minutes(client, login_as, data, frozen_tod
     login_as(Role.COORDINATOR, teams=("Ryd",))
     html = client.get(AUTUMN_RYD).get_data(as_text=True)
     assert _summary(html)["Timmar"] == "13:15"
+
+
+def test_chart_text_stays_readable_at_11_px_on_a_360_px_phone(client, login_as, data,
+                                                              frozen_today):
+    login_as(Role.COORDINATOR, teams=("Ryd",))
+    html = client.get(AUTUMN_RYD).get_data(as_text=True)
+    charts = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(charts) == 4
+    for chart in charts:
+        svg = base64.b64decode(chart).decode()
+        width_px = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1)) * PX_PER_PT
+        scale = min(1.0, PHONE_CONTENT_PX / width_px)
+        assert rcParams["font.size"] * PX_PER_PT * scale >= 11, f"{width_px:.0f} px wide"
 
 
 def test_districts_are_chosen_with_checkboxes_grouped_by_team(client, login_as, data,

@@ -4,7 +4,7 @@ Services take explicit inputs, flush but never commit, raise DomainError with a 
 its values (worded by `polare.pay.wording`), and write audit entries.
 """
 
-from polare.pay.services.attestation import attest_period, reopen_period
+from polare.pay.services.attestation import attest_period, attest_refusal, reopen_period
 from polare.pay.services.details import (
     LineDetail,
     PersonSummary,
@@ -62,6 +62,7 @@ __all__ = [
     "VersionSummary",
     "WorkbookExport",
     "attest_period",
+    "attest_refusal",
     "check_month",
     "close_period",
     "decide_rate_version",

@@ -7,7 +7,7 @@ are removed and it is recomputed from the data like any open month.
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import payroll
@@ -31,22 +31,50 @@ def _locked_closed(session: Session, month: str) -> PayPeriod:
     return period
 
 
-def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
-    """Attest a closed month as a second person with attesträtt: it becomes final."""
-    period = _locked_closed(session, month)
+def _paid_persons(session: Session, period: PayPeriod) -> set[int]:
+    """Return the polare the period's frozen lines pay (the audit entry refers to them)."""
+    return set(session.scalars(
+        select(PayLine.person_id).where(PayLine.period_id == period.id).distinct()))
+
+
+def _refuse_attestation(period: PayPeriod | None, actor: User, month: str) -> None:
+    """Refuse unless the month is closed, not attested, and the actor may attest its close."""
+    if period is None or period.status == PeriodStatus.OPEN:
+        raise DomainError("pay.period_not_closed", month=month)
+    if period.status == PeriodStatus.ATTESTED:
+        raise DomainError("pay.period_attested", month=month)
     if not actor.can_attest:
         raise PermissionDeniedError("pay.no_attest_right", name=actor.display_name)
     if period.closed_by_id is None:
         raise DomainError("pay.closed_by_nobody", month=month)
     if period.closed_by_id == actor.id:
         raise PermissionDeniedError("pay.attest_by_closer", month=month)
+
+
+def attest_refusal(session: Session, actor: User, month: str) -> DomainError | None:
+    """Return why the actor cannot attest the month as it stands (no lock); None if they can."""
+    check_month(month)
+    try:
+        _refuse_attestation(
+            session.scalar(select(PayPeriod).where(PayPeriod.month == month)), actor, month)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def attest_period(session: Session, actor: User, month: str) -> PayPeriod:
+    """Attest a closed month as a second person with attesträtt: it becomes final."""
+    check_month(month)
+    period = lock_period(session, month)
+    _refuse_attestation(period, actor, month)
     payroll.check_transition(period.status.value, PeriodStatus.ATTESTED.value)
     period.status = PeriodStatus.ATTESTED
     period.attested_by_id = actor.id
     period.attested_at = utcnow()
     session.flush()
     record(session, actor, "attest", "pay_period", period.id,
-           changes={"status": ["closed", "attested"]}, note=month)
+           changes={"status": ["closed", "attested"]}, note=month,
+           persons=_paid_persons(session, period))
     return period
 
 
@@ -67,6 +95,7 @@ def reopen_period(session: Session, actor: User, month: str, reason: str) -> Pay
     if actor.id != period.closed_by_id and not actor.can_attest:
         raise PermissionDeniedError("pay.reopen_not_allowed")
     payroll.check_transition(period.status.value, PeriodStatus.OPEN.value)
+    unlocked_persons = _paid_persons(session, period)
     removed = session.execute(delete(PayLine).where(PayLine.period_id == period.id)).rowcount
     total = period.total
     period.status = PeriodStatus.OPEN
@@ -77,5 +106,5 @@ def reopen_period(session: Session, actor: User, month: str, reason: str) -> Pay
     session.flush()
     record(session, actor, "reopen", "pay_period", period.id,
            changes={"status": ["closed", "open"], "total": [str(total), None]},
-           note=f"{month}: {removed} rader upplåsta. {reason}")
+           note=f"{month}: {removed} rader upplåsta. {reason}", persons=unlocked_persons)
     return period

@@ -85,6 +85,11 @@ class PeriodPreview:
         """Tell whether the period is attested: final."""
         return self.status == PeriodStatus.ATTESTED
 
+    @property
+    def is_next_to_close(self) -> bool:
+        """Tell whether the period is the month to close next (once its last day has passed)."""
+        return self.month == payroll.next_to_close(self.latest_closed, self.first_period)
+
     @cached_property
     def digest(self) -> str:
         """Return the lines' fingerprint: closing is refused if they changed since the review."""
@@ -327,7 +332,7 @@ def close_period(session: Session, actor: User | None, month: str, *,
     session.flush()
     record(session, actor, "close", "pay_period", period.id,
            changes={"status": ["open", "closed"], "total": [None, str(total)]},
-           note=f"{month}: {len(lines)} rader")
+           note=f"{month}: {len(lines)} rader", persons={d.line.person_id for d in lines})
     return period
 
 
@@ -351,16 +356,19 @@ def _display_names(session: Session) -> dict[int, str]:
 
 
 def list_periods(session: Session, today: date) -> list[PeriodRow]:
-    """Return every month with a period row, paid walks, or today: the month to close next
-    first, then newest first. Open months of the payroll up to today's carry their
-    preliminary total."""
+    """Return every month with a period row, paid walks, or today, and the month to close
+    next (walks or not): that one first, then newest first. Open months of the payroll up to
+    today's carry their preliminary total."""
     payable = _payable_walks_per_month(session)
     stored = {period.month: period for period in session.scalars(select(PayPeriod))}
     names = _display_names(session)
     latest = latest_closed_month(session)
     first = first_pay_period(session)
     upcoming = payroll.next_to_close(latest, first)
-    months = sorted({*payable, *stored, payroll.month_of(today)}, reverse=True)
+    shown = {*payable, *stored, payroll.month_of(today)}
+    if upcoming is not None and upcoming <= payroll.month_of(today):
+        shown.add(upcoming)
+    months = sorted(shown, reverse=True)
     rows = []
     for month in months:
         period = stored.get(month)

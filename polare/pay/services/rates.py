@@ -161,7 +161,10 @@ def save_rate_version(
     label: str, note: str = "", bands: Sequence[payroll.RateBand],
     label_en: str | None = None, note_en: str | None = None,
 ) -> RateVersion:
-    """Create a version, or change one that no closed period has used; a fix is a new version."""
+    """Create a version, or change one that no closed period has used; a fix is a new version.
+
+    Changing the date or the amounts of a decided version takes its decision away.
+    """
     label, note = label.strip(), note.strip()
     version = get_rate_version(session, version_id) if version_id is not None else None
     if version is not None and is_used_by_closed_period(session, version.id):
@@ -185,9 +188,25 @@ def save_rate_version(
     ]
     session.flush()
     after = _describe(version)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if version.decided and ("effective_from" in changes or "rows" in changes):
+        changes |= _withdraw_decision(version)
     record(session, actor, "update" if before else "create", "rate_version", version.id,
-           changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v})
+           changes=changes)
     return version
+
+
+def _withdraw_decision(version: RateVersion) -> dict[str, list[str | None]]:
+    """Take away a decision the version's new date or amounts no longer match; return the change.
+
+    The decision was made on what the version said then: its months close again only once the
+    decision behind the new amounts is recorded.
+    """
+    withdrawn = {"decision_reference": [version.decision_reference, ""],
+                 "decision_date": [_iso(version.decision_date), None]}
+    version.decision_reference, version.decision_date = "", None
+    version.decided_by_id = version.decided_at = None
+    return withdrawn
 
 
 def decide_rate_version(session: Session, actor: object, version_id: int, *, reference: str,
