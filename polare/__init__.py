@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import time
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
-from flask_babel import get_locale
+from flask import Flask, Response, make_response, render_template, request, session
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -122,10 +124,20 @@ _ERROR_TITLES = {
 }
 
 
-def register_errorhandlers(app: Flask) -> None:
-    """Show errors as a plain page, never a traceback."""
+def _seconds_until_allowed() -> int | None:
+    """Return when the request limit this request broke lets the client in again, if any."""
+    from polare.extensions import limiter
 
-    def render_error(error: Any) -> tuple[str, int]:
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Show errors as a plain page, never a traceback; a 429 says when to try again."""
+
+    def render_error(error: Any) -> Response:
         code = getattr(error, "code", 500) or 500
         if code == 500:
             from polare.extensions import db
@@ -135,8 +147,16 @@ def register_errorhandlers(app: Flask) -> None:
         description = ""
         if code == 400 and "CSRF" in str(getattr(error, "description", "")):
             description = _("Formuläret har gått ut. Ladda om sidan och försök igen.")
-        return render_template("errors.html", code=code, title=title,
-                               description=description), code
+        wait = _seconds_until_allowed() if code == 429 else None
+        if wait is not None:
+            minutes = math.ceil(wait / 60)
+            description = ngettext("Försök igen om %(num)s minut.",
+                                   "Försök igen om %(num)s minuter.", minutes)
+        response = make_response(render_template("errors.html", code=code, title=title,
+                                                 description=description), code)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response
 
     for code in _ERROR_TITLES:
         app.register_error_handler(code, render_error)

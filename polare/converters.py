@@ -76,3 +76,34 @@ def id_argument(name: str) -> int | None:
     if len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
         abort(404)
     return int(value)
+
+
+def id_arguments(name: str) -> list[int]:
+    """Return the record ids of a repeated query argument (`?teams=1&teams=2`), numbers only.
+
+    An id too large for the database answers 404, as it does in a URL path.
+    """
+    values = [value for value in request.args.getlist(name) if value.isdigit()]
+    if any(len(value) > len(str(MAX_ID)) or int(value) > MAX_ID for value in values):
+        abort(404)
+    return [int(value) for value in values]
+
+
+def form_id(value: Any) -> int:
+    """Coerce a form field's id (a WTForms `coerce`); one too large for the database is 404.
+
+    Filter forms read their ids from the query string and a tampering browser can send any
+    number in a form, so an id reaches the database here as it does through `IdConverter`:
+    out of range answers 404, never a query that fails.
+    """
+    number = int(value)
+    if abs(number) > MAX_ID:
+        abort(404)
+    return number
+
+
+def optional_form_id(value: Any) -> int | None:
+    """Coerce a form field's optional id: an empty choice is None (see `form_id`)."""
+    if value in (None, "", "None"):
+        return None
+    return form_id(value)

@@ -34,7 +34,7 @@ from polare.pay.models import RateVersion
 from polare.reports.models import EmployerContributionRate
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.submissions.models import SubmissionKey
-from polare.walks.models import Walk
+from polare.walks.models import IncidentCategory, Walk
 from tests.conftest import TEST_PASSWORD, TODAY, make_test_app, valid_personnummer
 from tests.imports.conftest import xlsx_file
 from tests.imports.test_polare import good_rows
@@ -134,6 +134,13 @@ def test_creating_an_event_type_twice_creates_one(web, db, log_in):
     form = keyed_form(web.get("/events/types/new"))
     form["name"] = "Studiebesök"
     assert_saved_once(db, EventType, form)
+
+
+def test_creating_an_incident_category_twice_creates_one(web, db, log_in):
+    log_in(Role.ADMIN)
+    form = keyed_form(web.get("/walks/categories/new"))
+    form["name"] = "Klotter i trappuppgång"
+    assert_saved_once(db, IncidentCategory, form)
 
 
 def test_registering_a_polare_twice_registers_one(web, db, log_in):

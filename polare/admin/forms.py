@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from polare.auth.models import ROLE_LABELS
+from polare.converters import form_id
 from polare.submissions.forms import SubmitOnceMixin
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]+$"
@@ -31,7 +32,7 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("E-post"), validators=[Optional(), Email(), Length(max=200)])
     role = SelectField(_l("Roll"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
-    teams = SelectMultipleField(_l("Team"), coerce=int, validators=[Optional()])
+    teams = SelectMultipleField(_l("Team"), coerce=form_id, validators=[Optional()])
     active = BooleanField(_l("Aktiv"), default=True)
     can_attest = BooleanField(
         _l("Attesträtt"),
@@ -66,7 +67,7 @@ class NewTeamForm(SubmitOnceMixin, TeamForm):
 
 class DistrictForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=80)])
-    team_id = SelectField(_l("Team"), coerce=int)
+    team_id = SelectField(_l("Team"), coerce=form_id)
     is_home = BooleanField(_l("Teamets hemstadsdel"))
     submit = SubmitField(_l("Spara"))
 

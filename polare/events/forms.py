@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from polare.converters import form_id
 from polare.submissions.forms import SubmitOnceMixin
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -61,7 +62,7 @@ class NewEventTypeForm(SubmitOnceMixin, EventTypeForm):
 
 
 class EventForm(FlaskForm):
-    type_id = SelectField(_l("Typ"), coerce=int)
+    type_id = SelectField(_l("Typ"), coerce=form_id)
     title = StringField(_l("Rubrik"),
                         validators=[DataRequired(), Length(max=160), plain_text()])
     event_date = DateField(_l("Datum"), validators=[DataRequired()])
@@ -97,7 +98,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class InviteForm(SubmitOnceMixin, FlaskForm):
-    person_ids = MultiCheckboxField(_l("Välj personer"), coerce=int,
+    person_ids = MultiCheckboxField(_l("Välj personer"), coerce=form_id,
                                     validate_choice=False)
     submit = SubmitField(_l("Bjud in valda"))
 

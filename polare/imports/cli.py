@@ -17,7 +17,7 @@ from polare.extensions import db
 from polare.imports import bp
 from polare.imports.kinds import KINDS
 from polare.imports.report import ImportResult
-from polare.imports.runner import apply_import, read_import
+from polare.imports.runner import apply_import, keep_only_lookups, read_import
 from polare.transactions import unit_of_work
 
 
@@ -45,8 +45,10 @@ def import_command(kind: str, file: Path, username: str) -> None:
                 raise click.ClickException(f"Det finns ingen aktiv användare {username}.")
             result = apply_import(db.session, actor, read, today=local_today(), now=local_now())
             if not result.ok:
-                _report_refused(result)
-                raise SystemExit(1)  # nothing is kept
+                keep_only_lookups(db.session, actor, result)
+        if not result.ok:
+            _report_refused(result)
+            raise SystemExit(1)  # nothing is kept but the audit of the file's lookups
     click.echo(f"{file.name}: {result.summary()}")
     for note in result.notes:
         click.echo(note)

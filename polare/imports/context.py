@@ -49,6 +49,8 @@ class ImportContext:
     now: datetime
     result: ImportResult
     lookups: Lookups
+    #: Set once the importer's personnummer lookups are used up: every later row is refused.
+    lookup_refusal: DomainError | None = None
 
     def accepts(self, cells: Cells) -> bool:
         """Tell whether a row's cells are all good; record what is wrong with them if not."""

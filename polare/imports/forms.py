@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from polare.converters import form_id
 from polare.submissions.forms import SubmitOnceMixin
 
 
@@ -27,8 +28,8 @@ class RosterExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    team = SelectField(_l("Team"), coerce=int, validators=[DataRequired()])
-    year = SelectField(_l("Läsår"), coerce=int, validators=[DataRequired()])
+    team = SelectField(_l("Team"), coerce=form_id, validators=[DataRequired()])
+    year = SelectField(_l("Läsår"), coerce=form_id, validators=[DataRequired()])
     submit = SubmitField(_l("Ladda ner polarlistan"))
 
 
@@ -38,7 +39,7 @@ class WalkLogExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    team = SelectField(_l("Team"), coerce=int)
+    team = SelectField(_l("Team"), coerce=form_id)
     first = DateField(_l("Från och med"), validators=[DataRequired()])
     last = DateField(_l("Till och med"), validators=[DataRequired()])
     submit = SubmitField(_l("Ladda ner nattvandringsloggen"))

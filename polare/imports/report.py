@@ -97,6 +97,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     #: The polare the rows touched; the import's audit entry refers to them by id.
     person_ids: set[int] = field(default_factory=set)
+    #: Persons outside the importer's teams whose personnummer a row matched: each is an
+    #: audited lookup, whether the import is kept or refused.
+    looked_up: set[int] = field(default_factory=set)
 
     @property
     def logged_filename(self) -> str:

@@ -30,7 +30,7 @@ from polare.imports.cells import (
 from polare.imports.context import ImportContext, RowState, Tally
 from polare.imports.report import RowProblem, blame
 from polare.org.models import SchoolYear, Team
-from polare.privacy.access_log import audit_personnummer_lookup
+from polare.privacy.lookups import LookupLimitError, count_personnummer_lookup, lookups_used_up
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.roster.services import (
     STATUS_NAMES,
@@ -43,6 +43,7 @@ from polare.roster.services import (
     create_person,
     is_visible,
     register_consent,
+    scope_team_ids,
     update_guardian,
     update_person,
     waitlist_enrolment,
@@ -108,6 +109,8 @@ class PolareRow:
 def import_polare(ctx: ImportContext, rows: Sequence[Row]) -> None:
     """Check every row, then apply the good ones in file order."""
     parsed = _parse_all(ctx, rows)
+    if scope_team_ids(ctx.actor) is not None:  # a match elsewhere is a lookup: any left?
+        ctx.lookup_refusal = lookups_used_up(ctx.actor)
     for row in parsed:
         tally = ctx.attempt([row.number], lambda row=row: _apply(ctx, row))
         if tally is not None:
@@ -192,6 +195,8 @@ def _check_agreement(cells: Cells, row: PolareRow, persons: dict[str, PolareRow]
 
 def _apply(ctx: ImportContext, row: PolareRow) -> Tally:
     """Bring the person, guardian, enrolment, consent and status to what the row says."""
+    if ctx.lookup_refusal is not None:
+        raise RowProblem.one("Personnummer", ctx.lookup_refusal)
     tally = Tally()
     person = _person(ctx, row, tally)
     ctx.result.person_ids.add(person.id)
@@ -216,7 +221,7 @@ def _person(ctx: ImportContext, row: PolareRow, tally: Tally) -> Person:
         return person
     visible = is_visible(ctx.session, ctx.actor, person)
     if not visible:
-        audit_personnummer_lookup(ctx.session, ctx.actor, person.id, "import")
+        _count_lookup(ctx, person)
     _check_same_name(person, row, visible=visible)
     phone_number = row.phone or person.phone
     address = row.email or person.email
@@ -230,6 +235,22 @@ def _person(ctx: ImportContext, row: PolareRow, tally: Tally) -> Person:
                 prior_years=prior_years), today=ctx.today)
         tally.add("person_update", RowState.CHANGED)
     return person
+
+
+def _count_lookup(ctx: ImportContext, person: Person) -> None:
+    """Count a match on another team's person as a personnummer lookup (audited, limited).
+
+    Once the importer's lookups are used up, this row and every later one are refused alike,
+    so the report tells nothing more about which numbers are registered.
+    """
+    if person.id in ctx.result.looked_up:
+        return
+    ctx.result.looked_up.add(person.id)
+    try:
+        count_personnummer_lookup(ctx.actor)
+    except LookupLimitError as error:
+        ctx.lookup_refusal = error
+        raise RowProblem.one("Personnummer", error) from error
 
 
 def _check_same_name(person: Person, row: PolareRow, *, visible: bool) -> None:

@@ -22,11 +22,18 @@ from polare.imports import bp
 from polare.imports.forms import ImportForm, RosterExportForm, WalkLogExportForm
 from polare.imports.kinds import KINDS, kinds_for, may_import
 from polare.imports.report import ImportResult
-from polare.imports.runner import ImportFile, apply_import, end_reading, read_import
+from polare.imports.runner import (
+    ImportFile,
+    apply_import,
+    end_reading,
+    keep_only_lookups,
+    read_import,
+)
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.download import Download, roster_download
 from polare.roster.scope import school_years, teams_for
+from polare.transactions import keep_on_refusal
 from polare.walks.download import walk_log_download
 from polare.web import save_once
 
@@ -91,7 +98,10 @@ def index():
     try:
         saved = save_once(form, lambda: _imported(read))
     except RowsRefusedError as refusal:
-        return _page(form, report=refusal.result, status=422)  # the 422 rolls back the key
+        # Nothing is kept, not even the form's key, but the audit of the file's lookups.
+        keep_only_lookups(db.session, current_user, refusal.result)
+        keep_on_refusal(db.session)
+        return _page(form, report=refusal.result, status=422)
     return saved or _page(form, status=422)
 
 

@@ -8,7 +8,8 @@ other users waiting.
 Rows are applied through the same services as the forms, each inside a savepoint, so that a
 rule depending on earlier rows (the cap, overlapping walks) sees them. A row that breaks a
 rule is undone and reported, and checking goes on; if any row was bad, the whole import is
-undone at the end. The caller commits a successful import, or rolls back.
+undone at the end. The caller commits a successful import; of a refused one it keeps only the
+audit of the lookups the file made (`keep_only_lookups`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from polare.imports.cells import Lookups
 from polare.imports.context import ImportContext
 from polare.imports.kinds import ImportKind, get_kind, may_import
 from polare.imports.report import ImportResult
+from polare.privacy.access_log import audit_personnummer_lookup
 
 #: Longer names are cut from the start, so the extension is kept.
 MAX_FILENAME = 120
@@ -105,6 +107,7 @@ def apply_import(
     if result.errors:
         everything.rollback()
         return result
+    audit_lookups(session, actor, result)
     record(session, actor, "import", "import", kind.key,
            changes={"rows": [None, result.rows], "new": [None, result.new_rows],
                     "changed": [None, result.changed_rows],
@@ -115,6 +118,22 @@ def apply_import(
            persons=result.person_ids)
     everything.commit()
     return result
+
+
+def audit_lookups(session: Session, actor: User, result: ImportResult) -> None:
+    """Audit each match of the file on a person outside the importer's teams."""
+    for person_id in sorted(result.looked_up):
+        audit_personnummer_lookup(session, actor, person_id, "import")
+
+
+def keep_only_lookups(session: Session, actor: User, result: ImportResult) -> None:
+    """Undo everything of a refused import but the audit of its lookups.
+
+    The matches were made whether or not the import is kept, so the caller's unit of work
+    keeps their audit entries and nothing else (not even the form's one-time key).
+    """
+    session.rollback()
+    audit_lookups(session, actor, result)
 
 
 def _ensure_may_import(actor: User, kind: ImportKind) -> None:

@@ -23,8 +23,8 @@ from sqlalchemy.orm import selectinload
 
 from exports import Row, parse_date, parse_time
 from polare.audit.services import record
-from polare.auth.access import can_access_team
-from polare.auth.models import User
+from polare.auth.access import can_access_team, team_ids_for
+from polare.auth.models import Role, User
 from polare.errors import DomainError
 from polare.imports.cells import (
     Cells,
@@ -147,11 +147,21 @@ def _parse(ctx: ImportContext, row: Row) -> WalkRow | None:
         "attendance": cells.get("Närvaro", choice_parser(ATTENDANCE)),
     }
     team = values["team"]
+    unseen = [user.username for user in values["staff"] or ()
+              if isinstance(user, User) and not _sees_user(ctx.actor, user)]
     if isinstance(team, Team) and not can_access_team(ctx.actor, team.id):
         cells.refuse("Team", DomainError("imports.not_your_team"))
+    elif unseen:  # answered as a username that does not exist: no name, no team
+        cells.refuse("Ansvarig", DomainError("imports.unknown_user", name=unseen[0]))
     if not ctx.accepts(cells):
         return None
     return WalkRow(number=row.number, **values)  # type: ignore[arg-type]
+
+
+def _sees_user(actor: User, user: User) -> bool:
+    """Tell whether the importer works with the user: admin, or a team in common."""
+    scope = team_ids_for(actor)
+    return scope is None or user.role == Role.ADMIN or any(t.id in scope for t in user.teams)
 
 
 def _agreeing(ctx: ImportContext, group: list[WalkRow]) -> list[WalkRow]:

@@ -32,6 +32,7 @@ from wtforms.validators import (
 )
 
 import payroll
+from polare.converters import form_id
 from polare.roster.identity import InvalidText, check_text
 from polare.submissions.forms import SubmitOnceMixin
 
@@ -157,7 +158,8 @@ class NewRateVersionForm(SubmitOnceMixin, RateVersionForm):
 class IndexForm(SubmitOnceMixin, FlaskForm):
     """A new version from an existing one by a percentage, reviewed before it is saved."""
 
-    from_version = SelectField(_l("Räkna upp från"), coerce=int, validators=[InputRequired()])
+    from_version = SelectField(_l("Räkna upp från"), coerce=form_id,
+                               validators=[InputRequired()])
     percent = DecimalTextField(
         _l("Procent"), validators=[InputRequired(), NumberRange(-50, 100)],
         message=_l("Skriv procenten som ett tal, t.ex. 2,5."),

@@ -1,8 +1,9 @@
 """Lookups by full personnummer: who may make them, how many per user, and their audit trail.
 
 A full number finds one person, so every lookup (roster search by number, registering a number
-that exists, enrolling an existing person) counts against a per-user limit
-(`PNR_LOOKUP_LIMIT`, e.g. "30 per hour") and writes an audit entry.
+or changing a person's number, enrolling an existing person, a `polare` import's match on
+another team's person) counts against a per-user limit (`PNR_LOOKUP_LIMIT`, e.g. "30 per
+hour") and writes an audit entry.
 """
 
 from __future__ import annotations
@@ -37,8 +38,20 @@ def may_look_up_personnummer(user: User) -> bool:
 def count_personnummer_lookup(user: User) -> None:
     """Count one lookup for the user; refuse it when the user's limit is used up."""
     item = parse(current_app.config["PNR_LOOKUP_LIMIT"])
-    strategy = limiter.limiter
-    if strategy.hit(item, "personnummer-lookup", str(user.id)):
-        return
-    reset_at, _remaining = strategy.get_window_stats(item, "personnummer-lookup", str(user.id))
-    raise LookupLimitError(max(1, int(reset_at - time.time())))
+    if not limiter.limiter.hit(item, "personnummer-lookup", str(user.id)):
+        raise _limit_reached(user)
+
+
+def lookups_used_up(user: User) -> LookupLimitError | None:
+    """Return the refusal the user's next lookup would get, or None; count nothing."""
+    item = parse(current_app.config["PNR_LOOKUP_LIMIT"])
+    if limiter.limiter.test(item, "personnummer-lookup", str(user.id)):
+        return None
+    return _limit_reached(user)
+
+
+def _limit_reached(user: User) -> LookupLimitError:
+    item = parse(current_app.config["PNR_LOOKUP_LIMIT"])
+    reset_at, _remaining = limiter.limiter.get_window_stats(item, "personnummer-lookup",
+                                                            str(user.id))
+    return LookupLimitError(max(1, int(reset_at - time.time())))

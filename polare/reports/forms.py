@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from polare.converters import form_id
 from polare.org.models import SchoolYear
 from polare.reports.periods import (
     MAX_REPORT_MONTHS,
@@ -46,11 +47,11 @@ class ReportFilterForm(FlaskForm):
     period = SelectField(_l("Period"), choices=PERIOD_CHOICES, default="tertial")
     month = MonthField(_l("Månad"), validators=[Optional()])
     tertial = SelectField(_l("Tertial"), validators=[Optional()])
-    school_year = SelectField(_l("Läsår"), coerce=int, validators=[Optional()])
+    school_year = SelectField(_l("Läsår"), coerce=form_id, validators=[Optional()])
     date_from = DateField(_l("Från och med"), validators=[Optional()])
     date_to = DateField(_l("Till och med"), validators=[Optional()])
-    teams = SelectMultipleField(_l("Team"), coerce=int, validators=[Optional()])
-    districts = SelectMultipleField(_l("Stadsdelar"), coerce=int, validators=[Optional()])
+    teams = SelectMultipleField(_l("Team"), coerce=form_id, validators=[Optional()])
+    districts = SelectMultipleField(_l("Stadsdelar"), coerce=form_id, validators=[Optional()])
 
     def set_choices(self, school_years: list[SchoolYear], teams: list[tuple[int, str]],
                     districts: list[tuple[int, str, str]]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
+from polare.converters import id_arguments, page_number
 from polare.extensions import db
 from polare.org.models import District, SchoolYear, Team
 from polare.reports import bp
@@ -60,8 +61,8 @@ def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterFor
         # Every team: the districts of the teams asked for and those asked for, not the
         # whole country's.
         district_query = district_query.where(or_(
-            District.team_id.in_(request.args.getlist("teams", type=int)),
-            District.id.in_(request.args.getlist("districts", type=int))))
+            District.team_id.in_(id_arguments("teams")),
+            District.id.in_(id_arguments("districts"))))
     teams = [(team_id, name) for team_id, name in db.session.execute(team_query)]
     districts = [(district_id, name, team)
                  for district_id, name, team in db.session.execute(district_query)]
@@ -94,7 +95,7 @@ def _report_from_request(
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
     if paged and covers_country(scope) and refresh_teams(db.session, today):
-        page = request.args.get("page", 1, type=int)
+        page = page_number()
         report, pages = compute_country_report(db.session, scope, today=today,
                                                with_cost=sees_cost(current_user), page=page)
         return form, report, pages
@@ -118,7 +119,7 @@ def index():
     return render_template("reports/index.html", form=form, report=report, tables=tables,
                            charts=charts, cell_text=cell_text, is_number=is_number,
                            query=request.query_string.decode(), country=country,
-                           pages=pages, page=request.args.get("page", 1, type=int),
+                           pages=pages, page=page_number(),
                            args=args, team_links=links, many_teams=MANY_TEAMS)
 
 

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from polare.converters import form_id, optional_form_id
 from polare.roster.models import EnrolmentStatus
 from polare.submissions.forms import SubmitOnceMixin
 
@@ -32,13 +33,6 @@ STATUS_LABELS = {
 }
 
 
-def _optional_int(value: object) -> int | None:
-    """Coerce a select value to int, leaving an empty choice as None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
-
-
 class RosterFilterForm(FlaskForm):
     """Team, school year, filters and the search box of the roster page.
 
@@ -46,8 +40,8 @@ class RosterFilterForm(FlaskForm):
     name search is then redirected to a plain GET address that can be paged and bookmarked.
     """
 
-    team = SelectField(_l("Team"), coerce=int)
-    year = SelectField(_l("Läsår"), coerce=int)
+    team = SelectField(_l("Team"), coerce=form_id)
+    year = SelectField(_l("Läsår"), coerce=form_id)
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
         ("", _l("Alla")), *((s.value, label) for s, label in STATUS_LABELS.items())])
     consent = BooleanField(_l("Samtycke saknas"))
@@ -80,8 +74,8 @@ class PersonForm(FlaskForm):
 class NewPersonForm(SubmitOnceMixin, PersonForm):
     """A new polare, applying to a team and school year, with an optional first guardian."""
 
-    team_id = SelectField(_l("Team"), coerce=int)
-    school_year_id = SelectField(_l("Läsår"), coerce=int)
+    team_id = SelectField(_l("Team"), coerce=form_id)
+    school_year_id = SelectField(_l("Läsår"), coerce=form_id)
     guardian_name = StringField(_l("Vårdnadshavarens namn"),
                                 validators=[Optional(), Length(max=120)])
     guardian_phone = TelField(_l("Vårdnadshavarens telefon"),
@@ -114,8 +108,8 @@ class NewGuardianForm(SubmitOnceMixin, GuardianForm):
 
 
 class EnrolForm(SubmitOnceMixin, FlaskForm):
-    team_id = SelectField(_l("Team"), coerce=int)
-    school_year_id = SelectField(_l("Läsår"), coerce=int)
+    team_id = SelectField(_l("Team"), coerce=form_id)
+    school_year_id = SelectField(_l("Läsår"), coerce=form_id)
     submit = SubmitField(_l("Anmäl"))
 
 
@@ -132,7 +126,7 @@ class EndForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    guardian_id = SelectField(_l("Vårdnadshavare"), coerce=_optional_int,
+    guardian_id = SelectField(_l("Vårdnadshavare"), coerce=optional_form_id,
                               validators=[DataRequired()])
     consent_date = DateField(_l("Datum för skriftligt samtycke"), validators=[DataRequired()])
     submit = SubmitField(_l("Registrera samtycke"))
@@ -158,5 +152,5 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ContinueForm(SubmitOnceMixin, FlaskForm):
-    person_ids = MultiCheckboxField(_l("Polare"), coerce=int)
+    person_ids = MultiCheckboxField(_l("Polare"), coerce=form_id)
     submit = SubmitField(_l("Anmäl valda som sökande"))

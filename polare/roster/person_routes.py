@@ -17,7 +17,7 @@ from polare.auth.access import (
     team_filter,
 )
 from polare.auth.models import User
-from polare.converters import id_argument
+from polare.converters import form_id, id_argument
 from polare.errors import DomainError
 from polare.extensions import db
 from polare.org.models import SchoolYear
@@ -35,7 +35,7 @@ from polare.roster.forms import (
     PersonForm,
 )
 from polare.roster.history import person_history
-from polare.roster.identity import format_phone_se
+from polare.roster.identity import InvalidPersonnummer, format_phone_se, parse_personnummer
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.roster.person_page import person_sections
 from polare.roster.refusals import fields_prefixed, saved_once
@@ -105,12 +105,18 @@ def _register(form: NewPersonForm) -> str:
     return url_for("roster.person_view", person_id=person.id)
 
 
-def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | None:
-    """Audit a match on a registered number; return the person only if the user may see them."""
+def _audited_match(form: PersonForm, error: PersonExistsError, how: str) -> int:
+    """Show the refusal of a registered number and audit the match; return the person's id."""
     person_id = error.person.id
     show_refusal(form, error)
-    audit_personnummer_lookup(db.session, current_user, person_id, "new person")
+    audit_personnummer_lookup(db.session, current_user, person_id, how)
     keep_on_refusal(db.session)
+    return person_id
+
+
+def _existing_match(form: NewPersonForm, error: PersonExistsError) -> Person | None:
+    """Audit a match on a registered number; return the person only if the user may see them."""
+    person_id = _audited_match(form, error, "new person")
     person = db.session.get(Person, person_id)
     if person is not None and is_visible(db.session, current_user, person):
         return person
@@ -164,7 +170,7 @@ def person_enrol_existing():
     if not (form.validate_on_submit() and form.team_id.data.isdigit()
             and form.school_year_id.data.isdigit()):
         abort(400)
-    team_id, year_id = int(form.team_id.data), int(form.school_year_id.data)
+    team_id, year_id = form_id(form.team_id.data), form_id(form.school_year_id.data)
     ensure_team(current_user, team_id)
 
     def enrol() -> str:
@@ -238,19 +244,46 @@ def person_edit(person_id: int):
     form = PersonForm(obj=person)
     if request.method == "GET" and person.phone:
         form.phone.data = format_phone_se(person.phone)
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
-        done = save_form(
-            form, lambda: update_person(db.session, current_user, person, _person_input(form),
-                                        today=clock.local_today()),
-            _("Ändringarna är sparade."), url_for("roster.person_view", person_id=person.id))
-        if done is not None:
-            return done
-        status = 422
+        outcome = ((_changes_number(form, person)
+                    and refusal_of(lambda: count_personnummer_lookup(current_user)))
+                   or saved_once(form, lambda: _edited(form, person)))
+        if not isinstance(outcome, DomainError):
+            return outcome
+        status, headers = _refused_edit(form, outcome)
     elif request.method == "POST":
         status = 422
     return render_template("roster/person_form.html", form=form, person=person,
-                           existing=None, registered=False), status
+                           existing=None, registered=False), status, headers
+
+
+def _changes_number(form: PersonForm, person: Person) -> bool:
+    """Tell whether the form gives the person another valid number: a lookup of that number."""
+    try:
+        typed = parse_personnummer(form.personnummer.data or "", clock.local_today())
+    except InvalidPersonnummer:
+        return False  # refused by the update, and it finds no one
+    return typed.canonical != person.personnummer
+
+
+def _edited(form: PersonForm, person: Person) -> str:
+    """Save the person's details; return the URL of their page."""
+    update_person(db.session, current_user, person, _person_input(form),
+                  today=clock.local_today())
+    flash(_("Ändringarna är sparade."), "success")
+    return url_for("roster.person_view", person_id=person.id)
+
+
+def _refused_edit(form: PersonForm, refusal: DomainError) -> tuple[int, dict[str, str]]:
+    """Show a refused edit: (status, headers). A number another record has is audited."""
+    if isinstance(refusal, PersonExistsError):
+        _audited_match(form, refusal, "edit person")
+        return 422, {}
+    show_refusal(form, refusal)
+    if isinstance(refusal, LookupLimitError):
+        return 429, {"Retry-After": str(refusal.retry_after)}
+    return 422, {}
 
 
 def _enrolled(form: EnrolForm, person: Person) -> str:

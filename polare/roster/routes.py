@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from polare import clock
 from polare.audit.services import record
 from polare.auth.access import can_see_full_personnummer, roles
-from polare.converters import page_number
+from polare.converters import id_argument, page_number
 from polare.events.training import missing_required_training
 from polare.extensions import db
 from polare.org.models import SchoolYear, Team, TeamYear
@@ -73,11 +73,6 @@ class RosterRow:
     years: int
     consent_missing: bool
     training_missing: list[str]
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _chosen(team_id: int | None, year_id: int | None) -> tuple[Team | None, SchoolYear]:
@@ -212,7 +207,7 @@ def index():
             "roster.index", team=team.id, year=year.id, status=form.status.data or None,
             consent="y" if form.consent.data else None,
             training="y" if form.training.data else None, q=query or None))
-    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    team, year = _chosen(id_argument("team"), id_argument("year"))
     filters = _filters_from_args()
     form = _filter_form(request.args)
     form.team.data = team.id if team else None
@@ -225,7 +220,7 @@ def index():
 @roles()
 def change_cap():
     form = CapForm()
-    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    team, year = _chosen(id_argument("team"), id_argument("year"))
     if team is None:
         abort(404)
     back = url_for("roster.index", team=team.id, year=year.id)
@@ -250,7 +245,7 @@ def _continued(form: ContinueForm, team: Team, year: SchoolYear, to_year: School
 @bp.route("/continue", methods=["GET", "POST"])
 @roles(*EDITORS)
 def continue_year():
-    team, year = _chosen(_int_arg("team"), _int_arg("year"))
+    team, year = _chosen(id_argument("team"), id_argument("year"))
     to_year = next_school_year(db.session, year)
     if team is None or to_year is None:
         abort(404)

@@ -35,6 +35,7 @@ MESSAGES = {
     "consent_dated_later": N_("Samtycke från vårdnadshavare saknas den %(day)s: samtycket är "
                               "daterat %(dated)s."),
     "active_elsewhere": N_("%(name)s är redan aktiv i %(team)s %(year)s."),
+    "active_in_other_team": N_("%(name)s är redan aktiv i ett annat team %(year)s."),
     "cap_reached": N_("%(team)s har redan %(n)s aktiva polare %(year)s."),
     "end_reason_missing": N_("Skriv varför anmälan avslutas."),
     "end_before_activation": N_("Slutdatumet kan inte vara före aktiveringsdatumet %(day)s."),

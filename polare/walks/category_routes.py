@@ -11,7 +11,7 @@ from polare.auth.models import Role
 from polare.extensions import db
 from polare.walks import bp
 from polare.walks.categories import all_categories, save_incident_category
-from polare.walks.forms import IncidentCategoryForm
+from polare.walks.forms import IncidentCategoryForm, NewIncidentCategoryForm
 from polare.walks.models import IncidentCategory
 from polare.web import save_form
 
@@ -29,7 +29,7 @@ def category_edit(category_id: int | None):
     category = db.session.get(IncidentCategory, category_id) if category_id else None
     if category_id and category is None:
         abort(404)
-    form = IncidentCategoryForm(obj=category)
+    form = IncidentCategoryForm(obj=category) if category else NewIncidentCategoryForm()
     if form.validate_on_submit():
         done = save_form(
             form, lambda: save_incident_category(

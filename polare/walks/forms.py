@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from polare.converters import form_id, optional_form_id
 from polare.roster.identity import InvalidText, check_text
 from polare.submissions.forms import SubmitOnceMixin
 from polare.walks.models import IncidentCategory, Participation, WalkStatus
@@ -62,13 +62,6 @@ def plain_text(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(error)) from error
 
 
-def optional_int(value: Any) -> int | None:
-    """Coerce a select value to int, an empty choice to None."""
-    if value in ("", None):
-        return None
-    return int(value)
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes."""
 
@@ -82,11 +75,11 @@ class PlanFields(FlaskForm):
     start_time = TimeField(_l("Start"), validators=[DataRequired()])
     end_time = TimeField(_l("Slut"), validators=[DataRequired()],
                          description=_l("En sluttid före starttiden är nästa morgon."))
-    district_id = SelectField(_l("Stadsdel"), coerce=int, validators=[DataRequired()])
+    district_id = SelectField(_l("Stadsdel"), coerce=form_id, validators=[DataRequired()])
     meeting_point = StringField(_l("Mötesplats"), validators=[Optional(), Length(max=160),
                                                               plain_text])
-    staff_ids = MultiCheckboxField(_l("Ansvarig personal"), coerce=int)
-    person_ids = MultiCheckboxField(_l("Polare"), coerce=int)
+    staff_ids = MultiCheckboxField(_l("Ansvarig personal"), coerce=form_id)
+    person_ids = MultiCheckboxField(_l("Polare"), coerce=form_id)
 
 
 class WalkEditForm(PlanFields):
@@ -124,7 +117,7 @@ class LogForm(SubmitOnceMixin, FlaskForm):
         description=_l("Skriv inte namn eller annat som pekar ut de ungdomar ni mötte."),
         render_kw={"rows": 4},
     )
-    joined_person_id = SelectField(_l("Polare som anslöt under kvällen"), coerce=optional_int)
+    joined_person_id = SelectField(_l("Polare som anslöt under kvällen"), coerce=optional_form_id)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     save = SubmitField(_l("Spara"))
     complete = SubmitField(_l("Spara och markera genomförd"))
@@ -178,10 +171,10 @@ class WalkFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team_id = SelectField(_l("Team"), coerce=optional_form_id, validate_choice=False)
     status = SelectField(_l("Status"), choices=[("", _l("Alla")), *STATUS_CHOICES],
                          validators=[Optional()])
-    district_id = SelectField(_l("Stadsdel"), coerce=optional_int, validate_choice=False)
+    district_id = SelectField(_l("Stadsdel"), coerce=optional_form_id, validate_choice=False)
     date_from = DateField(_l("Från"), validators=[Optional()])
     date_to = DateField(_l("Till"), validators=[Optional()])
 
@@ -198,3 +191,7 @@ class IncidentCategoryForm(FlaskForm):
     sort_order = IntegerField(_l("Ordning i listor"), default=0,
                               validators=[InputRequired(), NumberRange(min=0, max=999)])
     submit = SubmitField(_l("Spara"))
+
+
+class NewIncidentCategoryForm(SubmitOnceMixin, IncidentCategoryForm):
+    """A new incident category, saved once however often the form is sent."""

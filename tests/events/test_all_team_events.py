@@ -110,3 +110,25 @@ def test_another_team_invites_and_marks_attendance_for_its_own_polare(
     statuses = {i.person_id: i.status for i in event.invitations}
     assert statuses == {ryd_polare.id: InvitationStatus.INVITED,
                         berga_polare.id: InvitationStatus.ATTENDED}
+
+
+def test_another_team_cannot_mark_or_remove_our_invitee_of_an_all_team_event(
+        db, browser_as, event_types, make_person, make_enrolment):
+    ryd_polare, berga_polare = make_person(first_name="Rut"), make_person(first_name="Bo")
+    make_enrolment(ryd_polare, "Ryd")
+    make_enrolment(berga_polare, "Berga")
+    ryd = browser_as(Role.COORDINATOR, "Ryd")
+    event = _create_all_team_event(db, ryd, event_types)
+    form_to(ryd.get(f"/events/{event.id}"), f"/events/{event.id}/invite-all").submit()
+    berga = browser_as(Role.COORDINATOR, "Berga")
+    form_to(berga.get(f"/events/{event.id}"), f"/events/{event.id}/invite-all").submit()
+    page = berga.get(f"/events/{event.id}")
+    mark = form_to(page, f"/events/{event.id}/attendance/{berga_polare.id}")
+    mark.action = f"/events/{event.id}/attendance/{ryd_polare.id}"  # a tampered address
+    assert mark.submit("status", value="attended", expect_errors=True).status_code == 404
+    remove = form_to(page, f"/events/{event.id}/invite-all")
+    remove.action = f"/events/{event.id}/invitations/{ryd_polare.id}/remove"
+    assert remove.submit(expect_errors=True).status_code == 404
+    db.refresh(event)
+    assert {i.person_id: i.status for i in event.invitations}[ryd_polare.id] \
+        == InvitationStatus.INVITED

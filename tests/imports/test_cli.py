@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
+from polare.audit.models import AuditEntry
 from polare.auth.models import Role
-from polare.roster.models import Person
+from polare.roster.models import EnrolmentStatus, Person
 from tests.imports.conftest import excel_csv_file, xlsx_file
 from tests.imports.test_polare import ADULT, good_rows
 
@@ -44,6 +47,23 @@ def test_bad_file_exits_1_with_the_report_and_imports_nothing(app, db, coordinat
     assert "Rad 5, Team: Okänt team 'Atlantis'" in result.output
     assert "Ingenting importerades" in result.output
     assert db.scalar(select(func.count(Person.id)).where(Person.personnummer == ADULT)) == 0
+
+
+def test_a_refused_file_keeps_only_the_audit_of_its_lookups(app, db, coordinator, tmp_path,
+                                                            make_person, make_enrolment):
+    karin = make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Karin",
+                        last_name="Ek")
+    make_enrolment(karin, "Berga", status=EnrolmentStatus.APPLICANT)
+    db.commit()  # the command's rollback of the refused file must not take the fixtures along
+    path = tmp_path / "polare.xlsx"
+    path.write_bytes(xlsx_file("polare", good_rows()))
+    persons = db.scalar(select(func.count(Person.id)))
+    result = _invoke(app, "polare", str(path), "--as", coordinator.username)
+    assert result.exit_code == 1
+    assert "Ingenting importerades" in result.output
+    assert db.scalar(select(func.count(Person.id))) == persons
+    assert db.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "lookup", AuditEntry.entity_id == str(karin.id))) == 1
 
 
 def test_unknown_user_exits_1(app, tmp_path):

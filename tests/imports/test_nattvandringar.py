@@ -179,3 +179,12 @@ def test_another_teams_polare_is_unknown_to_the_walk_import(run, walkers, staff,
     assert [(e.row, e.column) for e in result.errors] == [(2, "Personnummer")]
     assert result.errors[0].reason.startswith("Okänd polare")
     assert "Bergström" not in result.errors[0].reason
+
+
+def test_another_teams_staff_is_unknown_to_the_walk_import(run, walkers, staff, make_user):
+    make_user(Role.SUPERVISOR, teams=("Berga",), username="bodil", full_name="Bodil Bergman")
+    rows = good_rows(walkers, staff)[:1]
+    rows[0][5] = "bodil"
+    result = run("nattvandringar", rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Ansvarig")]
+    assert result.errors[0].reason == "Det finns ingen användare 'bodil'"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from polare.audit.models import AuditEntry
+from polare.auth.models import Role
+from polare.extensions import limiter
 from polare.org.services import ensure_team_year
+from polare.privacy.lookups import count_personnummer_lookup
 from polare.roster.models import Enrolment, EnrolmentStatus, Guardian, Person
 from polare.roster.services import years_in_programme_on
 from tests.conftest import TODAY, valid_personnummer
@@ -159,6 +163,53 @@ def test_a_match_on_another_teams_person_is_audited(db, run, make_person, make_e
     assert not run("polare", good_rows()[:1]).errors
     assert db.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "lookup", AuditEntry.entity_id == str(omar.id))) == 1
+
+
+@pytest.fixture
+def one_lookup_an_hour(app):
+    """Limit personnummer lookups to one an hour for the test."""
+    app.config["PNR_LOOKUP_LIMIT"] = "1 per hour"
+    limiter.reset()
+    yield
+    app.config["PNR_LOOKUP_LIMIT"] = "10000 per minute"
+    limiter.reset()
+
+
+def _berga_person(make_person, make_enrolment, row: list[object]) -> Person:
+    """Register the row's person (same number and name) in Berga only."""
+    number, first, last = row[0], row[1], row[2]
+    person = make_person(personnummer=number, birth_date=date(int(number[:4]),
+                         int(number[4:6]), int(number[6:8])), first_name=first, last_name=last)
+    make_enrolment(person, "Berga", status=EnrolmentStatus.APPLICANT)
+    return person
+
+
+def test_matches_on_another_teams_persons_count_as_lookups(run, make_person, make_enrolment,
+                                                           one_lookup_an_hour):
+    rows = good_rows()
+    _berga_person(make_person, make_enrolment, rows[3])
+    _berga_person(make_person, make_enrolment, rows[4])
+    result = run("polare", rows)
+    assert {(e.row, e.column) for e in result.errors} == {(6, "Personnummer")}
+    assert "för många sökningar på personnummer" in result.errors[0].reason
+
+
+def test_once_lookups_are_used_up_every_row_is_refused_alike(run, coordinator,
+                                                             one_lookup_an_hour):
+    count_personnummer_lookup(coordinator)
+    result = run("polare", good_rows())
+    assert {e.row for e in result.errors} == {2, 3, 4, 5, 6}
+    assert all("för många sökningar" in e.reason for e in result.errors)
+
+
+def test_an_admins_import_counts_no_lookups(run, make_user, make_person, make_enrolment,
+                                            one_lookup_an_hour):
+    admin = make_user(Role.ADMIN)
+    count_personnummer_lookup(admin)
+    rows = good_rows()
+    _berga_person(make_person, make_enrolment, rows[3])
+    _berga_person(make_person, make_enrolment, rows[4])
+    assert run("polare", rows, as_=admin).ok
 
 
 def test_existing_person_is_enrolled_without_a_second_record(db, run, make_person):

@@ -6,15 +6,18 @@ import io
 import zipfile
 from datetime import date
 
+import webtest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from polare.audit.models import AuditEntry
 from polare.auth.models import Role
-from polare.roster.models import Enrolment, Person
+from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from tests.imports.conftest import excel_csv_file, xlsx_file
 from tests.imports.test_polare import ADULT, good_rows
+from tests.webpages import form_with
 
 
 def _upload(client, kind: str, filename: str, data: bytes):
@@ -78,6 +81,31 @@ def test_bad_upload_shows_every_error_and_keeps_nothing(client, db, login_as):
     assert "Kontrollsiffran" in page
     assert "Atlantis" in page
     assert db.scalar(select(func.count(Enrolment.id))) == before
+
+
+def _lookups_of(db, person: Person) -> int:
+    return db.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "lookup", AuditEntry.entity_id == str(person.id)))
+
+
+def test_a_refused_upload_keeps_only_the_audit_of_its_lookups(db, webapp, web_login_as,
+                                                              make_person, make_enrolment):
+    karin = make_person(personnummer=ADULT, birth_date=date(2007, 5, 2), first_name="Karin",
+                        last_name="Ek")
+    make_enrolment(karin, "Berga", status=EnrolmentStatus.APPLICANT)
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    form = form_with(webapp.get("/imports/"), "file")
+    form["kind"] = "polare"
+    form["file"] = webtest.Upload("polare.xlsx", xlsx_file("polare", good_rows()))
+    persons = db.scalar(select(func.count(Person.id)))
+    refused = form.submit(status=422)
+    assert "Ingenting importerades" in refused.text
+    assert _lookups_of(db, karin) == 1
+    assert db.scalar(select(func.count(Person.id))) == persons
+    again = form_with(refused, "file")  # the form as shown again, with its key
+    again["file"] = webtest.Upload("polare.xlsx", xlsx_file("polare", good_rows()))
+    assert "Ingenting importerades" in again.submit(status=422).text  # the key was not kept
+    assert _lookups_of(db, karin) == 2
 
 
 def test_berga_coordinator_cannot_import_into_ryd(client, db, login_as):

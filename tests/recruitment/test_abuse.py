@@ -28,6 +28,15 @@ def test_a_hundred_applications_a_minute_from_one_address_get_429(app, web, db, 
     assert _count(db, Application.id) == 1  # the five let through were the same application
 
 
+def test_a_limited_address_is_told_when_to_try_again(app, web, monkeypatch):
+    monkeypatch.setitem(app.config, "APPLY_RATE_LIMIT", "1 per hour")
+    form = fill_application(web.get("/ansok/ryd"))
+    form.submit(status=302)
+    refused = form.submit(status=429)
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert "Försök igen om 60 minuter." in refused.text
+
+
 def test_the_limit_counts_per_address(app, web, db, monkeypatch):
     monkeypatch.setitem(app.config, "APPLY_RATE_LIMIT", "1 per hour")
     fill_application(web.get("/ansok/ryd")).submit(status=302)

@@ -18,6 +18,7 @@ from polare.auth.models import Role
 from polare.extensions import limiter
 from polare.roster.models import Enrolment, EnrolmentStatus
 from tests.privacy import factories
+from tests.webpages import form_to
 
 
 @pytest.fixture
@@ -103,6 +104,19 @@ def test_after_enrolling_the_coordinator_sees_only_own_teams_history(
     assert "777,00" not in html
 
 
+def test_activating_another_teams_active_polare_does_not_name_their_team(
+    webapp, web_login_as, make_enrolment, berga_person, clock
+):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    ryd = make_enrolment(berga_person, "Ryd", status=EnrolmentStatus.APPLICANT)
+    form = form_to(webapp.get(f"/roster/enrolments/{ryd.id}"),
+                   f"/roster/enrolments/{ryd.id}/activate")
+    form["on"] = "2026-11-20"
+    response = form.submit(status=422)
+    assert "Berit Bergström är redan aktiv i ett annat team 2026/27" in response.text
+    assert "Berga" not in response.text
+
+
 def test_coordinator_of_both_teams_sees_the_whole_history(webapp, web_login_as, berga_person):
     web_login_as(Role.COORDINATOR, teams=("Ryd", "Berga"))
     html = webapp.get(f"/roster/persons/{berga_person.id}").text
@@ -120,6 +134,20 @@ def test_editing_a_person_to_another_teams_number_names_no_one(
     response = form.submit(status=422)
     assert "redan registrerat" in response.text
     assert "Bergström" not in response.text
+
+
+def _edit_form(webapp, person):
+    return next(f for f in webapp.get(f"/roster/persons/{person.id}/edit").forms.values()
+                if "personnummer" in f.fields)
+
+
+def test_a_match_when_editing_a_persons_number_is_audited(db, webapp, web_login_as, polare,
+                                                          berga_person):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    form = _edit_form(webapp, polare)
+    form["personnummer"] = berga_person.personnummer
+    form.submit(status=422)
+    assert _lookups(db, berga_person.id) == 1
 
 
 def _number_search(webapp, teams, number: str):
@@ -173,6 +201,28 @@ def test_new_person_registrations_count_as_lookups(webapp, web_login_as, berga_p
     assert [a.status_int for a in answers] == [422, 422, 429]
 
 
+def test_changing_a_persons_number_counts_as_a_lookup(webapp, web_login_as, polare,
+                                                     berga_person, two_lookups_an_hour):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    answers = []
+    for _ in range(3):
+        form = _edit_form(webapp, polare)
+        form["personnummer"] = berga_person.personnummer
+        answers.append(form.submit(status="*"))
+    assert [a.status_int for a in answers] == [422, 422, 429]
+    assert "för många sökningar på personnummer" in answers[2].text
+    assert 0 < int(answers[2].headers["Retry-After"]) <= 3600
+
+
+def test_saving_a_person_with_the_same_number_is_no_lookup(webapp, web_login_as, polare,
+                                                          two_lookups_an_hour):
+    web_login_as(Role.COORDINATOR, teams=("Ryd",))
+    for _ in range(3):
+        form = _edit_form(webapp, polare)
+        form["school"] = "Ryds skola"
+        assert form.submit().status_int == 302
+
+
 def test_enrolling_an_existing_person_refuses_a_tampered_team(db, webapp, web_login_as, teams,
                                                               berga_person):
     web_login_as(Role.COORDINATOR, teams=("Ryd",))
@@ -182,3 +232,13 @@ def test_enrolling_an_existing_person_refuses_a_tampered_team(db, webapp, web_lo
     assert enrol.submit(status="*").status_int == 404
     assert {e.team_id for e in db.scalars(select(Enrolment).where(
         Enrolment.person_id == berga_person.id))} == {teams["Berga"].id}
+
+
+@pytest.mark.parametrize("field", ["team_id", "school_year_id"])
+def test_enrolling_an_existing_person_answers_an_id_out_of_range_404(db, webapp, web_login_as,
+                                                                   berga_person, field):
+    web_login_as(Role.ADMIN)
+    refused = _new_person_form(webapp, berga_person.personnummer).submit(status=422)
+    enrol = next(f for f in refused.forms.values() if f.action.endswith("/enrol-existing"))
+    enrol[field].force_value("9" * 23)
+    assert enrol.submit(status="*").status_int == 404

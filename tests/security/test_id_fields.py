@@ -52,6 +52,19 @@ def _snapshot(session) -> dict[str, Any]:
     return {"tables": tables, "audited changes": changes}
 
 
+def choice_fields(form: Any) -> list[str]:
+    """Return the form's selects and boxes whose values are all numbers: they choose by id."""
+    names = []
+    for name, fields in form.fields.items():
+        values = [option[0] for field in fields for option in getattr(field, "options", [])]
+        values += [field._value for field in fields  # noqa: SLF001 - a box's own value
+                   if (field.attrs.get("type") or "").lower() in ("checkbox", "radio")]
+        numbers = [value for value in values if value]
+        if name and numbers and all(str(value).isdigit() for value in numbers):
+            names.append(name)
+    return names
+
+
 def _out_of_scope_values(world: World, role: Role, name: str) -> Iterator[str]:
     """Yield the out-of-scope values to try in an id field: Berga's record, a missing id."""
     yield MISSING_ID
@@ -135,7 +148,8 @@ def test_every_id_field_refuses_out_of_scope_and_missing_ids(
     tried = 0
     for url, page in _pages(app, webapp, world):
         for index, rendered in _post_forms(page):
-            for name in [n for n in rendered.fields if n and ID_FIELD.search(n)]:
+            id_fields = {n for n in rendered.fields if n and ID_FIELD.search(n)}
+            for name in sorted(id_fields | set(choice_fields(rendered))):
                 for value in _out_of_scope_values(world, role, name):
                     form = webapp.get(url).forms[index]
                     _fill(form, name, filler)

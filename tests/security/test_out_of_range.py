@@ -8,13 +8,14 @@ from werkzeug.routing import IntegerConverter, Rule
 from polare.auth.models import Role
 from polare.converters import IdConverter, MonthConverter
 from tests.security import crawl
+from tests.security.test_id_fields import ROLES, _force, _pages, choice_fields
 
 HUGE = "99999999999999999999999"  # > 2**63
 #: Just past the largest 64-bit signed integer.
 JUST_TOO_BIG = str(2**63)
 #: The list pages that take `?page=`.
 PAGED_URLS = ("/walks/", "/walks/approve", "/events/", "/admin/audit", "/roster/",
-              "/payroll/periods/2026-11")
+              "/payroll/periods/2026-11", "/reports/")
 
 
 def _rules_with(app, converter: type) -> list[Rule]:
@@ -72,3 +73,34 @@ def test_a_page_number_out_of_range_answers_404(client, login_as, url):
 def test_a_query_string_id_out_of_range_answers_404(client, login_as):
     login_as(Role.ADMIN)
     assert client.get(f"/roster/persons/new?team={HUGE}").status_code == 404
+
+
+#: Query-string ids of the filter forms, as a tampered address would send them.
+FILTER_URLS = ("/roster/?team={id}", "/roster/?year={id}", "/walks/?team_id={id}",
+               "/walks/?district_id={id}", "/reports/?teams={id}", "/reports/?districts={id}",
+               "/reports/?school_year={id}")
+
+
+@pytest.mark.parametrize("url", FILTER_URLS)
+def test_a_filter_forms_id_out_of_range_answers_404(client, login_as, url):
+    login_as(Role.ADMIN)
+    assert client.get(url.format(id=HUGE)).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "teams_"), ROLES, ids=[r.value for r, _t in ROLES])
+def test_every_forms_choice_of_an_id_out_of_range_is_refused_without_error(
+    app, webapp, web_login_as, world, role, teams_
+):
+    web_login_as(role, teams=teams_)
+    tried = []
+    for url, page in _pages(app, webapp, world):
+        for index, rendered in page.forms.items():
+            if any(path in (rendered.action or "") for path in ("/logout", "/password")):
+                continue
+            for name in choice_fields(rendered):
+                form = webapp.get(page.request.url).forms[index]  # a new token and key
+                _force(form, name, HUGE)
+                response = form.submit(status="*")
+                tried.append(f"{url} form {index} field {name}: {response.status_int}")
+                assert response.status_int < 500, tried[-1]
+    assert tried

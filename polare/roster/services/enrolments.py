@@ -29,6 +29,7 @@ from polare.roster.models import (
 )
 from polare.roster.services.queries import ADULT_AGE, count_active
 from polare.roster.services.texts import clean_text
+from polare.roster.services.visibility import scope_team_ids
 
 #: Names of the statuses as messages use them ("Anmälan är %(status)s"), translated.
 STATUS_NAMES = {
@@ -140,7 +141,12 @@ def check_consent(enrolment: Enrolment, on: date) -> None:
                                   dated=enrolment.consent_date.isoformat())
 
 
-def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
+def _check_not_active_elsewhere(session: Session, actor: object, enrolment: Enrolment) -> None:
+    """Refuse a second active enrolment in the year; another team is named only to its staff.
+
+    A coordinator who enrolled another team's polare sees none of that team's history (SPEC
+    §11), so the refusal says only that the polare is active in another team.
+    """
     other = session.scalars(
         select(Enrolment).where(
             Enrolment.person_id == enrolment.person_id,
@@ -149,9 +155,14 @@ def _check_not_active_elsewhere(session: Session, enrolment: Enrolment) -> None:
             Enrolment.id != enrolment.id,
         ).options(joinedload(Enrolment.team))
     ).first()
-    if other is not None:
-        raise DomainError("roster.active_elsewhere", name=enrolment.person.full_name,
-                          team=other.team.name, year=enrolment.school_year.label)
+    if other is None:
+        return
+    scope = scope_team_ids(actor)
+    if scope is not None and other.team_id not in scope:
+        raise DomainError("roster.active_in_other_team", name=enrolment.person.full_name,
+                          year=enrolment.school_year.label)
+    raise DomainError("roster.active_elsewhere", name=enrolment.person.full_name,
+                      team=other.team.name, year=enrolment.school_year.label)
 
 
 def _check_cap(session: Session, enrolment: Enrolment, team_year: TeamYear) -> None:
@@ -177,7 +188,7 @@ def activate_enrolment(
     _check_within_year(enrolment.school_year, on, "on")
     check_eligible(session, enrolment.person, on)
     check_consent(enrolment, on)
-    _check_not_active_elsewhere(session, enrolment)
+    _check_not_active_elsewhere(session, actor, enrolment)
     _check_cap(session, enrolment, team_year)
     before = snapshot(enrolment, ENROLMENT_FIELDS)
     return _move(session, actor, enrolment, EnrolmentStatus.ACTIVE, before, activated_on=on)
