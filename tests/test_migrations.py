@@ -334,3 +334,34 @@ def test_upgrade_takes_names_and_uploaded_file_names_out_of_older_notes(legacy_l
     assert notes[ids["confirmation"]] == (
         "Godkänd trots att 1 polare saknar obligatorisk utbildning.")
     assert notes[ids["import"]] == "Import av fil.xlsx (12 rader)."
+
+
+def test_upgrade_gives_each_team_its_walks_awaiting_approval_from_the_built_cells(tmp_path):
+    url = f"sqlite:///{tmp_path / 'awaiting.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="c4e8b2a9d317")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO teams (id, name, cost_centre, active) "
+                                    "VALUES (1, 'Ryd', '', 1), (2, 'Berga', '', 1)"))
+            connection.execute(text("INSERT INTO districts (id, team_id, name, is_home) "
+                                    "VALUES (1, 1, 'Ryd centrum', 1), (2, 1, 'Malmslätt', 0)"))
+            for district, month, awaiting in ((1, "2026-10", 2), (2, "2026-11", 1),
+                                              (1, "2026-11", 0)):
+                connection.execute(text(
+                    "INSERT INTO follow_up_cells (team_id, district_id, month, walks, seconds, "
+                    "polarpass, met, talked, planned, awaiting, stipends, contributions, "
+                    "previewed, examples_used, unpriced) VALUES (1, :district, :month, 0, 0, 0, "
+                    "0, 0, 0, :awaiting, 0, 0, 0, 0, '')"),
+                    {"district": district, "month": month, "awaiting": awaiting})
+            connection.execute(text("INSERT INTO follow_up_teams (team_id, version, built_for, "
+                                    "open_period, open_stipends, preview_errors, active, "
+                                    "missing_training) VALUES (1, 0, '', '', 0, '', 0, 0), "
+                                    "(2, 0, '', '', 0, '', 0, 0)"))
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            awaiting = dict(connection.execute(text(
+                "SELECT team_id, awaiting FROM follow_up_teams")).all())
+        db.engine.dispose()
+    assert awaiting == {1: 3, 2: 0}

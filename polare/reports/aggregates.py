@@ -278,8 +278,10 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     _insert(connection, FollowUpCell, rows)
     _insert(connection, FollowUpWalker, _walkers(session, scope))
     _insert(connection, FollowUpIncident, _incidents(session, scope))
-    _write_states(session, versions, key, open_totals, errors,
-                  _roster(session, teams, today))
+    states = _roster(session, teams, today)
+    for (team_id, _district_id, _month), (_planned, awaiting) in waiting.items():
+        states[team_id]["awaiting"] = (states[team_id]["awaiting"] or 0) + awaiting
+    _write_states(session, versions, key, open_totals, errors, states)
 
 
 _EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,
@@ -381,11 +383,11 @@ def _price(items: Iterable[tuple[CostItem, bool]],
 def _roster(session: Session, teams: frozenset[int],
             today: date) -> dict[int, dict[str, int | None]]:
     """Return each team's active polare and those lacking required training this school
-    year (the start page's team table)."""
+    year (the start page's team table), with room for their walks awaiting approval."""
     year = school_year_on(session, today)
     counts: dict[int, dict[str, int | None]] = {
         team: {"roster_year_id": year.id if year else None, "active": 0,
-               "missing_training": 0} for team in teams}
+               "missing_training": 0, "awaiting": 0} for team in teams}
     if year is None:
         return counts
     active = session.execute(

@@ -238,10 +238,12 @@ def country_walk_figures(
     this_year = None
     if year is not None:
         this_year = figures(cell.month.between(month_key(year[0]), month_key(year[1])))
+    teams = FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))
+                                     if team_ids is None else team_ids)
     awaiting = dict(session.execute(
-        select(cell.team_id, func.sum(cell.awaiting)).where(active, cell.awaiting > 0)
-        .group_by(cell.team_id)).all())
-    return this_month, this_year, {team: int(n) for team, n in awaiting.items()}
+        select(FollowUpTeam.team_id, FollowUpTeam.awaiting)
+        .where(teams, FollowUpTeam.awaiting > 0)).all())
+    return this_month, this_year, awaiting
 
 
 def country_cost(

@@ -24,7 +24,7 @@ from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures
 from polare.reports.figures import COUNTED_STATUSES
-from polare.reports.models import FollowUpCell, FollowUpTeam
+from polare.reports.models import FollowUpTeam
 from polare.reports.periods import month_key, month_span
 from polare.reports.scope import ReportScope, sees_cost
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -254,18 +254,14 @@ def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
     this_month, this_year, _awaiting = found
     board.this_month = WalkFigures(**this_month)
     board.this_year = WalkFigures(**(this_year or {}))
-    cell = FollowUpCell
-    awaiting = (select(cell.team_id, func.sum(cell.awaiting).label("n"))
-                .where(cell.awaiting > 0).group_by(cell.team_id).subquery())
     cap = func.coalesce(TeamYear.cap, get_settings(session).default_cap)
-    waiting = func.coalesce(awaiting.c.n, 0)
+    waiting = FollowUpTeam.awaiting
     teams = (
         select(Team.id, Team.name, FollowUpTeam.active, cap.label("cap"),
                waiting.label("waiting"), FollowUpTeam.missing_training)
         .join(FollowUpTeam, FollowUpTeam.team_id == Team.id)
         .outerjoin(TeamYear, and_(TeamYear.team_id == Team.id,
                                   TeamYear.school_year_id == year.id))
-        .outerjoin(awaiting, awaiting.c.team_id == Team.id)
         .where(Team.active.is_(True))
     )
     every = teams.subquery()

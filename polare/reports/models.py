@@ -122,5 +122,7 @@ class FollowUpTeam(db.Model):
     preview_errors: Mapped[str] = mapped_column(Text, default="")
     #: Active polare, and those lacking required training, in the school year of the build.
     roster_year_id: Mapped[int | None]
+    #: Completed walks waiting for approval, of every month.
+    awaiting: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[int] = mapped_column(default=0)
     missing_training: Mapped[int] = mapped_column(default=0)
