@@ -29,12 +29,14 @@ class UnauditedWriteError(RuntimeError):
 def _note_changes(session: Session, flush_context: object, instances: object) -> None:
     """Remember, per transaction, which tables changed and whether an audit entry was added."""
     info = session.info
-    for obj in [*session.new, *session.dirty, *session.deleted]:
+    # Each of these properties builds a new set: read them once (a close adds 58,000 lines).
+    added_or_deleted = session.new | session.deleted
+    for obj in [*added_or_deleted, *session.dirty]:
         if isinstance(obj, AuditEntry):
             info["polare_audited"] = True
         elif getattr(obj, "__tablename__", "?") in UNAUDITED_TABLES:
             continue
-        elif obj in session.new or obj in session.deleted or session.is_modified(obj):
+        elif obj in added_or_deleted or session.is_modified(obj):
             info.setdefault("polare_changed", set()).add(getattr(obj, "__tablename__", "?"))
 
 
