@@ -365,3 +365,23 @@ def test_upgrade_gives_each_team_its_walks_awaiting_approval_from_the_built_cell
                 "SELECT team_id, awaiting FROM follow_up_teams")).all())
         db.engine.dispose()
     assert awaiting == {1: 3, 2: 0}
+
+
+def test_upgrade_to_country_month_rows_marks_every_team_for_a_rebuild(tmp_path):
+    url = f"sqlite:///{tmp_path / 'months.sqlite3'}"
+    app = make_test_app(url, str(tmp_path))
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="b5d1e8f3a6c2")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO teams (id, name, cost_centre, active) "
+                                    "VALUES (1, 'Ryd', '', 1)"))
+            connection.execute(text(
+                "INSERT INTO follow_up_teams (team_id, version, built_version, built_for, "
+                "open_period, open_stipends, preview_errors, active, missing_training, "
+                "awaiting) VALUES (1, 4, 4, '2026-11||2026-10', '', 0, '', 0, 0, 0)"))
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            built = connection.execute(text("SELECT built_version FROM follow_up_teams")).all()
+        db.engine.dispose()
+    assert built == [(None,)]

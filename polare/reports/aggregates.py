@@ -50,6 +50,7 @@ from polare.reports.models import (
     EmployerContributionRate,
     FollowUpCell,
     FollowUpIncident,
+    FollowUpMonth,
     FollowUpTeam,
     FollowUpWalker,
 )
@@ -258,6 +259,8 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     cells = walk_cells(session, scope)
     costs, open_totals, errors = _costs(session, teams, today, key.split("|")[2])
     connection = session.connection()
+    before = _month_sums(session.execute(
+        select(*_MONTH_FIELDS).where(FollowUpCell.team_id.in_(teams))).mappings())
     for table in (FollowUpCell, FollowUpWalker, FollowUpIncident):
         connection.execute(delete(table).where(table.team_id.in_(teams)))
     waiting = _waiting(session, teams)
@@ -276,12 +279,66 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
             "planned": planned, "awaiting": awaiting,
             **costs.get(cell_key, _EMPTY_COST)})
     _insert(connection, FollowUpCell, rows)
+    _refresh_months(session, before, _month_sums(rows))
     _insert(connection, FollowUpWalker, _walkers(session, scope))
     _insert(connection, FollowUpIncident, _incidents(session, scope))
     states = _roster(session, teams, today)
     for (team_id, _district_id, _month), (_planned, awaiting) in waiting.items():
         states[team_id]["awaiting"] = (states[team_id]["awaiting"] or 0) + awaiting
     _write_states(session, versions, key, open_totals, errors, states)
+
+
+#: The cell columns a month's country row sums (or, for the flags and gaps, gathers).
+_MONTH_FIELDS = (FollowUpCell.month, FollowUpCell.walks, FollowUpCell.seconds,
+                 FollowUpCell.polarpass, FollowUpCell.met, FollowUpCell.talked,
+                 FollowUpCell.planned, FollowUpCell.stipends, FollowUpCell.contributions,
+                 FollowUpCell.previewed, FollowUpCell.examples_used, FollowUpCell.unpriced)
+_SUMMED = ("walks", "seconds", "polarpass", "met", "talked", "planned", "stipends",
+           "contributions")
+
+
+def _month_sums(cells: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Return the country row each month of the cells would add up to."""
+    months: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        month = months.setdefault(cell["month"], {
+            "month": cell["month"], **dict.fromkeys(_SUMMED, 0), "previewed": False,
+            "examples_used": False, "unpriced": set()})
+        for name in _SUMMED:
+            month[name] += cell[name]
+        month["previewed"] = month["previewed"] or bool(cell["previewed"])
+        month["examples_used"] = month["examples_used"] or bool(cell["examples_used"])
+        month["unpriced"].update(cell["unpriced"].split())
+    return months
+
+
+def _refresh_months(session: Session, before: dict[str, dict[str, Any]],
+                    after: dict[str, dict[str, Any]]) -> None:
+    """Recount the country rows of the months whose cells a rebuild changed (and of months
+    that have no row yet) from every team's cells."""
+    stored = set(session.scalars(select(FollowUpMonth.month)
+                                 .where(FollowUpMonth.month.in_(list(after)))))
+    months = sorted({month for month in before.keys() | after.keys()
+                     if before.get(month) != after.get(month) or month not in stored})
+    if not months:
+        return
+    cell = FollowUpCell
+    in_months = cell.month.in_(months)
+    totals = session.execute(
+        select(cell.month, *(func.sum(getattr(cell, name)).label(name) for name in _SUMMED),
+               func.max(case((cell.previewed, 1), else_=0)).label("previewed"),
+               func.max(case((cell.examples_used, 1), else_=0)).label("examples_used"))
+        .where(in_months).group_by(cell.month)).mappings().all()
+    unpriced: dict[str, set[str]] = defaultdict(set)
+    for month, items in session.execute(select(cell.month, cell.unpriced).distinct()
+                                        .where(in_months, cell.unpriced != "")):
+        unpriced[month].update(items.split())
+    connection = session.connection()
+    connection.execute(delete(FollowUpMonth).where(FollowUpMonth.month.in_(months)))
+    _insert(connection, FollowUpMonth, [
+        dict(row, previewed=bool(row["previewed"]), examples_used=bool(row["examples_used"]),
+             unpriced=" ".join(sorted(unpriced[row["month"]])))
+        for row in totals])
 
 
 _EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import distinct, func, select, true
 from sqlalchemy.orm import Session
@@ -29,7 +30,13 @@ from polare.reports.figures import (
     recruit_rows,
     school_years_with_budgets,
 )
-from polare.reports.models import FollowUpCell, FollowUpIncident, FollowUpTeam, FollowUpWalker
+from polare.reports.models import (
+    FollowUpCell,
+    FollowUpIncident,
+    FollowUpMonth,
+    FollowUpTeam,
+    FollowUpWalker,
+)
 from polare.reports.periods import month_key, month_span, months_between
 from polare.reports.report import _cost_by_month, _events_by_month, _events_by_type, _sum_events
 from polare.reports.scope import ReportScope
@@ -45,13 +52,28 @@ def covers_country(scope: ReportScope) -> bool:
             and scope.date_to == last)
 
 
-def _sums():
-    cell = FollowUpCell
-    return (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.seconds), 0),
-            func.coalesce(func.sum(cell.polarpass), 0), func.coalesce(func.sum(cell.met), 0),
-            func.coalesce(func.sum(cell.talked), 0),
-            func.coalesce(func.sum(cell.stipends), 0),
-            func.coalesce(func.sum(cell.contributions), 0))
+def _sums(source: Any = FollowUpCell):
+    """The report's figures summed over cells, or over the country's months."""
+    return tuple(func.coalesce(func.sum(getattr(source, name)), 0) for name in (
+        "walks", "seconds", "polarpass", "met", "talked", "stipends", "contributions"))
+
+
+def _country_sums(session: Session, names: tuple[str, ...], months: tuple[str, str], *,
+                  active_only: bool = False) -> dict[str, Any]:
+    """Sum the country's rows of the months; with `active_only`, less the cells of the teams
+    no longer active (few), as the start page counts active teams only."""
+    row = session.execute(select(*(
+        func.coalesce(func.sum(getattr(FollowUpMonth, name)), 0) for name in names))
+        .where(FollowUpMonth.month.between(*months))).one()
+    sums = dict(zip(names, row, strict=True))
+    if active_only:
+        retired = session.execute(select(*(
+            func.coalesce(func.sum(getattr(FollowUpCell, name)), 0) for name in names))
+            .where(FollowUpCell.month.between(*months), FollowUpCell.team_id.in_(
+                select(Team.id).where(Team.active.is_(False))))).one()
+        sums = {name: sums[name] - value
+                for name, value in zip(names, retired, strict=True)}
+    return sums
 
 
 def _figures(row) -> Figures:
@@ -71,7 +93,8 @@ def compute_country_report(
     months = (month_key(scope.date_from), month_key(scope.date_to))
     in_range = FollowUpCell.month.between(*months)
     by_month = {month: _figures(rest) for month, *rest in session.execute(
-        select(FollowUpCell.month, *_sums()).where(in_range).group_by(FollowUpCell.month))}
+        select(FollowUpMonth.month, *_sums(FollowUpMonth))
+        .where(FollowUpMonth.month.between(*months)).group_by(FollowUpMonth.month))}
     walkers = FollowUpWalker.month.between(*months)
     month_people = dict(session.execute(
         select(FollowUpWalker.month, func.count(distinct(FollowUpWalker.person_id)))
@@ -175,11 +198,12 @@ def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
     result = CostBreakdown()
     months = (month_key(scope.date_from), month_key(scope.date_to))
     previewed = {m for m in preview if months[0] <= m <= months[1]}
-    cell = FollowUpCell
+    # The country's rows of the months when every team counts, else the teams' cells.
+    cell: Any = FollowUpMonth if team_ids is None else FollowUpCell
     in_range = cell.month.between(*months)
     if team_ids is not None:
         in_range = in_range & cell.team_id.in_(team_ids)
-    # Distinct values, not every cell: at national scale most cells carry a flag.
+    # Distinct values, not every row: at national scale most cells carry a flag.
     result.examples_used = session.scalar(
         select(cell.month).where(in_range, cell.examples_used.is_(True)).limit(1)) is not None
     for month in session.scalars(select(cell.month).distinct()
@@ -227,17 +251,19 @@ def country_walk_figures(
     sums = (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.planned), 0),
             func.coalesce(func.sum(cell.met), 0), func.coalesce(func.sum(cell.talked), 0))
 
-    active = cell.team_id.in_(select(Team.id).where(Team.active.is_(True))
-                              if team_ids is None else team_ids)
-
-    def figures(*where) -> dict[str, int]:
-        row = session.execute(select(*sums).where(active, *where)).one()
+    def figures(first: str, last: str) -> dict[str, int]:
+        if team_ids is None:
+            row = tuple(_country_sums(session, ("walks", "planned", "met", "talked"),
+                                      (first, last), active_only=True).values())
+        else:
+            row = session.execute(select(*sums).where(
+                cell.team_id.in_(team_ids), cell.month.between(first, last))).one()
         return dict(zip(("done", "planned", "met", "talked"), map(int, row), strict=True))
 
-    this_month = figures(cell.month == month)
+    this_month = figures(month, month)
     this_year = None
     if year is not None:
-        this_year = figures(cell.month.between(month_key(year[0]), month_key(year[1])))
+        this_year = figures(month_key(year[0]), month_key(year[1]))
     teams = FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))
                                      if team_ids is None else team_ids)
     awaiting = dict(session.execute(
@@ -262,9 +288,12 @@ def country_cost(
         return None
     scope = ReportScope(first, month_span(today.year, today.month)[1], team_ids)
     months = (month_key(first), month_key(today))
-    cells = true() if team_ids is None else FollowUpCell.team_id.in_(team_ids)
-    stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
-                              .where(cells, FollowUpCell.month.between(*months)))
+    if team_ids is None:
+        stipends = _country_sums(session, ("stipends",), months)["stipends"]
+    else:
+        stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
+                                  .where(FollowUpCell.team_id.in_(team_ids),
+                                         FollowUpCell.month.between(*months)))
     latest_closed = latest_closed_month(session)
     open_period = payroll.open_period_shown(latest_closed, first_pay_period(session),
                                             month_key(today))

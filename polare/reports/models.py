@@ -74,6 +74,31 @@ class FollowUpCell(db.Model):
     unpriced: Mapped[str] = mapped_column(Text, default="")
 
 
+class FollowUpMonth(db.Model):
+    """The whole country's follow-up figures of one month: every team's cells summed.
+
+    Kept by `reports.aggregates` whenever a rebuild changes a month's cells, so that pages of
+    every team read one row per month instead of a row per team and district.
+    """
+
+    __tablename__ = "follow_up_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    walks: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[int] = mapped_column(default=0)
+    polarpass: Mapped[int] = mapped_column(default=0)
+    met: Mapped[int] = mapped_column(default=0)
+    talked: Mapped[int] = mapped_column(default=0)
+    planned: Mapped[int] = mapped_column(default=0)
+    stipends: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    contributions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    #: Whether any cell of the month was previewed or priced by an example rate.
+    previewed: Mapped[bool] = mapped_column(default=False)
+    examples_used: Mapped[bool] = mapped_column(default=False)
+    #: Every cell's stipends no contribution rate covers, 'age:YYYY-MM-DD' items, sorted.
+    unpriced: Mapped[str] = mapped_column(Text, default="")
+
+
 class FollowUpWalker(db.Model):
     """A polare who walked (attended a counted walk) with a team in a month."""
 

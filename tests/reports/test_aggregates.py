@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from polare.audit.services import record
 from polare.errors import DomainError
@@ -28,7 +28,7 @@ from polare.reports.dashboard import (
     _roster_figures,
     _walk_figures,
 )
-from polare.reports.models import FollowUpCell
+from polare.reports.models import FollowUpCell, FollowUpMonth
 from polare.reports.report import compute_report
 from polare.reports.scope import ReportScope
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -139,6 +139,21 @@ def test_a_walk_moved_to_another_month_leaves_the_old_month(db, data):
     assert sum(october) == 0
 
 
+def test_each_months_country_row_is_every_teams_cells_summed_after_a_change(db, data):
+    refresh_teams(db, TODAY)
+    _apply(db, data, {}, ("met", "W5", 30))
+    refresh_teams(db, TODAY)
+
+    cell = FollowUpCell
+    summed = {month: (walks, met, stipends) for month, walks, met, stipends in db.execute(
+        select(cell.month, func.sum(cell.walks), func.sum(cell.met), func.sum(cell.stipends))
+        .group_by(cell.month))}
+    kept = {row.month: (row.walks, row.met, row.stipends)
+            for row in db.scalars(select(FollowUpMonth))}
+    assert kept == summed
+    assert kept["2026-11"][1] >= 30
+
+
 def test_a_change_marks_only_the_walks_team_stale(db, data, teams):
     refresh_teams(db, TODAY)
     data.walks["W6"].youths_met = 31
@@ -164,6 +179,7 @@ changes = st.one_of(
     st.tuples(st.just("invitation"), st.integers(0, 20), st.sampled_from(list(InvitationStatus))),
     st.tuples(st.just("event"), st.sampled_from(("E1", "E2", "E3", "E4"))),
     st.tuples(st.just("enrolment"), persons, st.sampled_from(list(EnrolmentStatus))),
+    st.tuples(st.just("retire"), st.sampled_from(("Ryd", "Berga"))),
 )
 
 
@@ -184,6 +200,8 @@ def _apply(db, data, teams, change: tuple) -> None:
             invitations[args[0] % len(invitations)].status = args[1]
         case "event":
             data.events[args[0]].cancelled = not data.events[args[0]].cancelled
+        case "retire":
+            teams[args[0]].active = not teams[args[0]].active
         case "enrolment":
             enrolment = db.scalars(select(Enrolment).where(
                 Enrolment.person_id == data.persons[args[0]].id)).first()
