@@ -126,15 +126,20 @@ def create_schema(database_url: str, app_config: dict[str, Any] | None = None) -
         db.engine.dispose()
 
 
-def rebuild_aggregates(database_url: str, app_config: dict[str, Any] | None = None) -> None:
-    """Build the follow-up aggregates with the app's own `flask reports rebuild`."""
+def run_daily_jobs(database_url: str, app_config: dict[str, Any] | None = None) -> None:
+    """Run what a running installation's daily jobs have done, with the app's own commands:
+    close the school years that have ended (`flask roster close-years`, which the first
+    request would do otherwise, inside the measurements) and build the follow-up aggregates
+    (`flask reports rebuild`)."""
     from polare import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
                       "SECRET_KEY": "benchmark-aggregates", **(app_config or {})})
-    result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
-    if result.exit_code != 0:
-        raise RuntimeError(f"reports rebuild failed: {result.output}") from result.exception
+    for command in (["roster", "close-years"], ["reports", "rebuild"]):
+        result = app.test_cli_runner().invoke(args=command)
+        if result.exit_code != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {result.output}"
+                               ) from result.exception
     with app.app_context():
         from polare.extensions import db
 

@@ -49,6 +49,7 @@ import payroll
 from polare.org.models import District, SchoolYear, Settings, Team
 from polare.pay.models import LineKind, PayLine, PayPeriod, PeriodStatus, RateRow
 from polare.pay.models import RateVersion as RateVersionRow
+from polare.reports.sql import month_of
 from polare.roster.models import Enrolment, Person
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
@@ -114,24 +115,21 @@ def first_pay_period(session: Session) -> str | None:
     reopened since); else the earliest month with an approved, attended participation; None
     when there is none of these.
 
-    One query of three scalar subqueries.
+    One query; the earliest participation, the one search over every walk of the country, is
+    the last argument of a COALESCE and read only when neither of the others is there.
     """
     setting = select(Settings.first_pay_period).where(Settings.id == 1).scalar_subquery()
     first_closed = (select(func.min(PayPeriod.month))
                     .where(or_(PayPeriod.status.in_(CLOSED_STATUSES),
                                PayPeriod.reopened_at.is_not(None))).scalar_subquery())
-    first_day = (select(func.min(Walk.walk_date))
-                 .join(Participation, Participation.walk_id == Walk.id)
-                 .where(Walk.status == WalkStatus.APPROVED,
-                        Participation.status == ParticipationStatus.ATTENDED)
-                 .scalar_subquery())
-    setting_month, closed_month, day = session.execute(
-        select(setting, first_closed, first_day)).one()
-    if setting_month:
-        return setting_month
-    if closed_month is not None:
-        return closed_month
-    return payroll.month_of(day) if day is not None else None
+    first_walked = (
+        select(month_of(Walk.walk_date))
+        .where(Walk.status == WalkStatus.APPROVED,
+               exists().where(Participation.walk_id == Walk.id,
+                              Participation.status == ParticipationStatus.ATTENDED))
+        .order_by(Walk.walk_date).limit(1).scalar_subquery())
+    return session.scalar(select(func.coalesce(func.nullif(setting, ""), first_closed,
+                                               first_walked)))
 
 
 def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
