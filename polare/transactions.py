@@ -62,8 +62,9 @@ def _forget_statement_writes(connection: Connection) -> None:
     connection.info.pop(_WROTE, None)
 
 
-def _wrote_past_the_orm(session: Session) -> bool:
-    """Tell whether the session's transaction wrote with statements outside a flush."""
+def _take_statement_writes(session: Session) -> bool:
+    """Tell whether the session's transaction wrote with statements outside a flush, and
+    forget it (the next request starts counting afresh)."""
     actual = session() if isinstance(session, scoped_session) else session
     return actual.in_transaction() and bool(actual.connection().info.pop(_WROTE, False))
 
@@ -80,7 +81,7 @@ def start_request() -> None:
         session.flush()
     session.info.pop(_WROTE, None)
     session.info.pop(_KEEP, None)
-    _wrote_past_the_orm(session)
+    _take_statement_writes(session)
 
 
 @contextmanager
@@ -102,7 +103,7 @@ def command_unit_of_work() -> Iterator[None]:
 def finish_request(response: Response) -> Response:
     """Commit a successful request's changes; roll back those of a refused or failed one."""
     session = db.session
-    wrote = _wrote_past_the_orm(session)
+    wrote = _take_statement_writes(session)
     wrote = session.info.pop(_WROTE, False) or wrote or bool(session.new or session.dirty
                                                              or session.deleted)
     keep = session.info.pop(_KEEP, False)

@@ -245,6 +245,24 @@ def country_walk_figures(
 
     None when the school year does not span whole months (the source is read instead).
     """
+    found = walk_figures(session, month, year, team_ids)
+    if found is None:
+        return None
+    teams = FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))
+                                     if team_ids is None else team_ids)
+    awaiting = dict(session.execute(
+        select(FollowUpTeam.team_id, FollowUpTeam.awaiting)
+        .where(teams, FollowUpTeam.awaiting > 0)).all())
+    return *found, awaiting
+
+
+def walk_figures(
+    session: Session, month: str, year: tuple[date, date] | None,
+    team_ids: frozenset[int] | None = None,
+) -> tuple[dict[str, int], dict[str, int] | None] | None:
+    """Return this month's and the school year's walk figures (done, planned, met, talked) of
+    the teams (None: every active team) from the aggregates; None when the school year does
+    not span whole months."""
     if year is not None and not _whole_months(*year):
         return None
     cell = FollowUpCell
@@ -260,16 +278,10 @@ def country_walk_figures(
                 cell.team_id.in_(team_ids), cell.month.between(first, last))).one()
         return dict(zip(("done", "planned", "met", "talked"), map(int, row), strict=True))
 
-    this_month = figures(month, month)
     this_year = None
     if year is not None:
         this_year = figures(month_key(year[0]), month_key(year[1]))
-    teams = FollowUpTeam.team_id.in_(select(Team.id).where(Team.active.is_(True))
-                                     if team_ids is None else team_ids)
-    awaiting = dict(session.execute(
-        select(FollowUpTeam.team_id, FollowUpTeam.awaiting)
-        .where(teams, FollowUpTeam.awaiting > 0)).all())
-    return this_month, this_year, awaiting
+    return figures(month, month), this_year
 
 
 def country_cost(

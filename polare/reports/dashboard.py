@@ -22,7 +22,7 @@ from polare.org.services import get_settings, school_year_on
 from polare.pay.services.facts import first_pay_period
 from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
-from polare.reports.country import country_cost, country_walk_figures
+from polare.reports.country import country_cost, country_walk_figures, walk_figures
 from polare.reports.figures import COUNTED_STATUSES
 from polare.reports.models import FollowUpTeam
 from polare.reports.periods import month_key, month_span
@@ -243,7 +243,7 @@ def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
     if session.scalar(select(FollowUpTeam.team_id).join(Team).where(
             Team.active.is_(True), FollowUpTeam.roster_year_id != year.id).limit(1)) is not None:
         return None
-    found = country_walk_figures(session, empty.month, (year.starts_on, year.ends_on))
+    found = walk_figures(session, empty.month, (year.starts_on, year.ends_on))
     if found is None:
         return None
     board = Dashboard(today=empty.today, month=empty.month, school_year=year)
@@ -251,7 +251,7 @@ def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
         board.cost = _country_cost(session, board)
         if board.cost is None:
             return None
-    this_month, this_year, _awaiting = found
+    this_month, this_year = found
     board.this_month = WalkFigures(**this_month)
     board.this_year = WalkFigures(**(this_year or {}))
     cap = func.coalesce(TeamYear.cap, get_settings(session).default_cap)
