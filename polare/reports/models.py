@@ -45,25 +45,16 @@ class Budget(db.Model):
     amount: Mapped[Decimal] = mapped_column(MONEY)
 
 
-class FollowUpCell(db.Model):
-    """The follow-up figures of one team, district and month, kept by `reports.aggregates`."""
+class FollowUpFigures:
+    """The figures a follow-up cell holds and a country month sums (a declarative mixin)."""
 
-    __tablename__ = "follow_up_cells"
-
-    team_id: Mapped[int] = mapped_column(
-        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    district_id: Mapped[int] = mapped_column(
-        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
-    #: 'YYYY-MM' of the walks' dates.
-    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
     walks: Mapped[int] = mapped_column(default=0)
     seconds: Mapped[int] = mapped_column(default=0)
     polarpass: Mapped[int] = mapped_column(default=0)
     met: Mapped[int] = mapped_column(default=0)
     talked: Mapped[int] = mapped_column(default=0)
-    #: Walks planned, and walks completed but not yet approved (not counted above).
+    #: Walks planned (not counted above).
     planned: Mapped[int] = mapped_column(default=0)
-    awaiting: Mapped[int] = mapped_column(default=0)
     stipends: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     contributions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     #: True when some stipends come from the preview of an open pay period.
@@ -74,8 +65,24 @@ class FollowUpCell(db.Model):
     unpriced: Mapped[str] = mapped_column(Text, default="")
 
 
-class FollowUpMonth(db.Model):
-    """The whole country's follow-up figures of one month: every team's cells summed.
+class FollowUpCell(FollowUpFigures, db.Model):
+    """The follow-up figures of one team, district and month, kept by `reports.aggregates`."""
+
+    __tablename__ = "follow_up_cells"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
+    #: 'YYYY-MM' of the walks' dates.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    #: Walks completed but not yet approved (not counted in the figures).
+    awaiting: Mapped[int] = mapped_column(default=0)
+
+
+class FollowUpMonth(FollowUpFigures, db.Model):
+    """The whole country's follow-up figures of one month: every team's cells summed (the
+    flags: any cell's; the gaps: every cell's, sorted).
 
     Kept by `reports.aggregates` whenever a rebuild changes a month's cells, so that pages of
     every team read one row per month instead of a row per team and district.
@@ -84,19 +91,6 @@ class FollowUpMonth(db.Model):
     __tablename__ = "follow_up_months"
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    walks: Mapped[int] = mapped_column(default=0)
-    seconds: Mapped[int] = mapped_column(default=0)
-    polarpass: Mapped[int] = mapped_column(default=0)
-    met: Mapped[int] = mapped_column(default=0)
-    talked: Mapped[int] = mapped_column(default=0)
-    planned: Mapped[int] = mapped_column(default=0)
-    stipends: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
-    contributions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
-    #: Whether any cell of the month was previewed or priced by an example rate.
-    previewed: Mapped[bool] = mapped_column(default=False)
-    examples_used: Mapped[bool] = mapped_column(default=False)
-    #: Every cell's stipends no contribution rate covers, 'age:YYYY-MM-DD' items, sorted.
-    unpriced: Mapped[str] = mapped_column(Text, default="")
 
 
 class FollowUpWalker(db.Model):
