@@ -35,6 +35,13 @@ def _gunicorn(env: dict[str, str], log: Path, access_log: Path) -> subprocess.Po
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
+def _migrated_gunicorn(env: dict[str, str], log: Path, access_log: Path) -> subprocess.Popen:
+    """Bring the database of `env` up to date, then start gunicorn on it."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],  # noqa: S603
+                   cwd=REPO, env=env, check=True, capture_output=True)
+    return _gunicorn(env, log, access_log)
+
+
 def _port(process: subprocess.Popen, log: Path, workers: int = 2) -> int:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -89,10 +96,8 @@ def _failed_login(opener: urllib.request.OpenerDirector, url: str, username: str
 def test_the_21st_failed_login_is_refused_whichever_of_two_workers_answers(
         tmp_path, migrated_postgres, redis_only):
     env = _server_env(tmp_path, DATABASE_URL=migrated_postgres, REDIS_URL=redis_only)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],  # noqa: S603
-                   cwd=REPO, env=env, check=True, capture_output=True)
     log, access_log = tmp_path / "gunicorn.log", tmp_path / "access.log"
-    process = _gunicorn(env, log, access_log)
+    process = _migrated_gunicorn(env, log, access_log)
     try:
         url = f"http://127.0.0.1:{_port(process, log)}"
 
@@ -121,10 +126,8 @@ def test_the_21st_failed_login_is_refused_whichever_of_two_workers_answers(
 def test_the_access_log_names_the_client_behind_a_trusted_proxy_and_only_then(
         tmp_path, proxies, logged):
     env = _server_env(tmp_path, POLARE_WORKERS="1", POLARE_PROXIES=proxies)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],  # noqa: S603
-                   cwd=REPO, env=env, check=True, capture_output=True)
     log, access_log = tmp_path / "gunicorn.log", tmp_path / "access.log"
-    process = _gunicorn(env, log, access_log)
+    process = _migrated_gunicorn(env, log, access_log)
     try:
         url = f"http://127.0.0.1:{_port(process, log, workers=1)}/login"
         forwarded = urllib.request.Request(url, headers={"X-Forwarded-For": "203.0.113.9"})
