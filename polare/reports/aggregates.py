@@ -34,7 +34,7 @@ from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.pay.models import PayLine, PayPeriod, RateRow, RateVersion
-from polare.pay.services.facts import first_pay_period, latest_closed_month
+from polare.pay.services.facts import pay_calendar
 from polare.reports.costs import (
     ZERO,
     CostItem,
@@ -191,8 +191,8 @@ def install_aggregate_hooks() -> None:
 def built_for(session: Session, today: date) -> str:
     """Return what aggregates built today depend on besides the data: the month, the last
     close and the open period the start page reports (which follows the first pay period)."""
-    latest = latest_closed_month(session)
-    shown = payroll.open_period_shown(latest, first_pay_period(session), month_key(today))
+    latest, first = pay_calendar(session)
+    shown = payroll.open_period_shown(latest, first, month_key(today))
     return f"{month_key(today)}|{latest or ''}|{shown}"
 
 

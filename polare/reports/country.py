@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import payroll
 from polare.org.models import Team
-from polare.pay.services.facts import first_pay_period, latest_closed_month
+from polare.pay.services.facts import latest_closed_month, pay_calendar
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
@@ -306,9 +306,8 @@ def country_cost(
         stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
                                   .where(FollowUpCell.team_id.in_(team_ids),
                                          FollowUpCell.month.between(*months)))
-    latest_closed = latest_closed_month(session)
-    open_period = payroll.open_period_shown(latest_closed, first_pay_period(session),
-                                            month_key(today))
+    latest_closed, first_period = pay_calendar(session)
+    open_period = payroll.open_period_shown(latest_closed, first_period, month_key(today))
     open_total = session.scalar(
         select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
         .where(teams, FollowUpTeam.open_period == open_period))

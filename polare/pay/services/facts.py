@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Result,
+    ScalarSelect,
     Select,
     and_,
     case,
@@ -103,11 +104,14 @@ def person_name(first_name: str, last_name: str) -> str:
 CLOSED_STATUSES = (PeriodStatus.CLOSED, PeriodStatus.ATTESTED)
 
 
+def _latest_closed() -> ScalarSelect[Any]:
+    return (select(func.max(PayPeriod.month)).where(PayPeriod.status.in_(CLOSED_STATUSES))
+            .scalar_subquery())
+
+
 def latest_closed_month(session: Session) -> str | None:
     """Return the latest closed month, or None when nothing is closed."""
-    return session.scalar(
-        select(func.max(PayPeriod.month)).where(PayPeriod.status.in_(CLOSED_STATUSES))
-    )
+    return session.scalar(select(_latest_closed()))
 
 
 def first_pay_period(session: Session) -> str | None:
@@ -118,6 +122,10 @@ def first_pay_period(session: Session) -> str | None:
     One query; the earliest participation, the one search over every walk of the country, is
     the last argument of a COALESCE and read only when neither of the others is there.
     """
+    return session.scalar(select(_first_pay_period()))
+
+
+def _first_pay_period() -> ColumnElement[Any]:
     setting = select(Settings.first_pay_period).where(Settings.id == 1).scalar_subquery()
     first_closed = (select(func.min(PayPeriod.month))
                     .where(or_(PayPeriod.status.in_(CLOSED_STATUSES),
@@ -128,8 +136,19 @@ def first_pay_period(session: Session) -> str | None:
                exists().where(Participation.walk_id == Walk.id,
                               Participation.status == ParticipationStatus.ATTENDED))
         .order_by(Walk.walk_date).limit(1).scalar_subquery())
-    return session.scalar(select(func.coalesce(func.nullif(setting, ""), first_closed,
-                                               first_walked)))
+    return func.coalesce(func.nullif(setting, ""), first_closed, first_walked)
+
+
+class PayCalendar(NamedTuple):
+    """Where the payroll stands: the latest closed month and the first pay period."""
+
+    latest_closed: str | None
+    first_period: str | None
+
+
+def pay_calendar(session: Session) -> PayCalendar:
+    """Return the latest closed month and the first pay period, read in one statement."""
+    return PayCalendar(*session.execute(select(_latest_closed(), _first_pay_period())).one())
 
 
 def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
@@ -264,8 +283,7 @@ class _Loader:
         #: None: everyone.
         self.persons = persons
         self.all_history = all_history
-        self.latest_closed = latest_closed_month(session)
-        self.first_period = first_pay_period(session)
+        self.latest_closed, self.first_period = pay_calendar(session)
         #: None: every open month at once (one person's page).
         self.month = month
         earliest = payroll.earliest_open(self.latest_closed)

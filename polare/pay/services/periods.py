@@ -42,9 +42,9 @@ from polare.pay.services.facts import (
     Facts,
     first_pay_period,
     frozen_line,
-    latest_closed_month,
     load_facts,
     month_span,
+    pay_calendar,
     persons_of_teams,
     stored_lines,
 )
@@ -195,7 +195,8 @@ def close_refusal(month: str, result: payroll.PeriodResult, facts: Facts,
 
 
 def _stored_preview(session: Session, month: str, period: PayPeriod | None,
-                    persons: Collection[int] | None, latest: str | None) -> PeriodPreview:
+                    persons: Collection[int] | None, latest: str | None,
+                    first: str | None) -> PeriodPreview:
     """Return a closed period's frozen lines."""
     conditions = [PayPeriod.month == month]
     if persons is not None:
@@ -206,7 +207,7 @@ def _stored_preview(session: Session, month: str, period: PayPeriod | None,
         month=month, status=status, period=period, lines=lines, errors=(),
         summary=summarise(lines), latest_closed=latest,
         refusal=DomainError("pay.period_closed", month=month),
-        first_period=first_pay_period(session),
+        first_period=first,
     )
 
 
@@ -227,9 +228,8 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
     elif team_ids is not None:
         persons = persons_of_teams(session, team_ids)
     check_month(month)
-    latest = latest_closed_month(session)
+    latest, first = pay_calendar(session)
     period = session.scalar(select(PayPeriod).where(PayPeriod.month == month))
-    first = first_pay_period(session)
     if payroll.is_outside(month, first):
         facts = load_facts(session, month, persons=persons)
         facts.latest_closed, facts.first_period, facts.frozen = None, None, []
@@ -242,7 +242,7 @@ def preview_period(session: Session, month: str, *, person_id: int | None = None
             first_period=first, outside=True,
         )
     if payroll.is_closed(month, latest):
-        return _stored_preview(session, month, period, persons, latest)
+        return _stored_preview(session, month, period, persons, latest, first)
     facts, result, lines = _computed(session, month, persons)
     return PeriodPreview(
         month=month, status=PeriodStatus.OPEN, period=period, lines=lines,
@@ -310,7 +310,7 @@ def close_period(session: Session, actor: User | None, month: str, *,
     period = lock_period(session, month)
     _refuse_unless_open(period)
     try:
-        payroll.check_order(month, latest_closed_month(session), first_pay_period(session))
+        payroll.check_order(month, *pay_calendar(session))
     except payroll.ClosePeriodError as error:
         raise close_refusal_of(error, month, payroll.PeriodResult(month, (), ())) from error
     facts, result, lines = _computed(session, month, None)
@@ -362,8 +362,7 @@ def list_periods(session: Session, today: date) -> list[PeriodRow]:
     payable = _payable_walks_per_month(session)
     stored = {period.month: period for period in session.scalars(select(PayPeriod))}
     names = _display_names(session)
-    latest = latest_closed_month(session)
-    first = first_pay_period(session)
+    latest, first = pay_calendar(session)
     upcoming = payroll.next_to_close(latest, first)
     shown = {*payable, *stored, payroll.month_of(today)}
     if upcoming is not None and upcoming <= payroll.month_of(today):
