@@ -193,6 +193,18 @@ def plain_rows(session: Session, statement: Select[Any]) -> Result[Any]:
     return session.connection().execute(statement)
 
 
+def among(session: Session, column: Any, ids: Select[Any]) -> ColumnElement[bool]:
+    """Return `column IN (ids)`; on PostgreSQL `column = ANY(ARRAY(ids))`.
+
+    The planner cannot know how few ids a query of history finds, and for an IN it plans a hash
+    of all of them: at 1,000 teams a hash of a million estimated ids, spilled to disk with a
+    scan of every pay line. The array is computed once, then looked up through the index.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == func.any(func.array(ids.scalar_subquery()))
+    return column.in_(ids)
+
+
 class YearsInProgramme:
     """Years in the programme of many persons on many dates, from two bulk queries."""
 
@@ -420,7 +432,8 @@ class _Loader:
     def _frozen_lines(self, candidates: Select[Any]) -> list[payroll.FrozenLine]:
         """Return every frozen line of the candidate participations."""
         lines = []
-        for row in stored_lines(self.session, PayLine.participation_id.in_(candidates)):
+        for row in stored_lines(self.session,
+                                among(self.session, PayLine.participation_id, candidates)):
             self.names.setdefault(
                 row.person_id, Names(row.first_name, row.last_name, row.personnummer or "")
             )
