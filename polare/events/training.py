@@ -36,30 +36,51 @@ def _attended_required(school_year_id: int) -> Any:
     )
 
 
-def required_event_types(session: Session) -> list[EventType]:
-    """Return the required, active event types in display order."""
-    return list(
-        session.scalars(select(EventType).where(_REQUIRED).order_by(EventType.sort_order,
-                                                                   EventType.name))
+def _attended_by(person_ids: Collection[int], school_year_id: int) -> Any:
+    """Return a SELECT of distinct (person_id, type_id) of the persons' attended invitations.
+
+    type_id is that of the event when it is of the school year and not cancelled, else NULL.
+    The persons' invitations drive it: the events join is a LEFT JOIN with its conditions in
+    ON, and the left table of a LEFT JOIN is always SQLite's outer loop. As an inner join
+    SQLite, without statistics, starts from every event of the school year in the country.
+    """
+    return (
+        select(Invitation.person_id, Event.type_id)
+        .outerjoin(Event, and_(Event.id == Invitation.event_id,
+                               Event.school_year_id == school_year_id,
+                               Event.cancelled.is_(False)))
+        .where(Invitation.person_id.in_(person_ids),
+               Invitation.status == InvitationStatus.ATTENDED)
+        .distinct()
     )
 
 
 def missing_required_training(
     session: Session, person_ids: Collection[int], school_year_id: int
 ) -> dict[int, list[str]]:
-    """Map each person to the names of the required event types they lack in the school year."""
+    """Map each person to the names of the required event types they lack in the school year.
+
+    One query: each required type, in display order, with the persons who attended it.
+    """
     ids = set(person_ids)
     if not ids:
         return {}
-    required = required_event_types(session)
-    if not required:
-        return {person_id: [] for person_id in ids}
-    attended = _attended_required(school_year_id).where(Invitation.person_id.in_(ids))
+    attended = _attended_by(ids, school_year_id).subquery()
+    rows = session.execute(
+        select(EventType.id, EventType.name, attended.c.person_id)
+        .outerjoin(attended, attended.c.type_id == EventType.id)
+        .where(_REQUIRED)
+        .order_by(EventType.sort_order, EventType.name, EventType.id)
+    )
+    required: dict[int, str] = {}
     done: dict[int, set[int]] = {}
-    for person_id, type_id in session.execute(attended):
-        done.setdefault(person_id, set()).add(type_id)
+    for type_id, name, person_id in rows:
+        required[type_id] = name
+        if person_id is not None:
+            done.setdefault(person_id, set()).add(type_id)
     return {
-        person_id: [t.name for t in required if t.id not in done.get(person_id, set())]
+        person_id: [name for type_id, name in required.items()
+                    if type_id not in done.get(person_id, set())]
         for person_id in ids
     }
 

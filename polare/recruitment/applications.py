@@ -237,14 +237,6 @@ def mark_seen(session: Session, actor: object, applications: list[Application],
                persons=[unseen[0].enrolment.person_id])
 
 
-def new_application_ids(session: Session, team_id: int, school_year_id: int) -> set[int]:
-    """Return the ids of the team-year's enrolments with an application nobody has read."""
-    return set(session.scalars(
-        select(Application.enrolment_id).join(Application.enrolment)
-        .where(Enrolment.team_id == team_id, Enrolment.school_year_id == school_year_id,
-               Application.seen_at.is_(None))))
-
-
 def count_new_applications(session: Session, team_ids: set[int] | None) -> int:
     """Count the unread applications of the teams (None: all teams)."""
     query = (select(func.count(func.distinct(Application.enrolment_id)))

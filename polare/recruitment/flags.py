@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from polare.auth.access import team_ids_for
 from polare.auth.models import Role, User
-from polare.recruitment.applications import count_new_applications, new_application_ids
+from polare.recruitment.applications import count_new_applications
 from polare.recruitment.models import Application, ConsentRequest, ConsentRequestStatus
 from polare.roster.models import Enrolment
 
@@ -36,13 +36,18 @@ class EnrolmentSummary:
 
 def roster_flags(session: Session, team_id: int, school_year_id: int) -> RosterFlags:
     """Return the team-year's enrolments to mark *ny ansökan* and *samtycke återkallat*."""
-    withdrawn = set(session.scalars(
-        select(ConsentRequest.enrolment_id).join(ConsentRequest.enrolment)
-        .where(Enrolment.team_id == team_id, Enrolment.school_year_id == school_year_id,
-               ConsentRequest.status == ConsentRequestStatus.WITHDRAWN,
-               Enrolment.consent_date.is_(None))))
-    return RosterFlags(new=new_application_ids(session, team_id, school_year_id),
-                       withdrawn=withdrawn)
+    of_team_year = (Enrolment.team_id == team_id, Enrolment.school_year_id == school_year_id)
+    withdrawn = (
+        select(literal("withdrawn"), ConsentRequest.enrolment_id).join(ConsentRequest.enrolment)
+        .where(*of_team_year, ConsentRequest.status == ConsentRequestStatus.WITHDRAWN,
+               Enrolment.consent_date.is_(None)))
+    new = (
+        select(literal("new"), Application.enrolment_id).join(Application.enrolment)
+        .where(*of_team_year, Application.seen_at.is_(None)))
+    found: dict[str, set[int]] = {"new": set(), "withdrawn": set()}
+    for kind, enrolment_id in session.execute(union_all(withdrawn, new)):
+        found[kind].add(enrolment_id)
+    return RosterFlags(**found)
 
 
 def enrolment_summary(session: Session, enrolment: Enrolment) -> EnrolmentSummary:

@@ -34,7 +34,7 @@ from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.pay.models import PayLine, PayPeriod, RateRow, RateVersion
-from polare.pay.services.facts import pay_calendar
+from polare.pay.services.facts import PayCalendar, pay_calendar
 from polare.reports.costs import (
     ZERO,
     CostItem,
@@ -188,18 +188,21 @@ def install_aggregate_hooks() -> None:
 # ---------------------------------------------------------------- rebuilding
 
 
-def built_for(session: Session, today: date) -> str:
+def built_for(session: Session, today: date, calendar: PayCalendar | None = None) -> str:
     """Return what aggregates built today depend on besides the data: the month, the last
-    close and the open period the start page reports (which follows the first pay period)."""
-    latest, first = pay_calendar(session)
+    close and the open period the start page reports (which follows the first pay period).
+
+    `calendar`: the pay calendar, when the caller has read it already (else it is read).
+    """
+    latest, first = calendar if calendar is not None else pay_calendar(session)
     shown = payroll.open_period_shown(latest, first, month_key(today))
     return f"{month_key(today)}|{latest or ''}|{shown}"
 
 
-def stale_teams(session: Session, today: date,
-                team_ids: Collection[int] | None = None) -> dict[int, int]:
+def stale_teams(session: Session, today: date, team_ids: Collection[int] | None = None,
+                calendar: PayCalendar | None = None) -> dict[int, int]:
     """Return {team id: version} of the teams whose aggregates are not current."""
-    key = built_for(session, today)
+    key = built_for(session, today, calendar)
     query = (
         select(Team.id, func.coalesce(FollowUpTeam.version, 0))
         .outerjoin(FollowUpTeam, FollowUpTeam.team_id == Team.id)
@@ -212,16 +215,17 @@ def stale_teams(session: Session, today: date,
     return dict(session.execute(query).all())
 
 
-def refresh_teams(session: Session, today: date,
-                  team_ids: Collection[int] | None = None) -> bool:
+def refresh_teams(session: Session, today: date, team_ids: Collection[int] | None = None,
+                  calendar: PayCalendar | None = None) -> bool:
     """Rebuild the aggregates of the teams that are not current; tell whether they now are.
 
     A page calls this before reading aggregates, and commits. The writes are in a savepoint:
     when they fail (another request rebuilt the same team at the same moment, or SQLite's
     write lock moved on since this read began), they are rolled back alone and the page
-    computes its figures from the source instead.
+    computes its figures from the source instead. `calendar`: the pay calendar, when the
+    caller has read it already.
     """
-    stale = stale_teams(session, today, team_ids)
+    stale = stale_teams(session, today, team_ids, calendar)
     if not stale:
         return True
     savepoint = session.begin_nested()

@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import distinct, func, select, true
+from sqlalchemy import Select, case, distinct, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 import payroll
 from polare.org.models import Team
-from polare.pay.services.facts import latest_closed_month, pay_calendar
+from polare.pay.services.facts import PayCalendar, latest_closed_month, pay_calendar
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
@@ -58,22 +58,32 @@ def _sums(source: Any = FollowUpCell):
         "walks", "seconds", "polarpass", "met", "talked", "stipends", "contributions"))
 
 
-def _country_sums(session: Session, names: tuple[str, ...], months: tuple[str, str], *,
-                  active_only: bool = False) -> dict[str, Any]:
-    """Sum the country's rows of the months; with `active_only`, less the cells of the teams
-    no longer active (few), as the start page counts active teams only."""
-    row = session.execute(select(*(
-        func.coalesce(func.sum(getattr(FollowUpMonth, name)), 0) for name in names))
-        .where(FollowUpMonth.month.between(*months))).one()
-    sums = dict(zip(names, row, strict=True))
-    if active_only:
-        retired = session.execute(select(*(
-            func.coalesce(func.sum(getattr(FollowUpCell, name)), 0) for name in names))
-            .where(FollowUpCell.month.between(*months), FollowUpCell.team_id.in_(
-                select(Team.id).where(Team.active.is_(False))))).one()
-        sums = {name: sums[name] - value
-                for name, value in zip(names, retired, strict=True)}
-    return sums
+def _span_sums(source: Any, names: tuple[str, ...], spans: tuple[tuple[str, str], ...],
+               *where: Any) -> Select:
+    """Return one row: each name summed over each span of months (span by span), in one scan
+    of the rows from the first span's start to the last span's end (an index range)."""
+    return select(*(
+        func.coalesce(func.sum(case((source.month.between(*span), getattr(source, name)),
+                                    else_=0)), 0)
+        for span in spans for name in names
+    )).where(*where, source.month.between(min(first for first, _last in spans),
+                                          max(last for _first, last in spans)))
+
+
+def _country_sums(session: Session, names: tuple[str, ...],
+                  spans: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """Sum the country's rows of each span of months, less the cells of the teams no longer
+    active (few), as the start page counts active teams only; in one statement."""
+    country = _span_sums(FollowUpMonth, names, spans).subquery()
+    retired = _span_sums(FollowUpCell, names, spans, FollowUpCell.team_id.in_(
+        select(Team.id).where(Team.active.is_(False)))).subquery()
+    # Two one-row subqueries side by side: one row, the country's sums then the retired.
+    row = session.execute(select(country, retired)
+                          .select_from(country.join(retired, true()))).one()
+    width = len(names) * len(spans)
+    values = [total - gone for total, gone in zip(row[:width], row[width:], strict=True)]
+    return [dict(zip(names, values[start:start + len(names)], strict=True))
+            for start in range(0, width, len(names))]
 
 
 def _figures(row) -> Figures:
@@ -193,7 +203,12 @@ def _incidents(session: Session, months: tuple[str, str],
 
 def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
                 preview: list[str], team_ids: frozenset[int] | None = None) -> CostBreakdown:
-    """Return what the cost notes need: previewed months, example rates, unpriced stipends."""
+    """Return what the cost notes need: previewed months, example rates, unpriced stipends.
+
+    One statement: a row per kind of value (the first month priced with an example rate, the
+    previewed months, the unpriced ages and days), distinct values, not every row: at
+    national scale most cells carry a flag.
+    """
     earliest = payroll.earliest_open(latest_closed)
     result = CostBreakdown()
     months = (month_key(scope.date_from), month_key(scope.date_to))
@@ -203,31 +218,45 @@ def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,
     in_range = cell.month.between(*months)
     if team_ids is not None:
         in_range = in_range & cell.team_id.in_(team_ids)
-    # Distinct values, not every row: at national scale most cells carry a flag.
-    result.examples_used = session.scalar(
-        select(cell.month).where(in_range, cell.examples_used.is_(True)).limit(1)) is not None
-    for month in session.scalars(select(cell.month).distinct()
-                                 .where(in_range, cell.previewed.is_(True))):
-        previewed.add(month if latest_closed is None or month > latest_closed
-                      else str(earliest))
-    for unpriced in session.scalars(select(cell.unpriced).distinct()
-                                    .where(in_range, cell.unpriced != "")):
-        for item in unpriced.split():
-            age, day = item.split(":")
-            result.unpriced.add((int(age), date.fromisoformat(day)))
+    rows = session.execute(union_all(
+        select(literal("examples"), func.min(cell.month))
+        .where(in_range, cell.examples_used.is_(True)),
+        select(literal("previewed"), cell.month).distinct()
+        .where(in_range, cell.previewed.is_(True)),
+        select(literal("unpriced"), cell.unpriced).distinct()
+        .where(in_range, cell.unpriced != ""),
+    ))
+    for kind, value in rows:
+        if kind == "examples":
+            result.examples_used = value is not None
+        elif kind == "previewed":
+            previewed.add(value if latest_closed is None or value > latest_closed
+                          else str(earliest))
+        else:
+            for item in value.split():
+                age, day = item.split(":")
+                result.unpriced.add((int(age), date.fromisoformat(day)))
     result.preview_months = sorted(previewed)
     return result
+
+
+def _error_texts(session: Session, team_ids: frozenset[int] | None = None) -> list[str]:
+    """Return the distinct error texts of the teams' previews (None: every team's)."""
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
+    return list(session.scalars(select(FollowUpTeam.preview_errors).distinct()
+                                .where(teams, FollowUpTeam.preview_errors != "")))
+
+
+def _errors_in(texts: list[str], months: list[str]) -> list[str]:
+    """Return the distinct errors of the error texts that are of the months, in order."""
+    return sorted({error for text in texts for error in text.split("\n")
+                   if error[:7] in months})
 
 
 def _errors(session: Session, months: list[str],
             team_ids: frozenset[int] | None = None) -> list[str]:
     """Return the distinct errors of the previews of the months (of the teams), in order."""
-    errors: set[str] = set()
-    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
-    for text in session.scalars(select(FollowUpTeam.preview_errors).distinct()
-                                .where(teams, FollowUpTeam.preview_errors != "")):
-        errors.update(error for error in text.split("\n") if error[:7] in months)
-    return sorted(errors)
+    return _errors_in(_error_texts(session, team_ids), months)
 
 
 def _whole_months(first: date, last: date) -> bool:
@@ -261,59 +290,58 @@ def walk_figures(
     team_ids: frozenset[int] | None = None,
 ) -> tuple[dict[str, int], dict[str, int] | None] | None:
     """Return this month's and the school year's walk figures (done, planned, met, talked) of
-    the teams (None: every active team) from the aggregates; None when the school year does
-    not span whole months."""
+    the teams (None: every active team) from the aggregates, in one statement; None when the
+    school year does not span whole months."""
     if year is not None and not _whole_months(*year):
         return None
-    cell = FollowUpCell
-    sums = (func.coalesce(func.sum(cell.walks), 0), func.coalesce(func.sum(cell.planned), 0),
-            func.coalesce(func.sum(cell.met), 0), func.coalesce(func.sum(cell.talked), 0))
-
-    def figures(first: str, last: str) -> dict[str, int]:
-        if team_ids is None:
-            row = tuple(_country_sums(session, ("walks", "planned", "met", "talked"),
-                                      (first, last), active_only=True).values())
-        else:
-            row = session.execute(select(*sums).where(
-                cell.team_id.in_(team_ids), cell.month.between(first, last))).one()
-        return dict(zip(("done", "planned", "met", "talked"), map(int, row), strict=True))
-
-    this_year = None
-    if year is not None:
-        this_year = figures(month_key(year[0]), month_key(year[1]))
-    return figures(month, month), this_year
+    names = ("walks", "planned", "met", "talked")
+    spans = ((month, month),) if year is None else (
+        (month, month), (month_key(year[0]), month_key(year[1])))
+    if team_ids is None:
+        sums = _country_sums(session, names, spans)
+    else:
+        row = session.execute(_span_sums(FollowUpCell, names, spans,
+                                         FollowUpCell.team_id.in_(team_ids))).one()
+        sums = [dict(zip(names, row[start:start + len(names)], strict=True))
+                for start in range(0, len(row), len(names))]
+    figures = [{"done": int(found["walks"]), "planned": int(found["planned"]),
+                "met": int(found["met"]), "talked": int(found["talked"])} for found in sums]
+    return figures[0], (figures[1] if year is not None else None)
 
 
 def country_cost(
     session: Session, first: date, today: date, team_ids: frozenset[int] | None = None,
+    calendar: PayCalendar | None = None,
 ) -> tuple[Decimal, str, Decimal, list[str]] | None:
     """Return the stipends from `first` to today, the open period, its preliminary total and
     the notes from the aggregates, of the teams (None: every team).
 
     None when `first` is not a month's first, or when some of the teams' previews had errors
     (they are kept for all the teams rebuilt together, so only the whole country's are shown).
+    `calendar`: the pay calendar, when the caller has read it already.
     """
-    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
-    if first.day != 1 or (team_ids is not None and session.scalar(
-            select(FollowUpTeam.team_id).where(teams, FollowUpTeam.preview_errors != "")
-            .limit(1)) is not None):
+    if first.day != 1:
         return None
+    error_texts = _error_texts(session, team_ids)
+    if team_ids is not None and error_texts:
+        return None
+    teams = true() if team_ids is None else FollowUpTeam.team_id.in_(team_ids)
     scope = ReportScope(first, month_span(today.year, today.month)[1], team_ids)
     months = (month_key(first), month_key(today))
-    if team_ids is None:
-        stipends = _country_sums(session, ("stipends",), months)["stipends"]
-    else:
-        stipends = session.scalar(select(func.coalesce(func.sum(FollowUpCell.stipends), 0))
-                                  .where(FollowUpCell.team_id.in_(team_ids),
-                                         FollowUpCell.month.between(*months)))
-    latest_closed, first_period = pay_calendar(session)
+    cell: Any = FollowUpMonth if team_ids is None else FollowUpCell
+    in_months = cell.month.between(*months)
+    if team_ids is not None:
+        in_months = in_months & cell.team_id.in_(team_ids)
+    latest_closed, first_period = calendar if calendar is not None else pay_calendar(session)
     open_period = payroll.open_period_shown(latest_closed, first_period, month_key(today))
-    open_total = session.scalar(
+    stipends, open_total = session.execute(select(
+        select(func.coalesce(func.sum(cell.stipends), 0)).where(in_months).scalar_subquery(),
         select(func.coalesce(func.sum(FollowUpTeam.open_stipends), 0))
-        .where(teams, FollowUpTeam.open_period == open_period))
+        .where(teams, FollowUpTeam.open_period == open_period).scalar_subquery(),
+    )).one()
     previewed = preview_months(ReportScope(first, today), latest_closed, today)
     notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed, team_ids),
-                        _errors(session, previewed, team_ids))
+                        _errors_in(error_texts, previewed))
     money = Decimal("0.01")
     return (Decimal(stipends).quantize(money), open_period, Decimal(open_total).quantize(money),
             notes)

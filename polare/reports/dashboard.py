@@ -1,7 +1,8 @@
 """The start page's figures for a user's teams: this month and this school year at a glance.
 
-A fixed number of queries: walks in one grouped query, active polare in one, caps in one,
-required training in the events domain's two, and cost from the report's cost queries.
+A fixed number of queries: walks in one grouped query, active polare in one, the caps and the
+default cap in one, required training in the events domain's one, and cost from the report's
+cost queries. Where the aggregates are read, the pay calendar is read once and passed down.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import payroll
 from polare.auth.access import team_ids_for
 from polare.auth.models import User
 from polare.events.training import missing_required_training
-from polare.org.models import SchoolYear, Team, TeamYear
+from polare.org.models import SchoolYear, Settings, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
-from polare.pay.services.facts import first_pay_period
+from polare.pay.services.facts import PayCalendar, first_pay_period, pay_calendar
 from polare.reports.aggregates import refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures, walk_figures
@@ -158,6 +159,19 @@ def _walk_figures(
                 figures.planned += count
 
 
+def _caps(session: Session, year: SchoolYear, team_ids: list[int]) -> tuple[int, dict[int, int]]:
+    """Return the default cap and the teams' own caps of the school year, in one statement."""
+    rows = session.execute(
+        select(Settings.default_cap, TeamYear.team_id, TeamYear.cap)
+        .outerjoin(TeamYear, and_(TeamYear.school_year_id == year.id,
+                                  TeamYear.team_id.in_(team_ids)))
+        .where(Settings.id == 1)
+    ).all()
+    # No row only when the settings row is yet to be made (get_settings makes it).
+    default_cap = rows[0][0] if rows else get_settings(session).default_cap
+    return default_cap, {team_id: cap for _default, team_id, cap in rows if team_id is not None}
+
+
 def _roster_figures(
     session: Session, year: SchoolYear, team_ids: list[int], statuses: dict[int, TeamStatus]
 ) -> None:
@@ -167,11 +181,7 @@ def _roster_figures(
             Enrolment.school_year_id == year.id, Enrolment.team_id.in_(team_ids),
             Enrolment.status == EnrolmentStatus.ACTIVE)
     ).all()
-    caps = dict(session.execute(
-        select(TeamYear.team_id, TeamYear.cap).where(TeamYear.school_year_id == year.id,
-                                                     TeamYear.team_id.in_(team_ids))
-    ).all())
-    default_cap = get_settings(session).default_cap
+    default_cap, caps = _caps(session, year, team_ids)
     missing = missing_required_training(session, {p for _t, p in active}, year.id)
     for status in statuses.values():
         status.cap = caps.get(status.team_id, default_cap)
@@ -204,11 +214,16 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     """Return the start page's figures for the user's teams."""
     board = Dashboard(today=today, month=month_key(today),
                       school_year=school_year_on(session, today))
+    # Read once, where aggregates are read: their key and the cost summary both need it.
+    calendar = None
     if (team_ids_for(user) is None and board.school_year is not None
-            and active_team_count(session) > MANY_TEAMS and refresh_teams(session, today)):
-        country = _country_board(session, board, board.school_year, sees_cost(user))
-        if country is not None:
-            return country
+            and active_team_count(session) > MANY_TEAMS):
+        calendar = pay_calendar(session)
+        if refresh_teams(session, today, calendar=calendar):
+            country = _country_board(session, board, board.school_year, sees_cost(user),
+                                     calendar)
+            if country is not None:
+                return country
     teams = _teams(session, user)
     team_ids = [team.id for team in teams]
     statuses = {team.id: TeamStatus(team.id, team.name) for team in teams}
@@ -216,7 +231,8 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     if not teams:
         return board
     scoped = None if team_ids_for(user) is None else frozenset(team_ids)
-    current = refresh_teams(session, today, scoped)
+    calendar = calendar if calendar is not None else pay_calendar(session)
+    current = refresh_teams(session, today, scoped, calendar)
     if not (current and _country_walk_figures(session, board, statuses, scoped)):
         _walk_figures(session, board, team_ids, statuses)
     if board.school_year is not None and not (
@@ -224,7 +240,7 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
             and _country_roster(session, board.school_year, statuses)):
         _roster_figures(session, board.school_year, team_ids, statuses)
     if sees_cost(user):
-        board.cost = (current and _country_cost(session, board, scoped)) or _cost(
+        board.cost = (current and _country_cost(session, board, scoped, calendar)) or _cost(
             session, board, scoped)
     return board
 
@@ -235,7 +251,7 @@ def active_team_count(session: Session) -> int:
 
 
 def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
-                   with_cost: bool) -> Dashboard | None:
+                   with_cost: bool, calendar: PayCalendar | None = None) -> Dashboard | None:
     """Return a whole country's board from the aggregates: the totals, and the teams that
     need attention (over the cap, walks to approve, training missing), at most
     `ATTENTION_ROWS`, those most in need first. None when the aggregates cannot give it (the
@@ -248,7 +264,7 @@ def _country_board(session: Session, empty: Dashboard, year: SchoolYear,
         return None
     board = Dashboard(today=empty.today, month=empty.month, school_year=year)
     if with_cost:
-        board.cost = _country_cost(session, board)
+        board.cost = _country_cost(session, board, calendar=calendar)
         if board.cost is None:
             return None
     this_month, this_year = found
@@ -321,11 +337,11 @@ def _country_walk_figures(session: Session, board: Dashboard, statuses: dict[int
     return True
 
 
-def _country_cost(session: Session, board: Dashboard,
-                  team_ids: frozenset[int] | None = None) -> CostSummary | None:
+def _country_cost(session: Session, board: Dashboard, team_ids: frozenset[int] | None = None,
+                  calendar: PayCalendar | None = None) -> CostSummary | None:
     """Return the teams' cost summary from the aggregates (None: every team), or None when
-    it cannot be."""
+    it cannot be. `calendar`: the pay calendar, when the caller has read it already."""
     start = board.school_year.starts_on if board.school_year else board.today.replace(day=1)
-    found = country_cost(session, start, board.today, team_ids)
+    found = country_cost(session, start, board.today, team_ids, calendar)
     return CostSummary(*found) if found is not None else None
 

@@ -42,6 +42,7 @@ from polare.roster.scope import (
     school_years,
     shown_personnummer,
     teams_for,
+    year_after,
 )
 from polare.roster.services import (
     age_on,
@@ -75,9 +76,10 @@ class RosterRow:
     training_missing: list[str]
 
 
-def _chosen(team_id: int | None, year_id: int | None) -> tuple[Team | None, SchoolYear]:
+def _chosen(team_id: int | None, year_id: int | None, teams: list[Team] | None = None,
+            years: list[SchoolYear] | None = None) -> tuple[Team | None, SchoolYear]:
     return chosen_team_and_year(db.session, current_user, team_id, year_id,
-                                today=clock.local_today())
+                                today=clock.local_today(), teams=teams, years=years)
 
 
 def _filters_from_args() -> RosterFilters:
@@ -101,27 +103,29 @@ def _filters_from_search(form: RosterFilterForm) -> RosterFilters:
     )
 
 
-def _search_by_number(form: RosterFilterForm, team: Team | None, year: SchoolYear):
+def _search_by_number(form: RosterFilterForm, team: Team | None, year: SchoolYear,
+                      years: list[SchoolYear]):
     """Answer a personnummer search: coordinators and admin only, counted per user, audited."""
     if not may_look_up_personnummer(current_user):
         form.q.errors = [_("Du ser personnummer maskerade och kan inte söka på dem. Sök på "
                            "namn i stället.")]
-        return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
+        return _render_roster(form, team, year, years, RosterFilters(), paged=True, status=422)
     refusal = refusal_of(lambda: count_personnummer_lookup(current_user))
     if isinstance(refusal, LookupLimitError):
         show_refusal(form, refusal)
-        page, status = _render_roster(form, team, year, RosterFilters(), paged=True, status=429)
+        page, status = _render_roster(form, team, year, years, RosterFilters(), paged=True,
+                                      status=429)
         return page, status, {"Retry-After": str(refusal.retry_after)}
     where = f"roster {team.id}/{year.id}" if team is not None else "roster"
     audit_personnummer_lookup(db.session, current_user, None, f"search in {where}")
-    return _render_roster(form, team, year, _filters_from_search(form), paged=False)
+    return _render_roster(form, team, year, years, _filters_from_search(form), paged=False)
 
 
 def _rows(enrolments: list[Enrolment], team: Team, year: SchoolYear) -> list[RosterRow]:
     """Add age, years, masked number, consent and training status to each enrolment."""
     day = reference_day(year, clock.local_today())
     ids = [e.person_id for e in enrolments]
-    years = years_in_programme_by_person(db.session, ids, day)
+    years = years_in_programme_by_person(db.session, ids, day, year)
     training = missing_required_training(db.session, ids, year.id)
     full = can_see_full_personnummer(current_user, {team.id})
     if full and enrolments:
@@ -150,7 +154,9 @@ def _cap(team: Team, year: SchoolYear) -> int:
 
 
 def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
-                   filters: RosterFilters, *, paged: bool, status: int = 200):
+                   years: list[SchoolYear], filters: RosterFilters, *, paged: bool,
+                   status: int = 200):
+    """Render the roster; `years` are every school year, as the filter form lists them."""
     context: dict[str, object] = {"form": form, "team": team, "year": year,
                                   "filters": filters, "status_labels": STATUS_LABELS,
                                   "can_edit": may_edit(current_user), "page": None, "rows": []}
@@ -164,12 +170,13 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
             context["page"] = page
         else:
             enrolments = list(db.session.scalars(query.limit(SEARCH_LIMIT)).unique())
+        cap = _cap(team, year)
         context.update(
             rows=_rows(enrolments, team, year),
-            counts=status_counts(db.session, team.id, year.id), cap=_cap(team, year),
+            counts=status_counts(db.session, team.id, year.id), cap=cap,
             waiting=waiting_list(db.session, team.id, year.id),
-            next_year=next_school_year(db.session, year),
-            cap_form=CapForm(formdata=None, data={"cap": _cap(team, year)}),
+            next_year=year_after(years, year),
+            cap_form=CapForm(formdata=None, data={"cap": cap}),
             year_end_closed=(recently_closed(db.session, team.id, now=clock.utcnow())
                              if may_edit(current_user) else []),
             recruitment=roster_flags(db.session, team.id, year.id),
@@ -179,41 +186,46 @@ def _render_roster(form: RosterFilterForm, team: Team | None, year: SchoolYear,
     return html, status
 
 
-def _filter_form(args: MultiDict[str, str] | None = None) -> RosterFilterForm:
+def _filter_form(teams: list[Team], years: list[SchoolYear],
+                 args: MultiDict[str, str] | None = None) -> RosterFilterForm:
     """Return the filter form: from the query string (GET) or the posted search (POST)."""
     # Built with its CSRF token also from the query string: the page's form is sent by POST.
     form = RosterFilterForm() if args is None else RosterFilterForm(args)
-    form.team.choices = [(t.id, t.name) for t in teams_for(db.session, current_user)]
-    form.year.choices = [(y.id, y.label) for y in school_years(db.session)]
+    form.team.choices = [(t.id, t.name) for t in teams]
+    form.year.choices = [(y.id, y.label) for y in years]
     return form
 
 
 @bp.route("/", methods=["GET", "POST"])
 @roles(*VIEWERS)
 def index():
+    # Read once: the filter form lists them and the defaults and the next year come from them.
+    teams, years = teams_for(db.session, current_user), school_years(db.session)
     if request.method == "POST":
-        form = _filter_form()
+        form = _filter_form(teams, years)
         if not form.validate_on_submit():
-            team, year = _chosen(None, None)
-            return _render_roster(form, team, year, RosterFilters(), paged=True, status=422)
-        team, year = _chosen(form.team.data, form.year.data)
+            team, year = _chosen(None, None, teams, years)
+            return _render_roster(form, team, year, years, RosterFilters(), paged=True,
+                                  status=422)
+        team, year = _chosen(form.team.data, form.year.data, teams, years)
         query = (form.q.data or "").strip()
         if looks_like_personnummer(query):
-            return _search_by_number(form, team, year)
+            return _search_by_number(form, team, year, years)
         if any(char.isdigit() for char in query):
             # Digits may be part of a personnummer: answer here, never through a URL.
-            return _render_roster(form, team, year, _filters_from_search(form), paged=False)
+            return _render_roster(form, team, year, years, _filters_from_search(form),
+                                  paged=False)
         return redirect(url_for(
             "roster.index", team=team.id, year=year.id, status=form.status.data or None,
             consent="y" if form.consent.data else None,
             training="y" if form.training.data else None, q=query or None))
-    team, year = _chosen(id_argument("team"), id_argument("year"))
+    team, year = _chosen(id_argument("team"), id_argument("year"), teams, years)
     filters = _filters_from_args()
-    form = _filter_form(request.args)
+    form = _filter_form(teams, years, request.args)
     form.team.data = team.id if team else None
     form.year.data = year.id
     form.q.data = filters.name
-    return _render_roster(form, team, year, filters, paged=True)
+    return _render_roster(form, team, year, years, filters, paged=True)
 
 
 @bp.route("/cap", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import abort
@@ -68,12 +69,25 @@ def shown_personnummer(person: Person, full: bool) -> str:
 
 
 
+def year_on(years: Sequence[SchoolYear], day: date) -> SchoolYear | None:
+    """Return the school year of the list that the day belongs to, if any."""
+    return next((year for year in years if year.starts_on <= day <= year.ends_on), None)
+
+
+def year_after(years: Sequence[SchoolYear], year: SchoolYear) -> SchoolYear | None:
+    """Return the school year of the list that starts next after this one, if any."""
+    later = [other for other in years if other.starts_on > year.starts_on]
+    return min(later, key=lambda other: other.starts_on, default=None)
+
+
 def chosen_team_and_year(
-    session: Session, user: User, team_id: int | None, year_id: int | None, *, today: date
+    session: Session, user: User, team_id: int | None, year_id: int | None, *, today: date,
+    teams: Sequence[Team] | None = None, years: Sequence[SchoolYear] | None = None,
 ) -> tuple[Team | None, SchoolYear]:
     """Return the team and school year asked for (404 outside the user's teams), or defaults.
 
-    The defaults are the user's first team and the school year of today.
+    The defaults are the user's first team and the school year of today. `teams` and `years`
+    are `teams_for` and `school_years`, when the caller has read them already.
     """
     if team_id is not None:
         team = session.get(Team, team_id)
@@ -82,9 +96,14 @@ def chosen_team_and_year(
         ensure_team(user, team.id)
     else:
         mine = [t for t in user.teams if t.active]
-        team = mine[0] if mine else next(iter(teams_for(session, user)), None)
+        if mine:
+            team = mine[0]
+        else:
+            team = next(iter(teams if teams is not None else teams_for(session, user)), None)
     if year_id is not None:
         year = session.get(SchoolYear, year_id)
+    elif years is not None:
+        year = year_on(years, today) or next(iter(years), None)
     else:
         year = school_year_on(session, today) or next(iter(school_years(session)), None)
     if year is None:

@@ -14,6 +14,7 @@ from polare.events.training import (
 )
 from polare.org.models import SchoolYear
 from polare.roster.models import Person
+from tests.statements import counted_statements
 
 
 def test_polare_without_attendance_lacks_required_training(db, polare, school_year):
@@ -95,3 +96,27 @@ def test_summary_counts_active_polare_of_the_team_with_training(
     assert required_training_summary(db, teams["Ryd"].id, school_year.id) == [
         ("Ledarskapsutbildning", 1, 2)
     ]
+
+
+def test_missing_training_is_one_statement_from_the_persons_invitations(
+    db, polare, make_person, school_year, make_event, invite
+):
+    """One query, which SQLite (no statistics) plans from the persons' invitations, not from
+    every event of the school year in the country."""
+    for _other_team_event in range(3):
+        invite(db, make_event(team="Berga"), make_person(), InvitationStatus.ATTENDED)
+    invite(db, make_event(), polare, InvitationStatus.ATTENDED)
+    team = [make_person(first_name=f"P{i}") for i in range(24)]
+    db.flush()
+    with counted_statements() as sent:
+        missing = missing_required_training(db, [polare.id, *(p.id for p in team)],
+                                            school_year.id)
+    assert len(sent) == 1
+    assert missing[polare.id] == []
+    assert missing[team[0].id] == ["Ledarskapsutbildning"]
+    if db.get_bind().dialect.name == "sqlite":
+        statement, parameters = sent[0]
+        plan = [row[-1] for row in db.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters)]
+        searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+        assert searches[0].startswith("SEARCH invitations USING INDEX ix_invitations_person_id")

@@ -11,6 +11,7 @@ from polare.org.models import SchoolYear
 from polare.roster.models import EnrolmentStatus
 from polare.roster.services import years_in_programme_by_person, years_in_programme_on
 from tests.conftest import TODAY
+from tests.statements import counted_statements
 
 
 @pytest.fixture
@@ -79,3 +80,24 @@ def test_many_persons_at_once_agree_with_one_at_a_time(db, make_person, make_enr
     make_enrolment(second, "Berga")
     assert years_in_programme_by_person(db, [first.id, second.id], TODAY) == {
         first.id: 3, second.id: 1}
+
+
+def test_many_persons_are_read_in_one_statement_given_the_school_year(
+        db, make_person, make_enrolment, years):
+    veteran, newcomer = make_person(prior_years=2), make_person()
+    never_active = make_person(prior_years=1)
+    make_enrolment(veteran, "Ryd", school_year=years["2025/26"])
+    make_enrolment(veteran, "Ryd")
+    make_enrolment(newcomer, "Berga")
+    make_enrolment(never_active, "Ryd", status=EnrolmentStatus.APPLICANT)
+    db.flush()
+    with counted_statements() as sent:
+        found = years_in_programme_by_person(
+            db, [veteran.id, newcomer.id, never_active.id], TODAY, years["2026/27"])
+    assert found == {veteran.id: 4, newcomer.id: 1, never_active.id: 1}
+    assert len(sent) == 1
+
+
+def test_a_school_year_given_must_hold_the_day(db, polare, years):
+    with pytest.raises(ValueError, match="not in the school year 2025/26"):
+        years_in_programme_by_person(db, [polare.id], TODAY, years["2025/26"])

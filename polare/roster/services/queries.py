@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from payroll.ages import age_on, years_in_programme
@@ -49,31 +49,42 @@ def active_enrolment_on(session: Session, person_id: int, day: date) -> Enrolmen
     ).first()
 
 
-def _current_year_start(session: Session, day: date) -> date:
+def _current_year_start(session: Session, day: date, school_year: SchoolYear | None) -> date:
     """Return the start of the school year of the day (the day itself between school years)."""
+    if school_year is not None:
+        if not school_year.starts_on <= day <= school_year.ends_on:
+            raise ValueError(f"{day} is not in the school year {school_year.label}")
+        return school_year.starts_on
     year = school_year_on(session, day)
     return year.starts_on if year is not None else day
 
 
 def years_in_programme_by_person(
-    session: Session, person_ids: Collection[int], day: date
+    session: Session, person_ids: Collection[int], day: date,
+    school_year: SchoolYear | None = None,
 ) -> dict[int, int]:
-    """Map each person to their years in the programme on the day, in two queries."""
+    """Map each person to their years in the programme on the day, in one query.
+
+    `school_year`: the school year the day lies in, when the caller has read it already.
+    """
     ids = set(person_ids)
     if not ids:
         return {}
-    current_start = _current_year_start(session, day)
+    current_start = _current_year_start(session, day, school_year)
     starts: dict[int, list[date]] = {person_id: [] for person_id in ids}
+    prior: dict[int, int] = {}
     rows = session.execute(
-        select(Enrolment.person_id, SchoolYear.starts_on)
-        .join(SchoolYear, SchoolYear.id == Enrolment.school_year_id)
-        .where(Enrolment.person_id.in_(ids), Enrolment.activated_on.is_not(None))
+        select(Person.id, Person.prior_years, SchoolYear.starts_on)
+        .outerjoin(Enrolment, and_(Enrolment.person_id == Person.id,
+                                   Enrolment.activated_on.is_not(None)))
+        .outerjoin(SchoolYear, SchoolYear.id == Enrolment.school_year_id)
+        .where(Person.id.in_(ids))
         .distinct()
     )
-    for person_id, starts_on in rows:
-        starts[person_id].append(starts_on)
-    prior = {person_id: years for person_id, years in session.execute(
-        select(Person.id, Person.prior_years).where(Person.id.in_(ids)))}
+    for person_id, prior_years, starts_on in rows:
+        prior[person_id] = prior_years
+        if starts_on is not None:
+            starts[person_id].append(starts_on)
     return {
         person_id: years_in_programme(starts[person_id], current_start, prior.get(person_id, 0))
         for person_id in ids
