@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from polare.audit.models import AuditEntry
@@ -180,18 +180,26 @@ class PersonHistory:
     views: list[HistoryItem]
 
 
-def _entries(session: Session, person: Person, enrolment_ids: Collection[str], *,
-             views: bool) -> Sequence[AuditEntry]:
-    """Return the latest entries of the person and enrolments: page views or everything else."""
+def _entries(session: Session, person: Person, enrolment_ids: Collection[str]
+             ) -> Sequence[AuditEntry]:
+    """Return the latest entries of the person and enrolments, newest first, in one query:
+    up to HISTORY_LIMIT page views and as many other entries."""
     is_view = AuditEntry.action.in_(VIEW_ACTIONS)
-    return session.scalars(
-        select(AuditEntry)
+    newest_first = (AuditEntry.at.desc(), AuditEntry.id.desc())
+    ranked = (
+        select(AuditEntry.id,
+               func.row_number().over(partition_by=is_view, order_by=newest_first)
+               .label("rank"))
         .where(or_(
             and_(AuditEntry.entity == "person", AuditEntry.entity_id == str(person.id)),
             and_(AuditEntry.entity == "enrolment", AuditEntry.entity_id.in_(enrolment_ids)),
-        ), is_view if views else ~is_view)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(HISTORY_LIMIT)
+        ))
+        .subquery()
+    )
+    return session.scalars(
+        select(AuditEntry).join(ranked, ranked.c.id == AuditEntry.id)
+        .where(ranked.c.rank <= HISTORY_LIMIT)
+        .order_by(*newest_first)
     ).all()
 
 
@@ -218,8 +226,8 @@ def person_history(
 ) -> PersonHistory:
     """Return the latest changes and page views of the person and their enrolments, newest first."""
     labels = {str(e.id): f"{e.team.name} {e.school_year.label}" for e in enrolments}
-    return PersonHistory(*(
-        [_item(entry, labels, full_personnummer)
-         for entry in _entries(session, person, labels, views=views)]
-        for views in (False, True)
-    ))
+    history = PersonHistory(changes=[], views=[])
+    for entry in _entries(session, person, labels):
+        items = history.views if entry.action in VIEW_ACTIONS else history.changes
+        items.append(_item(entry, labels, full_personnummer))
+    return history

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polare.clock import utcnow
 from polare.extensions import db, str_enum
 from polare.org.models import SchoolYear, Team
+
+if TYPE_CHECKING:
+    from polare.auth.models import User
 
 
 class Person(db.Model):
@@ -126,6 +130,8 @@ class Enrolment(db.Model):
     team: Mapped[Team] = relationship()
     school_year: Mapped[SchoolYear] = relationship()
     consent_guardian: Mapped[Guardian | None] = relationship()
+    #: Who registered the consent, for the person page (read only: the id is what is set).
+    consent_registered_by: Mapped[User | None] = relationship(viewonly=True)
 
     def is_active_on(self, day: date) -> bool:
         """Tell whether the enrolment is active on the day (SPEC §3)."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from polare import clock
 from polare.auth.access import (
@@ -14,9 +14,7 @@ from polare.auth.access import (
     can_see_full_personnummer,
     ensure_team,
     roles,
-    team_filter,
 )
-from polare.auth.models import User
 from polare.converters import form_id, id_argument
 from polare.errors import DomainError
 from polare.extensions import db
@@ -36,8 +34,8 @@ from polare.roster.forms import (
 )
 from polare.roster.history import person_history
 from polare.roster.identity import InvalidPersonnummer, format_phone_se, parse_personnummer
-from polare.roster.models import Enrolment, Guardian, Person
-from polare.roster.person_page import person_sections
+from polare.roster.models import Guardian, Person
+from polare.roster.person_page import PERSON_PAGE_LOADS, person_sections
 from polare.roster.refusals import fields_prefixed, saved_once
 from polare.roster.roles import EDITORS, VIEWERS
 from polare.roster.scope import (
@@ -62,7 +60,6 @@ from polare.roster.services import (
     remove_guardian,
     update_guardian,
     update_person,
-    years_in_programme_on,
 )
 from polare.transactions import keep_on_refusal
 from polare.web import act, refusal_of, save_form, save_once, show_refusal
@@ -84,9 +81,13 @@ def _guardian_input(name: str | None, phone: str | None, email: str | None,
                          relation=relation or "")
 
 
-def _enrol_choices(form: NewPersonForm | EnrolForm) -> None:
+def _enrol_choices(form: NewPersonForm | EnrolForm,
+                   years: Sequence[SchoolYear] | None = None) -> None:
+    """Offer the user's active teams and the school years (`years` if read already)."""
     form.team_id.choices = [(t.id, t.name) for t in teams_for(db.session, current_user)]
-    form.school_year_id.choices = [(y.id, y.label) for y in school_years(db.session)]
+    if years is None:
+        years = school_years(db.session)
+    form.school_year_id.choices = [(y.id, y.label) for y in years]
 
 
 def _register(form: NewPersonForm) -> str:
@@ -194,30 +195,24 @@ def person_enrol_existing():
 
 def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm | None = None,
                    status: int = 200):
+    """Render the person page; the person comes loaded with `PERSON_PAGE_LOADS`."""
     today = clock.local_today()
     full = can_see_full_personnummer(current_user, team_ids)
     # Data minimisation: only the enrolments (and so the history) of the viewer's own teams.
-    enrolments = list(db.session.scalars(
-        select(Enrolment).join(Enrolment.school_year)
-        .where(Enrolment.person_id == person.id, team_filter(current_user, Enrolment.team_id))
-        .options(joinedload(Enrolment.team), joinedload(Enrolment.school_year),
-                 joinedload(Enrolment.consent_guardian))
-        .order_by(SchoolYear.starts_on.desc(), Enrolment.id)
-    ))
-    registrar_ids = {e.consent_registered_by_id for e in enrolments} - {None}
-    registrars = {u.id: u.display_name for u in db.session.scalars(
-        select(User).where(User.id.in_(registrar_ids)))} if registrar_ids else {}
+    enrolments = sorted(
+        (e for e in person.enrolments if can_access_team(current_user, e.team_id)),
+        key=lambda e: (-e.school_year.starts_on.toordinal(), e.id))
+    years = school_years(db.session)
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None)
-        _enrol_choices(enrol_form)
-    sections = person_sections(db.session, current_user, person.id, today)
+        _enrol_choices(enrol_form, years)
+    sections = person_sections(db.session, current_user, person, today, years)
     if full and person.personnummer:
         audit_personnummer_view(db.session, current_user, person.id)
     html = render_template(
-        "roster/person.html", person=person, enrolments=enrolments, registrars=registrars,
+        "roster/person.html", person=person, enrolments=enrolments,
         personnummer=shown_personnummer(person, full),
-        age=age_on(person.birth_date, today),
-        years=years_in_programme_on(db.session, person, today),
+        age=age_on(person.birth_date, today), years=sections.years,
         history=person_history(db.session, person, enrolments, full_personnummer=full),
         status_labels=STATUS_LABELS, can_edit=may_edit(current_user), enrol_form=enrol_form,
         confirm_form=ConfirmForm(formdata=None), format_phone=format_phone_se,
@@ -233,7 +228,7 @@ def _render_person(person: Person, team_ids: set[int], *, enrol_form: EnrolForm 
 @bp.route("/persons/<id:person_id>")
 @roles(*VIEWERS)
 def person_view(person_id: int):
-    person, team_ids = person_or_404(db.session, current_user, person_id)
+    person, team_ids = person_or_404(db.session, current_user, person_id, *PERSON_PAGE_LOADS)
     return _render_person(person, team_ids)
 
 
@@ -297,7 +292,7 @@ def _enrolled(form: EnrolForm, person: Person) -> str:
 @bp.route("/persons/<id:person_id>/enrol", methods=["POST"])
 @roles(*EDITORS)
 def person_enrol(person_id: int):
-    person, team_ids = person_or_404(db.session, current_user, person_id)
+    person, team_ids = person_or_404(db.session, current_user, person_id, *PERSON_PAGE_LOADS)
     form = EnrolForm()
     _enrol_choices(form)
     if form.validate_on_submit():

@@ -7,7 +7,8 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from polare.auth.access import (
     can_access_any_team,
@@ -20,7 +21,7 @@ from polare.org.models import SchoolYear, Team
 from polare.org.services import school_year_on
 from polare.roster.identity import mask_personnummer
 from polare.roster.models import Enrolment, Person
-from polare.roster.services import get_enrolment, person_team_ids
+from polare.roster.services import get_enrolment
 
 
 def teams_for(session: Session, user: User) -> list[Team]:
@@ -40,12 +41,19 @@ def may_edit(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.COORDINATOR)
 
 
-def person_or_404(session: Session, user: User, person_id: int) -> tuple[Person, set[int]]:
-    """Return the person and their team ids; 404 unless enrolled in one of the user's teams."""
-    person = session.get(Person, person_id)
+def person_or_404(session: Session, user: User, person_id: int, *options: ORMOption
+                  ) -> tuple[Person, set[int]]:
+    """Return the person and their team ids; 404 unless enrolled in one of the user's teams.
+
+    One statement reads the person with their enrolments, and what the options load with them.
+    """
+    person = session.scalars(
+        select(Person).where(Person.id == person_id)
+        .options(joinedload(Person.enrolments), *options)
+    ).unique().one_or_none()
     if person is None:
         abort(404)
-    team_ids = person_team_ids(session, person.id)
+    team_ids = {enrolment.team_id for enrolment in person.enrolments}
     if not can_access_any_team(user, team_ids):
         abort(404)
     return person, team_ids

@@ -13,7 +13,7 @@ from polare.pay.services.details import (
     VersionName,
     local_time,
 )
-from polare.pay.services.facts import Facts, load_facts, load_versions
+from polare.pay.services.facts import Facts, YearsInProgramme, load_facts, load_versions
 from polare.pay.services.periods import (
     PeriodPreview,
     PeriodRow,
@@ -61,6 +61,7 @@ __all__ = [
     "VersionName",
     "VersionSummary",
     "WorkbookExport",
+    "YearsInProgramme",
     "attest_period",
     "attest_refusal",
     "check_month",

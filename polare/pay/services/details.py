@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,7 +16,7 @@ import payroll
 from payroll.lines import PAYMENT_KINDS
 from polare.clock import LOCAL_TZ
 from polare.pay.models import RateVersion
-from polare.pay.services.facts import Facts, sums_before
+from polare.pay.services.facts import Facts, StoredRow, frozen_line, sums_before
 from polare.pay.services.rates import version_title
 
 ZERO = Decimal("0.00")
@@ -141,11 +142,51 @@ class VersionName(NamedTuple):
 def version_names(session: Session) -> dict[int, VersionName]:
     """Return every version's name by id."""
     return {
-        vid: VersionName(start, label, version_title(start, label))
+        vid: _version_name(start, label)
         for vid, start, label in session.execute(
             select(RateVersion.id, RateVersion.effective_from, RateVersion.label)
         )
     }
+
+
+def names_of_versions(versions: Iterable[payroll.RateVersion]) -> dict[int, VersionName]:
+    """Return the name of each loaded version by id (no query: the versions carry them)."""
+    return {version.id: _version_name(version.effective_from, version.label)
+            for version in versions}
+
+
+def _version_name(effective_from: date, label: str) -> VersionName:
+    return VersionName(effective_from, label, version_title(effective_from, label))
+
+
+def frozen_details(rows: Iterable[StoredRow], history: Iterable[StoredRow],
+                   names_of_versions: Mapping[int, VersionName]) -> tuple[LineDetail, ...]:
+    """Return stored lines with their details, from lines read already.
+
+    `history` holds every stored line of the rows' participations, so what a correction's
+    participation was paid before it, and the line it corrects, are found among them.
+    """
+    paid: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    by_id: dict[int, StoredRow] = {}
+    for row in history:
+        paid[row.participation_id].append((row.month, row.amount))
+        by_id[row.id] = row
+    details = []
+    for row in rows:
+        line = frozen_line(row)
+        occasions = 1
+        if line.kind == payroll.LineKind.CORRECTION:
+            before = sum((a for m, a in paid[line.participation_id] if m < row.month), ZERO)
+            occasions = occasion_change(before, line.amount)
+        referred = by_id.get(row.refers_to_id) if row.refers_to_id is not None else None
+        details.append(LineDetail(
+            line=line, first_name=row.first_name, last_name=row.last_name,
+            personnummer=row.personnummer or "", cost_centre=row.cost_centre,
+            version=names_of_versions.get(line.version_id), occasions=occasions,
+            refers_to_period=referred.month if referred else None, final=True,
+            line_no=row.line_no, refers_to_line_no=referred.line_no if referred else None,
+        ))
+    return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 
 
 def details_of_result(result: payroll.PeriodResult, facts: Facts,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -152,27 +152,30 @@ def pay_calendar(session: Session) -> PayCalendar:
 
 
 def load_versions(session: Session) -> tuple[payroll.RateVersion, ...]:
-    """Return every stored rate version as the pay rules' RateVersion."""
+    """Return every stored rate version as the pay rules' RateVersion, in one query."""
+    versions: dict[int, tuple[date, str, bool]] = {}
     bands: dict[int, list[payroll.RateBand]] = defaultdict(list)
     rows = session.execute(
         select(
-            RateRow.version_id, RateRow.age_from, RateRow.age_to, RateRow.years_from,
-            RateRow.years_to, RateRow.amount,
-        ).order_by(RateRow.version_id, RateRow.age_from, RateRow.years_from)
-    )
-    for version_id, age_from, age_to, years_from, years_to, amount in rows:
-        bands[version_id].append(
-            payroll.RateBand(age_from, age_to, years_from, years_to, payroll.to_money(amount))
+            RateVersionRow.id, RateVersionRow.effective_from, RateVersionRow.label,
+            RateVersionRow.decision_reference, RateVersionRow.decision_date,
+            RateRow.age_from, RateRow.age_to, RateRow.years_from, RateRow.years_to,
+            RateRow.amount,
         )
-    versions = session.execute(
-        select(RateVersionRow.id, RateVersionRow.effective_from, RateVersionRow.label,
-               RateVersionRow.decision_reference, RateVersionRow.decision_date)
-        .order_by(RateVersionRow.effective_from)
+        .outerjoin(RateRow, RateRow.version_id == RateVersionRow.id)
+        .order_by(RateVersionRow.effective_from, RateRow.age_from, RateRow.years_from)
     )
+    for (vid, start, label, reference, decided_on,
+         age_from, age_to, years_from, years_to, amount) in rows:
+        versions[vid] = (start, label, bool(reference) and decided_on is not None)
+        if amount is not None:
+            bands[vid].append(
+                payroll.RateBand(age_from, age_to, years_from, years_to, payroll.to_money(amount))
+            )
     return tuple(
         payroll.RateVersion(id=vid, effective_from=start, bands=tuple(bands[vid]), label=label,
-                            decided=bool(reference) and decided_on is not None)
-        for vid, start, label, reference, decided_on in versions
+                            decided=decided)
+        for vid, (start, label, decided) in versions.items()
     )
 
 
@@ -206,16 +209,26 @@ def among(session: Session, column: Any, ids: Select[Any]) -> ColumnElement[bool
 
 
 class YearsInProgramme:
-    """Years in the programme of many persons on many dates, from two bulk queries."""
+    """Years in the programme of many persons on many dates.
 
-    def __init__(self, session: Session, person_filter: ColumnElement[bool]) -> None:
-        self._school_year_starts = sorted(session.scalars(select(SchoolYear.starts_on)))
-        self._school_year_ends = dict(session.execute(
-            select(SchoolYear.starts_on, SchoolYear.ends_on)
-        ).all())
-        self._starts: dict[int, list[date]] = defaultdict(list)
+    Built from the school years (start, end) and, per person, the starts of the school years
+    in which they were ever active; `load` reads both in two bulk queries, and a page that has
+    read them already builds it from what it holds.
+    """
+
+    def __init__(self, school_years: Iterable[tuple[date, date]],
+                 starts: Mapping[int, Collection[date]]) -> None:
+        self._school_year_ends = dict(school_years)
+        self._school_year_starts = sorted(self._school_year_ends)
+        self._starts = starts
         self._known: dict[tuple[int, int, date], int] = {}
         self._school_year_of: dict[date, date] = {}
+
+    @classmethod
+    def load(cls, session: Session, person_filter: ColumnElement[bool]) -> YearsInProgramme:
+        """Read the school years and the ever-activated enrolments of the persons filtered."""
+        school_years = session.execute(select(SchoolYear.starts_on, SchoolYear.ends_on)).all()
+        starts: dict[int, list[date]] = defaultdict(list)
         rows = plain_rows(
             session,
             select(Enrolment.person_id, SchoolYear.starts_on)
@@ -224,7 +237,8 @@ class YearsInProgramme:
             .distinct()
         )
         for person_id, starts_on in rows:
-            self._starts[person_id].append(starts_on)
+            starts[person_id].append(starts_on)
+        return cls(school_years, starts)
 
     def _school_year_start(self, day: date) -> date:
         """Return the start of the school year containing the day, or the day itself."""
@@ -290,17 +304,22 @@ class _Loader:
     """Builds the Facts of one month; each method is one or two set-based queries."""
 
     def __init__(self, session: Session, month: str | None, persons: Collection[int] | None,
-                 all_history: bool) -> None:
+                 all_history: bool, *, history: list[StoredRow] | None = None,
+                 years: YearsInProgramme | None = None) -> None:
         self.session = session
         #: None: everyone.
         self.persons = persons
         self.all_history = all_history
+        #: The stored lines of every participation the persons were ever paid for, read by
+        #: the caller (one person's page): all of history, in place of the candidates query.
+        self.history = history
         self.latest_closed, self.first_period = pay_calendar(session)
         #: None: every open month at once (one person's page).
         self.month = month
         earliest = payroll.earliest_open(self.latest_closed)
         self.takes_arrears = earliest is not None and month in (None, earliest)
-        self.years = YearsInProgramme(session, self._for_person(Enrolment.person_id))
+        self.years = years or YearsInProgramme.load(
+            session, self._for_person(Enrolment.person_id))
         self.names: dict[int, Names] = {}
         self.line_numbers: dict[int, int] = {}
 
@@ -308,50 +327,75 @@ class _Loader:
         return column.in_(self.persons) if self.persons is not None else true()
 
     def load(self) -> Facts:
-        participations = self._payable_unpaid()
-        frozen: list[payroll.FrozenLine] = []
         versions = load_versions(self.session)
-        if self.takes_arrears:
-            frozen = self._frozen_lines(self._correction_candidates(versions))
-            # The candidates query reads all of history: run it once, then fetch the
-            # participations of the lines it found by their ids (one query even for none, so
-            # a page sends as many statements whatever the data).
-            candidates = sorted({line.participation_id for line in frozen})
-            for start in range(0, max(len(candidates), 1), ID_BATCH):
-                for row in plain_rows(self.session, _participation_select().where(
-                        Participation.id.in_(candidates[start:start + ID_BATCH]))):
-                    participations.append(self._participation(row))
-        cost_centres = dict(self.session.execute(select(Team.name, Team.cost_centre)).all())
+        frozen = self._frozen_lines(self._history(versions)) if self.takes_arrears else []
+        participations = self._participations(sorted({line.participation_id for line in frozen}))
         return Facts(
             month=self.month or "", latest_closed=self.latest_closed,
             first_period=self.first_period, versions=versions, participations=participations,
-            frozen=frozen, names=self.names, cost_centres=cost_centres,
+            frozen=frozen, names=self.names,
+            cost_centres=self._cost_centres(participations, frozen),
             line_numbers=self.line_numbers,
         )
 
-    def _payable_unpaid(self) -> list[payroll.Participation]:
-        """Return the payable participations of the month, and late entries when it takes them."""
+    def _history(self, versions: Sequence[payroll.RateVersion]) -> list[StoredRow]:
+        """Return the stored lines corrections may need: as given, or of the candidates."""
+        if self.history is not None:
+            return self.history
+        return stored_lines(
+            self.session, among(self.session, PayLine.participation_id,
+                                self._correction_candidates(versions)))
+
+    def _participations(self, corrected: list[int]) -> list[payroll.Participation]:
+        """Return the payable unpaid participations wanted, and those of the frozen lines."""
+        unpaid = [and_(_PAYABLE, condition, self._for_person(Participation.person_id))
+                  for condition in self._unpaid_conditions()]
+        if self.history is not None:
+            # A person's few rows: one query (the candidates query, which reads all of
+            # history, is not run).
+            return self._read(or_(*unpaid, Participation.id.in_(corrected)))
+        participations = [p for condition in unpaid for p in self._read(condition)]
+        if self.takes_arrears:
+            # The candidates query reads all of history: it ran once, for the frozen lines;
+            # their participations are fetched by id (one query even for none, so a page sends
+            # as many statements whatever the data).
+            for start in range(0, max(len(corrected), 1), ID_BATCH):
+                participations.extend(
+                    self._read(Participation.id.in_(corrected[start:start + ID_BATCH])))
+        return participations
+
+    def _read(self, condition: ColumnElement[bool]) -> list[payroll.Participation]:
+        return [self._participation(row) for row in plain_rows(
+            self.session, _participation_select().where(condition))]
+
+    def _unpaid_conditions(self) -> list[ColumnElement[bool]]:
+        """Return the conditions of the month's walks, and of late entries when it takes them."""
         closed_end = month_span(self.latest_closed)[1] if self.latest_closed else None
-        if self.month is not None:
-            first, last = month_span(self.month)
-            wanted = and_(Walk.walk_date >= first, Walk.walk_date <= last)
-        else:
-            wanted = Walk.walk_date > closed_end if closed_end else true()
+        if self.month is None:
+            # Every open month at once: whatever was never paid.
+            return [~_payment_exists(Participation.id) if closed_end else true()]
+        first, last = month_span(self.month)
+        wanted = and_(Walk.walk_date >= first, Walk.walk_date <= last)
         if closed_end is not None:
             # A walk paid in a closed month and moved since is paid once: its frozen line is
             # corrected in the month to close next, never paid again as the new month's own.
             wanted = and_(wanted, ~_payment_exists(Participation.id))
         # Late entries are a query of their own: with the payment check as a top-level
         # condition, PostgreSQL answers it with one anti-join instead of a lookup per row.
-        queries = [wanted]
+        conditions = [wanted]
         if self.takes_arrears:
-            queries.append(and_(Walk.walk_date <= closed_end, ~_payment_exists(Participation.id)))
-        return [
-            self._participation(row)
-            for condition in queries
-            for row in plain_rows(self.session, _participation_select().where(
-                _PAYABLE, condition, self._for_person(Participation.person_id)))
-        ]
+            conditions.append(
+                and_(Walk.walk_date <= closed_end, ~_payment_exists(Participation.id)))
+        return conditions
+
+    def _cost_centres(self, participations: Iterable[payroll.Participation],
+                      frozen: Iterable[payroll.FrozenLine]) -> dict[str, str]:
+        """Return the cost centre of each team (of the lines' teams when persons are given)."""
+        query = select(Team.name, Team.cost_centre)
+        if self.persons is not None:
+            query = query.where(Team.name.in_(
+                {p.team for p in participations} | {line.team for line in frozen}))
+        return dict(self.session.execute(query).all())
 
     def _participation(self, row: Any) -> payroll.Participation:
         (pid, person_id, walk_id, walk_date, birth_date, prior_years, payable,
@@ -429,11 +473,10 @@ class _Loader:
             return None
         return sorted(drifted)
 
-    def _frozen_lines(self, candidates: Select[Any]) -> list[payroll.FrozenLine]:
-        """Return every frozen line of the candidate participations."""
+    def _frozen_lines(self, rows: Iterable[StoredRow]) -> list[payroll.FrozenLine]:
+        """Return the stored lines as frozen lines, noting their names and row numbers."""
         lines = []
-        for row in stored_lines(self.session,
-                                among(self.session, PayLine.participation_id, candidates)):
+        for row in rows:
             self.names.setdefault(
                 row.person_id, Names(row.first_name, row.last_name, row.personnummer or "")
             )
@@ -518,12 +561,26 @@ def load_facts(session: Session, month: str, *, persons: Collection[int] | None 
     return _Loader(session, month, persons, all_history).load()
 
 
-def load_open_facts(session: Session, person_id: int) -> Facts:
-    """Load one person's facts of every open month; compute each with `Facts.compute(month)`."""
-    loader = _Loader(session, None, [person_id], all_history=False)
+def load_open_facts(session: Session, person_id: int, history: list[StoredRow], *,
+                    years: YearsInProgramme | None = None) -> Facts:
+    """Load one person's facts of every open month; compute each with `Facts.compute(month)`.
+
+    `history` holds the stored lines of every participation the person was ever paid for
+    (`person_history_lines`): the corrections are computed from all of it, as
+    `load_facts(..., all_history=True)` does, which for one person costs no more than finding
+    the candidates would. `years` may bring the person's years in the programme already read.
+    """
+    loader = _Loader(session, None, [person_id], all_history=True, history=history,
+                     years=years)
     facts = loader.load()
     facts.month = payroll.earliest_open(loader.latest_closed) or ""
     return facts
+
+
+def person_history_lines(session: Session, person_id: int) -> list[StoredRow]:
+    """Return the stored lines of every participation the person was ever paid for."""
+    return stored_lines(session, PayLine.participation_id.in_(
+        select(PayLine.participation_id).where(PayLine.person_id == person_id)))
 
 
 def sums_before(lines: Iterable[payroll.FrozenLine]) -> dict[int, Decimal]:

@@ -8,10 +8,19 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 import payroll
-from polare.pay.models import PayLine
-from polare.pay.services.details import ZERO, LineDetail, details_of_result, version_names
-from polare.pay.services.facts import load_open_facts, month_span
-from polare.pay.services.periods import stored_details
+from polare.pay.services.details import (
+    ZERO,
+    LineDetail,
+    details_of_result,
+    frozen_details,
+    names_of_versions,
+)
+from polare.pay.services.facts import (
+    YearsInProgramme,
+    load_open_facts,
+    month_span,
+    person_history_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +42,19 @@ class PersonStipends:
         return sum((d.line.amount for d in self.lines if not d.final), ZERO)
 
 
-def stipend_lines_of_person(session: Session, person_id: int) -> PersonStipends:
-    """Return a person's stipend lines, newest period first, each able to explain itself."""
-    frozen = stored_details(session, PayLine.person_id == person_id)
-    facts = load_open_facts(session, person_id)
+def stipend_lines_of_person(session: Session, person_id: int, *,
+                            years: YearsInProgramme | None = None) -> PersonStipends:
+    """Return a person's stipend lines, newest period first, each able to explain itself.
+
+    The stored lines of the person's participations are read once: the person's own are the
+    final lines, and all of them are the history the open months' corrections are computed
+    from. `years` may bring the person's years in the programme already read.
+    """
+    history = person_history_lines(session, person_id)
+    facts = load_open_facts(session, person_id, history, years=years)
+    names = names_of_versions(facts.versions)
+    frozen = frozen_details([row for row in history if row.person_id == person_id], history,
+                            names)
     closed_end = month_span(facts.latest_closed)[1] if facts.latest_closed else None
     months = {
         payroll.month_of(p.walk_date) for p in facts.participations
@@ -44,7 +62,6 @@ def stipend_lines_of_person(session: Session, person_id: int) -> PersonStipends:
     }
     if facts.latest_closed is not None:
         months.add(payroll.next_month(facts.latest_closed))
-    names = version_names(session)
     preliminary: list[LineDetail] = []
     errors: list[str] = []
     for month in sorted(months):
