@@ -94,24 +94,32 @@ class FollowUpMonth(FollowUpFigures, db.Model):
 
 
 class FollowUpWalker(db.Model):
-    """A polare who walked (attended a counted walk) with a team in a month."""
+    """A polare who walked (attended a counted walk) with a team in a district in a month.
+
+    Distinct polare do not add up, so a report counts them from these rows for each of its
+    breakdowns (team, district, month, total).
+    """
 
     __tablename__ = "follow_up_walkers"
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     team_id: Mapped[int] = mapped_column(
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
 
 
 class FollowUpIncident(db.Model):
-    """Incidents of a category on a team's counted walks in a month."""
+    """Incidents of a category on a team's counted walks in a district in a month."""
 
     __tablename__ = "follow_up_incidents"
 
     team_id: Mapped[int] = mapped_column(
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
     category_id: Mapped[int] = mapped_column(
         ForeignKey("incident_categories.id", ondelete="CASCADE"), primary_key=True)
