@@ -2,9 +2,10 @@
 
 A report of some teams, or of some of their districts, counts its distinct polare per
 district and its incidents of the chosen districts from the aggregates. The two tables are
-rebuildable from the source: they are recreated empty with the district in their key and every
-team's aggregates are marked stale (`built_version` NULL), so the next page that reads the
-aggregates (or `flask --app app reports rebuild`) fills them again.
+rebuildable from the source: they are recreated empty with the district in their key (the
+walkers with an index by month and person, for the country's distinct polare per month) and
+every team's aggregates are marked stale (`built_version` NULL), so the next page that reads
+the aggregates (or `flask --app app reports rebuild`) fills them again.
 
 Revision ID: a4c8e2f6b9d1
 Revises: e1f4a7c9b2d6
@@ -43,6 +44,9 @@ def _walkers(with_district: bool) -> None:
     with op.batch_alter_table("follow_up_walkers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_follow_up_walkers_team_id"), ["team_id"],
                               unique=False)
+        if with_district:
+            batch_op.create_index("ix_follow_up_walkers_month_person", ["month", "person_id"],
+                                  unique=False)
 
 
 def _incidents(with_district: bool) -> None:
@@ -71,24 +75,26 @@ def _incidents(with_district: bool) -> None:
                               unique=False)
 
 
-def _drop() -> None:
+def _drop(with_district: bool) -> None:
     with op.batch_alter_table("follow_up_incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_up_incidents_month"))
     op.drop_table("follow_up_incidents")
     with op.batch_alter_table("follow_up_walkers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_up_walkers_team_id"))
+        if with_district:
+            batch_op.drop_index("ix_follow_up_walkers_month_person")
     op.drop_table("follow_up_walkers")
 
 
 def upgrade():
-    _drop()
+    _drop(with_district=False)
     _walkers(with_district=True)
     _incidents(with_district=True)
     op.execute("UPDATE follow_up_teams SET built_version = NULL")
 
 
 def downgrade():
-    _drop()
+    _drop(with_district=True)
     _walkers(with_district=False)
     _incidents(with_district=False)
     op.execute("UPDATE follow_up_teams SET built_version = NULL")

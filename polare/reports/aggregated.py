@@ -76,13 +76,13 @@ def compute_teams_report(
     if with_cost and _errors(session, previewed, scope.team_ids):
         return None
     cells, costs = _cells(session, scope, months, latest_closed, previewed, with_cost)
-    walker = FollowUpWalker
-    walked = select(walker).where(walker.month.between(*months), scope.teams(walker.team_id),
-                                  scope.districts(walker.district_id)).cte("walked")
+    walker = FollowUpWalker.__table__
     return assemble_report(
         session, scope, today=today, with_cost=with_cost, places=places,
         years=years_of(years, scope), cells=cells,
-        people=people_per_group(session, walked, GROUPS),
+        people=people_per_group(session, walker, GROUPS, walker.c.month.between(*months),
+                                scope.teams(walker.c.team_id),
+                                scope.districts(walker.c.district_id)),
         incidents=_incidents(session, scope, months),
         notes=_notes(scope, _cost_notes(costs, []) if with_cost else []))
 

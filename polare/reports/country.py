@@ -109,8 +109,9 @@ def compute_country_report(
         page = min(max(page, 1), pages)
         shown = listed[(page - 1) * TEAMS_PER_PAGE:page * TEAMS_PER_PAGE]
     shown_ids = [team_id for team_id, _name in shown]
-    walkers = select(FollowUpWalker).where(FollowUpWalker.month.between(*months)).cte("walked")
-    people = people_per_group(session, walkers, ("team", "month", "total"), shown_ids)
+    walker = FollowUpWalker.__table__
+    people = people_per_group(session, walker, ("team", "month", "total"),
+                              walker.c.month.between(*months), team_ids=shown_ids)
     total, month_rows = _month_rows(session, scope, months, people)
     report = Report(
         scope=scope, total=total, by_team=_team_rows(session, shown, in_range, people),

@@ -275,11 +275,16 @@ GROUPS = ("team", "district", "month", "total")
 
 
 def people_per_group(
-    session: Session, walked: Any, groups: Sequence[str],
+    session: Session, walked: Any, groups: Sequence[str], *where: Any,
     team_ids: Collection[int] | None = None,
 ) -> dict[tuple[str, str], int]:
-    """Count the distinct polare of `walked` (team_id, district_id, month, person_id rows)
-    per group, in one UNION ALL statement; `team_ids` limits the team group to those teams."""
+    """Count the distinct polare of `walked` (rows with team_id, district_id, month and
+    person_id, kept `where`) per group, in one UNION ALL statement; `team_ids` limits the
+    team group to those teams (a page of them).
+
+    Each part reads `walked` itself: a table's parts then read its indexes, where a common
+    table expression would first be copied whole (at national scale, four times slower).
+    """
     people = func.count(distinct(walked.c.person_id))
     keys = {"team": walked.c.team_id, "district": walked.c.district_id,
             "month": walked.c.month}
@@ -287,12 +292,12 @@ def people_per_group(
     for group in groups:
         if group == "total":
             parts.append(select(literal_column("'total'"), cast(literal_column("''"), String(20)),
-                                people))
+                                people).where(*where))
             continue
         part = select(literal_column(f"'{group}'"), cast(keys[group], String(20)), people)
         if group == "team" and team_ids is not None:
             part = part.where(walked.c.team_id.in_(team_ids))
-        parts.append(part.group_by(keys[group]))
+        parts.append(part.where(*where).group_by(keys[group]))
     return {(dimension, key): int(count)
             for dimension, key, count in session.execute(union_all(*parts))}
 

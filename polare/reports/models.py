@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from polare.dbtypes import ExactDecimal
@@ -101,6 +101,8 @@ class FollowUpWalker(db.Model):
     """
 
     __tablename__ = "follow_up_walkers"
+    #: Distinct polare per month of the whole country, read in month and person order.
+    __table_args__ = (Index("ix_follow_up_walkers_month_person", "month", "person_id"),)
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     team_id: Mapped[int] = mapped_column(
