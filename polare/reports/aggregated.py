@@ -42,9 +42,9 @@ def report_from_aggregates(
     years: Sequence[tuple[SchoolYear, Decimal | None]], page: int,
 ) -> tuple[Report, int] | None:
     """Return the report and its number of pages (0: not paged) from the aggregates, after
-    bringing its teams' up to date; None when they cannot give it and the full computation
-    must: a range of part months, some districts of every team, aggregates that could not be
-    rebuilt, or teams whose payroll previews had errors (`compute_teams_report`).
+    bringing its teams' aggregates up to date; None when they cannot give it and the full
+    computation must: a range of part months, some districts of every team, aggregates that
+    could not be rebuilt, or teams whose payroll previews had errors (`compute_teams_report`).
 
     `places` and `years` (every school year with its budget) are what the page read already.
     """

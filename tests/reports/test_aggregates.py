@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from polare.audit.services import record
 from polare.errors import DomainError
@@ -31,7 +31,7 @@ from polare.reports.dashboard import (
     _walk_figures,
 )
 from polare.reports.figures import school_years_with_budgets
-from polare.reports.models import FollowUpCell, FollowUpMonth
+from polare.reports.models import FollowUpCell, FollowUpMonth, FollowUpTeam
 from polare.reports.report import compute_report, scope_places
 from polare.reports.scope import ReportScope
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -165,6 +165,24 @@ def test_a_coordinators_start_page_from_aggregates_equals_the_full_computation(d
                                                                               teams):
     refresh_teams(db, TODAY)
     _assert_start_page_equals_full(db, frozenset({teams["Ryd"].id}))
+
+
+def test_a_team_report_with_preview_errors_is_left_to_the_full_computation(db, data, teams):
+    refresh_teams(db, TODAY)
+    ryd = teams["Ryd"].id
+    db.execute(update(FollowUpTeam).where(FollowUpTeam.team_id == ryd)
+               .values(preview_errors="2026-11: a polare of a team rebuilt with Ryd"))
+    scope = ReportScope(SCOPE.date_from, SCOPE.date_to, frozenset({ryd}))
+
+    def from_aggregates(with_cost: bool):
+        return compute_teams_report(db, scope, today=TODAY, with_cost=with_cost,
+                                    places=scope_places(db, scope),
+                                    years=school_years_with_budgets(db),
+                                    calendar=pay_calendar(db))
+
+    assert from_aggregates(with_cost=True) is None
+    assert from_aggregates(with_cost=False) == compute_report(db, scope, today=TODAY,
+                                                              with_cost=False)
 
 
 def test_a_walk_moved_to_another_month_leaves_the_old_month(db, data):
