@@ -158,7 +158,8 @@ def _participation_sheet(session: Session, person_id: int) -> Sheet:
 def _follow_up_sheet(session: Session, person_id: int) -> Sheet:
     """The months the person is counted as a walker of a team in the follow-up figures."""
     rows = session.execute(
-        select(FollowUpWalker.month, Team.name).join(Team, Team.id == FollowUpWalker.team_id)
+        select(FollowUpWalker.month, Team.name).distinct()
+        .join(Team, Team.id == FollowUpWalker.team_id)
         .where(FollowUpWalker.person_id == person_id)
         .order_by(FollowUpWalker.month, Team.name)
     ).all()

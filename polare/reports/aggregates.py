@@ -369,27 +369,30 @@ def _waiting(session: Session, teams: frozenset[int]) -> dict[tuple[int, int, st
 
 
 def _walkers(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
-    """Return the distinct (month, team, polare) of attended participations on counted walks."""
+    """Return the distinct (month, team, district, polare) of attended participations on
+    counted walks."""
     month = month_of(Walk.walk_date)
     rows = session.execute(
-        select(month, Walk.team_id, Participation.person_id).distinct()
+        select(month, Walk.team_id, Walk.district_id, Participation.person_id).distinct()
         .join(Participation, Participation.walk_id == Walk.id)
         .where(*counted_walks(scope), Participation.status == ParticipationStatus.ATTENDED)
     )
-    return [{"month": m, "team_id": t, "person_id": p} for m, t, p in rows]
+    return [{"month": m, "team_id": t, "district_id": d, "person_id": p}
+            for m, t, d, p in rows]
 
 
 def _incidents(session: Session, scope: ReportScope) -> list[dict[str, Any]]:
-    """Return the incidents per (team, month, category) of counted walks."""
+    """Return the incidents per (team, district, month, category) of counted walks."""
     month = month_of(Walk.walk_date)
+    keys = (Walk.team_id, Walk.district_id, month, WalkIncident.category_id)
     rows = session.execute(
-        select(Walk.team_id, month, WalkIncident.category_id, func.sum(WalkIncident.count))
+        select(*keys, func.sum(WalkIncident.count))
         .join(Walk, Walk.id == WalkIncident.walk_id)
         .where(*counted_walks(scope))
-        .group_by(Walk.team_id, month, WalkIncident.category_id)
+        .group_by(*keys)
     )
-    return [{"team_id": t, "month": m, "category_id": c, "count": int(n)}
-            for t, m, c, n in rows]
+    return [{"team_id": t, "district_id": d, "month": m, "category_id": c, "count": int(n)}
+            for t, d, m, c, n in rows]
 
 
 def _costs(

@@ -8,27 +8,29 @@ report, which the team's row links to.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, func, literal, select, true, union_all
+from sqlalchemy import Select, case, func, literal, null, select, true, union_all
 from sqlalchemy.orm import Session
 
 import payroll
-from polare.org.models import Team
-from polare.pay.services.facts import PayCalendar, latest_closed_month, pay_calendar
+from polare.org.models import SchoolYear, Team
+from polare.pay.services.facts import PayCalendar, pay_calendar
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
-    IncidentCategory,
     IncidentRow,
     Report,
     Row,
     event_counts,
+    incident_rows,
+    people_per_group,
     recruit_rows,
     school_years_with_budgets,
+    years_of,
 )
 from polare.reports.models import (
     FollowUpCell,
@@ -38,18 +40,18 @@ from polare.reports.models import (
     FollowUpWalker,
 )
 from polare.reports.periods import month_key, month_span, months_between
-from polare.reports.report import _cost_by_month, _events_by_month, _events_by_type, _sum_events
+from polare.reports.report import (
+    Places,
+    _cost_by_month,
+    _events_by_month,
+    _events_by_type,
+    _sum_events,
+    scope_places,
+)
 from polare.reports.scope import ReportScope
 
 #: Teams per page of the country report's team table.
 TEAMS_PER_PAGE = 50
-
-
-def covers_country(scope: ReportScope) -> bool:
-    """Tell whether a scope is every team and district over whole months."""
-    last = month_span(scope.date_to.year, scope.date_to.month)[1]
-    return (scope.team_ids is None and not scope.district_ids and scope.date_from.day == 1
-            and scope.date_to == last)
 
 
 def _sums(source: Any = FollowUpCell):
@@ -96,45 +98,35 @@ def _figures(row) -> Figures:
 
 def compute_country_report(
     session: Session, scope: ReportScope, *, today: date, with_cost: bool = True,
-    page: int | None = 1,
+    page: int | None = 1, places: Places | None = None,
+    years: Sequence[tuple[SchoolYear, Decimal | None]] | None = None,
+    calendar: PayCalendar | None = None,
 ) -> tuple[Report, int]:
     """Return the country's report with one page of the team table (None: every team), and
-    the number of pages. The aggregates must be current (`refresh_teams`)."""
+    the number of pages. The aggregates must be current (`refresh_teams`); `places`, `years`
+    (every school year with its budget) and `calendar` are what the page has read already."""
     months = (month_key(scope.date_from), month_key(scope.date_to))
     in_range = FollowUpCell.month.between(*months)
-    by_month = {month: _figures(rest) for month, *rest in session.execute(
-        select(FollowUpMonth.month, *_sums(FollowUpMonth))
-        .where(FollowUpMonth.month.between(*months)).group_by(FollowUpMonth.month))}
-    walkers = FollowUpWalker.month.between(*months)
-    month_people = dict(session.execute(
-        select(FollowUpWalker.month, func.count(distinct(FollowUpWalker.person_id)))
-        .where(walkers).group_by(FollowUpWalker.month)).all())
-    total = Figures()
-    month_rows = []
-    for month in months_between(scope.date_from, scope.date_to):
-        figures = by_month.get(month) or Figures()
-        figures.polare = int(month_people.get(month, 0))
-        total.add(figures)
-        month_rows.append(Row(month, month, figures))
-    total.polare = int(session.scalar(
-        select(func.count(distinct(FollowUpWalker.person_id))).where(walkers)) or 0)
-    all_teams = list(session.execute(
-        select(Team.id, Team.name, Team.active).order_by(Team.name, Team.id)))
+    all_teams = (places or scope_places(session, scope)).teams
     walked = set(session.scalars(select(FollowUpCell.team_id).distinct().where(
         in_range, (FollowUpCell.walks > 0) | (FollowUpCell.stipends != 0)
         | (FollowUpCell.contributions != 0))))
-    listed = [(team_id, name) for team_id, name, active in all_teams
-              if active or team_id in walked]
+    listed = [(team.id, team.name) for team in all_teams if team.active or team.id in walked]
     pages = max(1, -(-len(listed) // TEAMS_PER_PAGE))
     if page is None:
         shown = listed
     else:
         page = min(max(page, 1), pages)
         shown = listed[(page - 1) * TEAMS_PER_PAGE:page * TEAMS_PER_PAGE]
+    shown_ids = [team_id for team_id, _name in shown]
+    walker = FollowUpWalker.__table__
+    people = people_per_group(session, walker, ("team", "month", "total"),
+                              walker.c.month.between(*months), team_ids=shown_ids)
+    total, month_rows = _month_rows(session, scope, months, people)
     report = Report(
-        scope=scope, total=total, by_team=_team_rows(session, shown, in_range, walkers),
+        scope=scope, total=total, by_team=_team_rows(session, shown, in_range, people),
         by_district=[], by_month=month_rows,
-        incident_teams=shown, incidents=_incidents(session, months, shown),
+        incident_teams=shown, incidents=_incidents(session, months, shown_ids),
         events_by_type=[], events_by_month={}, events_total=_sum_events(()),
         recruits=[], budgets=[], cost_months=[], with_cost=with_cost,
         team_names=[], district_names=[])
@@ -142,18 +134,17 @@ def compute_country_report(
     report.events_by_type = _events_by_type(types, events)
     report.events_by_month = _events_by_month(scope, events)
     report.events_total = _sum_events(events.values())
-    years = school_years_with_budgets(session, scope)
-    active_teams = [team for team in session.scalars(
-        select(Team).where(Team.active.is_(True)).order_by(Team.name))]
+    years = years_of(years, scope) if years is not None \
+        else school_years_with_budgets(session, scope)
+    active_teams = [team for team in all_teams if team.active]
     recruits = recruit_rows(session, scope, active_teams, [year for year, _b in years], today)
-    shown_ids = {team_id for team_id, _name in shown}
-    names = {team.name for team in active_teams if team.id in shown_ids}
+    names = {name for _id, name in shown}
     report.recruits = [row for row in recruits if row.team in names]
     report.recruit_totals = (sum(r.recruited for r in recruits), sum(r.active for r in recruits),
                              sum(r.cap for r in recruits))
     if with_cost:
         report.cost_months, report.budgets = _cost_by_month(month_rows, years)
-        latest_closed = latest_closed_month(session)
+        latest_closed = (calendar or pay_calendar(session)).latest_closed
         previewed = preview_months(scope, latest_closed, today)
         report.notes = _cost_notes(_cost_state(session, scope, latest_closed, previewed),
                                    _errors(session, previewed))
@@ -162,43 +153,52 @@ def compute_country_report(
     return report, pages
 
 
-def _team_rows(session: Session, shown: list[tuple[int, str]], in_range, walkers) -> list[Row]:
+def _month_rows(session: Session, scope: ReportScope, months: tuple[str, str],
+                people: dict[tuple[str, str], int]) -> tuple[Figures, list[Row]]:
+    """Return the total and every month's row of the range, from the country's month rows."""
+    by_month = {month: _figures(rest) for month, *rest in session.execute(
+        select(FollowUpMonth.month, *_sums(FollowUpMonth))
+        .where(FollowUpMonth.month.between(*months)).group_by(FollowUpMonth.month))}
+    total = Figures()
+    rows = []
+    for month in months_between(scope.date_from, scope.date_to):
+        figures = by_month.get(month) or Figures()
+        figures.polare = people.get(("month", month), 0)
+        total.add(figures)
+        rows.append(Row(month, month, figures))
+    total.polare = people.get(("total", ""), 0)
+    return total, rows
+
+
+def _team_rows(session: Session, shown: list[tuple[int, str]], in_range: Any,
+               people: dict[tuple[str, str], int]) -> list[Row]:
     """Return the figures of the page's teams over the range."""
     ids = [team_id for team_id, _name in shown]
     figures = {team_id: _figures(rest) for team_id, *rest in session.execute(
         select(FollowUpCell.team_id, *_sums())
         .where(in_range, FollowUpCell.team_id.in_(ids)).group_by(FollowUpCell.team_id))}
-    people = dict(session.execute(
-        select(FollowUpWalker.team_id, func.count(distinct(FollowUpWalker.person_id)))
-        .where(walkers, FollowUpWalker.team_id.in_(ids)).group_by(FollowUpWalker.team_id)).all())
     rows = []
     for team_id, name in shown:
         team_figures = figures.get(team_id) or Figures()
-        team_figures.polare = int(people.get(team_id, 0))
+        team_figures.polare = people.get(("team", str(team_id)), 0)
         rows.append(Row(team_id, name, team_figures))
     return rows
 
 
 def _incidents(session: Session, months: tuple[str, str],
-               shown: list[tuple[int, str]]) -> list[IncidentRow]:
-    """Return the incidents per category in all, and per team of the page."""
-    in_range = FollowUpIncident.month.between(*months)
-    totals = dict(session.execute(
-        select(FollowUpIncident.category_id, func.sum(FollowUpIncident.count))
-        .where(in_range).group_by(FollowUpIncident.category_id)).all())
-    per_team: dict[int, dict[int, int]] = defaultdict(dict)
-    for category, team, count in session.execute(
-        select(FollowUpIncident.category_id, FollowUpIncident.team_id,
-               func.sum(FollowUpIncident.count))
-        .where(in_range, FollowUpIncident.team_id.in_([t for t, _n in shown]))
-        .group_by(FollowUpIncident.category_id, FollowUpIncident.team_id)
-    ):
-        per_team[category][team] = int(count)
-    categories = session.scalars(
-        select(IncidentCategory).order_by(IncidentCategory.sort_order, IncidentCategory.name))
-    return [IncidentRow(category.name, int(totals.get(category.id, 0)),
-                        per_team.get(category.id, {}))
-            for category in categories if category.active or category.id in totals]
+               shown_ids: list[int]) -> list[IncidentRow]:
+    """Return the incidents per category in all, and per team of the page (one statement)."""
+    incident = FollowUpIncident
+    in_range = incident.month.between(*months)
+    counts = union_all(
+        select(incident.category_id.label("category_id"), null().label("team_id"),
+               func.sum(incident.count).label("count"))
+        .where(in_range).group_by(incident.category_id),
+        select(incident.category_id, incident.team_id, func.sum(incident.count))
+        .where(in_range, incident.team_id.in_(shown_ids))
+        .group_by(incident.category_id, incident.team_id),
+    ).subquery()
+    return incident_rows(session, counts)
 
 
 def _cost_state(session: Session, scope: ReportScope, latest_closed: str | None,

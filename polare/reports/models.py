@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from polare.dbtypes import ExactDecimal
@@ -94,24 +94,34 @@ class FollowUpMonth(FollowUpFigures, db.Model):
 
 
 class FollowUpWalker(db.Model):
-    """A polare who walked (attended a counted walk) with a team in a month."""
+    """A polare who walked (attended a counted walk) with a team in a district in a month.
+
+    Distinct polare do not add up, so a report counts them from these rows for each of its
+    breakdowns (team, district, month, total).
+    """
 
     __tablename__ = "follow_up_walkers"
+    #: Distinct polare per month of the whole country, read in month and person order.
+    __table_args__ = (Index("ix_follow_up_walkers_month_person", "month", "person_id"),)
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     team_id: Mapped[int] = mapped_column(
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
 
 
 class FollowUpIncident(db.Model):
-    """Incidents of a category on a team's counted walks in a month."""
+    """Incidents of a category on a team's counted walks in a district in a month."""
 
     __tablename__ = "follow_up_incidents"
 
     team_id: Mapped[int] = mapped_column(
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
     category_id: Mapped[int] = mapped_column(
         ForeignKey("incident_categories.id", ondelete="CASCADE"), primary_key=True)

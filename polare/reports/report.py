@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -28,29 +30,121 @@ from polare.reports.figures import (
     recruit_rows,
     school_years_with_budgets,
     walk_cells,
+    years_of,
 )
 from polare.reports.periods import month_key, months_between
 from polare.reports.scope import ReportScope
+from polare.walks.models import Walk
+
+
+class TeamRow(NamedTuple):
+    """A team a report may show."""
+
+    id: int
+    name: str
+    active: bool
+
+
+class DistrictRow(NamedTuple):
+    """A district a report may show, with the name of the team whose area it lies in."""
+
+    id: int
+    name: str
+    team_id: int
+    is_home: bool
+    team: str
+
+
+@dataclass(frozen=True)
+class Places:
+    """The teams (by name) and districts (by team, home district first, then by name) a
+    report may show: read once for the filter form and passed on to the report."""
+
+    teams: list[TeamRow]
+    districts: list[DistrictRow]
+
+
+def filter_places(
+    session: Session, allowed: Sequence[Any] | None, asked_teams: Collection[int],
+    asked_districts: Collection[int],
+) -> Places:
+    """Return the teams and districts a user may pick: `allowed` teams (rows with an id, name
+    and active; None: every team) with their districts and those they have walked in (a team
+    may walk outside its own area), not every district of the country. With every team
+    allowed, the districts are those of the teams and the districts asked for."""
+    if allowed is not None:
+        teams = [TeamRow(team.id, team.name, team.active) for team in allowed]
+        ids: Collection[int] = [team.id for team in teams]
+        return Places(teams, _district_rows(session, ids, ()))
+    teams = [TeamRow(*row) for row in session.execute(
+        select(Team.id, Team.name, Team.active).order_by(Team.name, Team.id))]
+    if not asked_teams and not asked_districts:
+        return Places(teams, [])
+    return Places(teams, _district_rows(session, asked_teams, asked_districts))
+
+
+def scope_places(session: Session, scope: ReportScope) -> Places:
+    """Return the teams and districts a report of the scope may show, read for it alone."""
+    teams = [TeamRow(*row) for row in session.execute(
+        select(Team.id, Team.name, Team.active).where(scope.teams(Team.id))
+        .order_by(Team.name, Team.id))]
+    if scope.team_ids is None:
+        return Places(teams, _district_rows(session, None, ()))
+    return Places(teams, _district_rows(session, scope.team_ids, scope.district_ids))
+
+
+def _district_rows(session: Session, team_ids: Collection[int] | None,
+                   district_ids: Collection[int]) -> list[DistrictRow]:
+    """Return the districts of the teams, those they walked in and those asked for (team_ids
+    None: every district), in display order."""
+    query = (select(District.id, District.name, District.team_id, District.is_home, Team.name)
+             .join(Team, Team.id == District.team_id)
+             .order_by(Team.name, District.is_home.desc(), District.name))
+    if team_ids is not None:
+        walked_in = select(Walk.district_id).where(Walk.team_id.in_(team_ids))
+        query = query.where(or_(District.team_id.in_(team_ids), District.id.in_(walked_in),
+                                District.id.in_(district_ids)))
+    return [DistrictRow(*row) for row in session.execute(query)]
 
 
 def compute_report(
-    session: Session, scope: ReportScope, *, today: date, with_cost: bool = True
+    session: Session, scope: ReportScope, *, today: date, with_cost: bool = True,
+    places: Places | None = None,
+    years: Sequence[tuple[SchoolYear, Decimal | None]] | None = None,
 ) -> Report:
-    """Compute every figure of the scope; the number of queries does not depend on the data."""
-    teams = list(session.scalars(
-        select(Team).where(scope.teams(Team.id)).order_by(Team.name)))
+    """Compute every figure of the scope from the source rows; the number of queries does not
+    depend on the data. `places` (covering the scope) and `years` (every school year with its
+    budget) are what the page has read already."""
+    if places is None:
+        places = scope_places(session, scope)
+    elif scope.team_ids is None and not scope.district_ids:
+        # A report of every team lists every district, which the filter form does not offer.
+        places = Places(places.teams, _district_rows(session, None, ()))
     cells = walk_cells(session, scope)
     costs = stipend_costs(session, scope, today) if with_cost else CostBreakdown()
     for key, cost in costs.cells.items():
         cells.setdefault(key, Figures()).cost = cost
-    districts = _districts_shown(session, scope, {district for _t, district, _m in cells})
-    people = distinct_polare(session, scope)
-    team_rows, district_rows, month_rows, total = _breakdowns(scope, cells, people, teams,
-                                                             districts)
-    categories, incidents = incident_counts(session, scope)
+    return assemble_report(
+        session, scope, today=today, with_cost=with_cost, places=places,
+        years=years_of(years, scope) if years is not None
+        else school_years_with_budgets(session, scope),
+        cells=cells, people=distinct_polare(session, scope),
+        incidents=incident_counts(session, scope),
+        notes=_notes(scope, costs.notes if with_cost else []))
+
+
+def assemble_report(
+    session: Session, scope: ReportScope, *, today: date, with_cost: bool, places: Places,
+    years: list[tuple[SchoolYear, Decimal | None]], cells: dict[Cell, Figures],
+    people: dict[tuple[str, str], int], incidents: list[IncidentRow], notes: list[str],
+) -> Report:
+    """Sum the cells of a scope into its tables and add its events and recruits (read from
+    the source: they are few for some teams, and not split by district)."""
+    teams = [team for team in places.teams if scope.has_team(team.id)]
+    team_rows, district_rows, month_rows, total = _breakdowns(
+        scope, cells, people, teams, places.districts)
     types, events = event_counts(session, scope)
-    years = school_years_with_budgets(session, scope)
-    shown_teams = [team for team in teams if scope.has_team(team.id) and team.active]
+    shown_teams = [team for team in teams if team.active]
     report = Report(
         scope=scope,
         total=total,
@@ -58,13 +152,7 @@ def compute_report(
         by_district=district_rows,
         by_month=month_rows,
         incident_teams=[(team.id, team.name) for team in shown_teams],
-        incidents=[
-            IncidentRow(category.label,
-                        sum(n for (c, _t), n in incidents.items() if c == category.id),
-                        {t: n for (c, t), n in incidents.items() if c == category.id})
-            for category in categories
-            if category.active or any(c == category.id for c, _t in incidents)
-        ],
+        incidents=incidents,
         events_by_type=_events_by_type(types, events),
         events_by_month=_events_by_month(scope, events),
         events_total=_sum_events(events.values()),
@@ -72,32 +160,20 @@ def compute_report(
         budgets=[],
         cost_months=[],
         with_cost=with_cost,
-        team_names=[team.name for team in teams if scope.team_ids is not None
-                    and team.id in scope.team_ids],
-        district_names=[d.name for d, _team in districts if d.id in scope.district_ids],
+        team_names=[team.name for team in teams if scope.team_ids is not None],
+        district_names=[d.name for d in places.districts if d.id in scope.district_ids],
+        notes=notes,
     )
     if with_cost:
         report.cost_months, report.budgets = _cost_by_month(month_rows, years)
-    report.notes = _notes(scope, costs, with_cost)
     if scope.date_from <= today <= scope.date_to:
         report.running_month = month_key(today)
     return report
 
 
-def _districts_shown(session: Session, scope: ReportScope,
-                     walked_in: set[int]) -> list[tuple[District, str]]:
-    """Return the districts a report can show, with their team's name: those of the scope's
-    teams, those walked in and those asked for (not every district of the country)."""
-    query = select(District, Team.name).join(Team, Team.id == District.team_id)
-    if scope.team_ids is not None:
-        query = query.where(or_(District.team_id.in_(scope.team_ids),
-                                District.id.in_(walked_in | scope.district_ids)))
-    return [(district, team) for district, team in session.execute(query.order_by(District.name))]
-
-
 def _breakdowns(
     scope: ReportScope, cells: dict[Cell, Figures], people: dict[tuple[str, str], int],
-    teams: list[Team], districts: list[tuple[District, str]],
+    teams: list[TeamRow], districts: list[DistrictRow],
 ) -> tuple[list[Row], list[Row], list[Row], Figures]:
     """Sum the cells into the team, district and month tables and the total."""
     by_team: dict[int, Figures] = defaultdict(Figures)
@@ -114,9 +190,8 @@ def _breakdowns(
         if scope.has_team(team.id) and (team.active or team.id in by_team)
     ]
     district_rows = [
-        _row(d.id, d.name, by_district, people, "district", team)
-        for d, team in sorted(districts, key=lambda pair: (pair[1], not pair[0].is_home,
-                                                           pair[0].name))
+        _row(d.id, d.name, by_district, people, "district", d.team)
+        for d in sorted(districts, key=lambda d: (d.team, not d.is_home, d.name))
         if scope.has_district(d.id) and (scope.has_team(d.team_id) or d.id in by_district)
     ]
     month_rows = [
@@ -187,12 +262,10 @@ def _cost_by_month(
     return months, budgets
 
 
-def _notes(scope: ReportScope, costs: CostBreakdown, with_cost: bool) -> list[str]:
+def _notes(scope: ReportScope, cost_notes: list[str]) -> list[str]:
     """Return what the reader should know about the figures."""
     notes = []
     if scope.district_ids:
         notes.append(_("Aktiviteter och rekrytering gäller hela teamen: urvalet av stadsdelar "
                        "påverkar bara nattvandringarna och arvodena."))
-    if with_cost:
-        notes.extend(costs.notes)
-    return notes
+    return notes + cost_notes

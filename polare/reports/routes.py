@@ -7,20 +7,19 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from polare.auth.access import roles, team_ids_for
 from polare.auth.models import Role
 from polare.clock import local_today
 from polare.converters import id_arguments, page_number
 from polare.extensions import db
-from polare.org.models import District, SchoolYear, Team
+from polare.org.models import SchoolYear
 from polare.reports import bp
 from polare.reports import budgets as budget_rules
-from polare.reports.aggregates import refresh_teams
+from polare.reports.aggregated import report_from_aggregates
 from polare.reports.charts import report_charts
-from polare.reports.country import compute_country_report, covers_country
-from polare.reports.figures import Report
+from polare.reports.figures import Report, school_years_with_budgets
 from polare.reports.forms import (
     BudgetForm,
     ContributionRateForm,
@@ -30,11 +29,10 @@ from polare.reports.forms import (
 )
 from polare.reports.models import Budget, EmployerContributionRate
 from polare.reports.periods import tertial_of
-from polare.reports.report import compute_report
+from polare.reports.report import Places, compute_report, filter_places
 from polare.reports.scope import scope_for, sees_cost
 from polare.reports.tables import cell_text, is_number, report_tables
 from polare.reports.workbook import report_workbook
-from polare.walks.models import Walk
 from polare.web import act, save_form
 
 REPORT_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.PAYROLL)
@@ -43,35 +41,18 @@ MANY_TEAMS = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filter_form(school_years: list[SchoolYear], today: date) -> ReportFilterForm:
-    """Return the filter form read from the query string, with choices the user may pick."""
-    allowed = team_ids_for(current_user)
-    team_query = select(Team.id, Team.name).order_by(Team.name)
-    district_query = (select(District.id, District.name, Team.name)
-                      .join(Team, Team.id == District.team_id)
-                      .order_by(Team.name, District.is_home.desc(), District.name))
-    if allowed is not None:
-        # The user's teams, and the districts they own or have walked in (a team may walk
-        # outside its own area); not every district of the country.
-        team_query = team_query.where(Team.id.in_(allowed))
-        walked_in = select(Walk.district_id).where(Walk.team_id.in_(allowed))
-        district_query = district_query.where(
-            or_(District.team_id.in_(allowed), District.id.in_(walked_in)))
-    else:
-        # Every team: the districts of the teams asked for and those asked for, not the
-        # whole country's.
-        district_query = district_query.where(or_(
-            District.team_id.in_(id_arguments("teams")),
-            District.id.in_(id_arguments("districts"))))
-    teams = [(team_id, name) for team_id, name in db.session.execute(team_query)]
-    districts = [(district_id, name, team)
-                 for district_id, name, team in db.session.execute(district_query)]
+def _filter_form(years: list[SchoolYear], today: date) -> tuple[ReportFilterForm, Places]:
+    """Return the filter form read from the query string, with choices the user may pick, and
+    the teams and districts it offers (which the report shows)."""
+    allowed = None if team_ids_for(current_user) is None else current_user.teams
+    places = filter_places(db.session, allowed, id_arguments("teams"), id_arguments("districts"))
     form = ReportFilterForm(request.args)
-    form.set_choices(school_years, teams, districts)
+    form.set_choices(years, [(team.id, team.name) for team in places.teams],
+                     [(d.id, d.name, d.team) for d in places.districts])
     if not request.args:
         form.period.data = "tertial"
         form.tertial.data = f"{today.year}-{tertial_of(today)}"
-    return form
+    return form, places
 
 
 def _report_from_request(
@@ -79,28 +60,29 @@ def _report_from_request(
 ) -> tuple[ReportFilterForm, Report | None, int]:
     """Read the filter and compute the report, or return the form with its errors.
 
-    On the page (`paged`), a report of every team over whole months comes from the follow-up
-    aggregates with the team table a page at a time, and the number of pages is returned (0
-    for any other report). The workbook, a download, has every team and district from the
+    On the page (`paged`), a report of whole months comes from the follow-up aggregates
+    (every team's with the team table a page at a time), and the number of pages is returned
+    (0 for any other report). The workbook, a download, has every team and district from the
     full computation.
     """
     today = local_today()
-    school_years = list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)))
-    form = _filter_form(school_years, today)
+    years = school_years_with_budgets(db.session)
+    form, places = _filter_form([year for year, _budget in years], today)
     if not form.validate():
         return form, None, 0
-    span = form.span(school_years)
+    span = form.span([year for year, _budget in years])
     if span is None:
         return form, None, 0
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
-    if paged and covers_country(scope) and refresh_teams(db.session, today):
-        page = page_number()
-        report, pages = compute_country_report(db.session, scope, today=today,
-                                               with_cost=sees_cost(current_user), page=page)
-        return form, report, pages
-    return form, compute_report(db.session, scope, today=today,
-                                with_cost=sees_cost(current_user)), 0
+    with_cost = sees_cost(current_user)
+    if paged:
+        found = report_from_aggregates(db.session, scope, today=today, with_cost=with_cost,
+                                       places=places, years=years, page=page_number())
+        if found is not None:
+            return form, *found
+    return form, compute_report(db.session, scope, today=today, with_cost=with_cost,
+                                places=places, years=years), 0
 
 
 @bp.route("/")

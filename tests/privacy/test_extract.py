@@ -14,10 +14,12 @@ from polare.audit.models import AuditEntry, AuditEntryPerson
 from polare.auth.models import Role
 from polare.events.attendance import invite_persons, mark_attendance
 from polare.events.models import InvitationStatus
+from polare.org.models import District
 from polare.pay.models import PayLine
 from polare.pay.services import export_workbook
 from polare.privacy import extract
 from polare.reports.aggregates import rebuild_all
+from polare.reports.models import FollowUpWalker
 from polare.walks.models import WalkStatus
 from polare.walks.workflow import approve_walk
 from tests.conftest import TODAY
@@ -234,6 +236,20 @@ def test_extract_says_who_marked_attendance_at_an_event_and_when(db, world, make
 
 def test_extract_lists_the_months_the_follow_up_counts_the_person_as_a_walker(db, world):
     rebuild_all(db, TODAY)
+    _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
+    assert _rows_by_header(_workbook(data)["Uppföljning"]) == [
+        {"Månad": "2024-09", "Räknad som nattvandrare i team": "Ryd"}]
+
+
+def test_extract_lists_a_month_once_though_the_person_walked_in_two_districts(db, world,
+                                                                            teams):
+    other = db.scalars(select(District).where(District.team_id != teams["Ryd"].id)).first()
+    second = factories.walk(db, teams["Ryd"], date(2024, 9, 24), [world.left])
+    second.district_id = other.id
+    db.flush()
+    rebuild_all(db, TODAY)
+    assert len(db.scalars(select(FollowUpWalker).where(
+        FollowUpWalker.person_id == world.left.id)).all()) == 2
     _name, data = extract.export_extract(db, None, world.left.id, on=TODAY)
     assert _rows_by_header(_workbook(data)["Uppföljning"]) == [
         {"Månad": "2024-09", "Räknad som nattvandrare i team": "Ryd"}]

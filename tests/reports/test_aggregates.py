@@ -7,13 +7,15 @@ from datetime import date, time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from polare.audit.services import record
 from polare.errors import DomainError
 from polare.events.models import Invitation, InvitationStatus
-from polare.org.models import Team
+from polare.org.models import District, Team
+from polare.pay.services.facts import pay_calendar
 from polare.pay.services.periods import close_period
+from polare.reports.aggregated import compute_teams_report
 from polare.reports.aggregates import refresh_teams, stale_teams
 from polare.reports.country import compute_country_report
 from polare.reports.dashboard import (
@@ -28,8 +30,9 @@ from polare.reports.dashboard import (
     _roster_figures,
     _walk_figures,
 )
-from polare.reports.models import FollowUpCell, FollowUpMonth
-from polare.reports.report import compute_report
+from polare.reports.figures import school_years_with_budgets
+from polare.reports.models import FollowUpCell, FollowUpMonth, FollowUpTeam
+from polare.reports.report import compute_report, scope_places
 from polare.reports.scope import ReportScope
 from polare.roster.models import Enrolment, EnrolmentStatus
 from polare.walks.models import (
@@ -67,6 +70,40 @@ def _assert_country_equals_full(db) -> None:
     _assert_start_page_equals_full(db)
     ryd = db.scalar(select(Team.id).where(Team.name == "Ryd"))
     _assert_start_page_equals_full(db, frozenset({ryd}))
+    _assert_teams_equal_full(db)
+
+
+def _team_scopes(db) -> list[ReportScope]:
+    """A team, two teams, and a team with some districts (its own and one it walked in)."""
+    teams = dict(db.execute(select(Team.name, Team.id)).all())
+    districts = dict(db.execute(select(District.name, District.id)).all())
+    ryd, berga = teams["Ryd"], teams["Berga"]
+    return [ReportScope(SCOPE.date_from, SCOPE.date_to, frozenset({ryd})),
+            ReportScope(SCOPE.date_from, SCOPE.date_to, frozenset({ryd, berga})),
+            ReportScope(date(2026, 9, 1), date(2026, 11, 30), frozenset({ryd}),
+                        frozenset({districts["Ryd"], districts["Malmslätt"]})),
+            ReportScope(SCOPE.date_from, SCOPE.date_to, frozenset({berga}),
+                        frozenset({districts["Berga"], districts["Lambohov"]}))]
+
+
+def _assert_teams_equal_full(db) -> bool:
+    """Compare reports of some teams (and districts) from the aggregates with the full
+    computation, every figure; tell whether all came from the aggregates (not when some
+    team's previews had errors, which the full computation then shows)."""
+    refresh_teams(db, TODAY)
+    years = school_years_with_budgets(db)
+    aggregated = True
+    for scope in _team_scopes(db):
+        for with_cost in (True, False):
+            full = compute_report(db, scope, today=TODAY, with_cost=with_cost)
+            teams = compute_teams_report(db, scope, today=TODAY, with_cost=with_cost,
+                                         places=scope_places(db, scope), years=years,
+                                         calendar=pay_calendar(db))
+            if teams is None:
+                aggregated = False
+                continue
+            assert teams == full
+    return aggregated
 
 
 def _assert_start_page_equals_full(db, team_ids: frozenset[int] | None = None) -> None:
@@ -120,10 +157,32 @@ def test_country_report_from_aggregates_equals_the_full_computation(db, data):
     _assert_country_equals_full(db)
 
 
+def test_a_team_report_from_aggregates_equals_the_full_computation(db, data):
+    assert _assert_teams_equal_full(db)
+
+
 def test_a_coordinators_start_page_from_aggregates_equals_the_full_computation(db, data,
                                                                               teams):
     refresh_teams(db, TODAY)
     _assert_start_page_equals_full(db, frozenset({teams["Ryd"].id}))
+
+
+def test_a_team_report_with_preview_errors_is_left_to_the_full_computation(db, data, teams):
+    refresh_teams(db, TODAY)
+    ryd = teams["Ryd"].id
+    db.execute(update(FollowUpTeam).where(FollowUpTeam.team_id == ryd)
+               .values(preview_errors="2026-11: a polare of a team rebuilt with Ryd"))
+    scope = ReportScope(SCOPE.date_from, SCOPE.date_to, frozenset({ryd}))
+
+    def from_aggregates(with_cost: bool):
+        return compute_teams_report(db, scope, today=TODAY, with_cost=with_cost,
+                                    places=scope_places(db, scope),
+                                    years=school_years_with_budgets(db),
+                                    calendar=pay_calendar(db))
+
+    assert from_aggregates(with_cost=True) is None
+    assert from_aggregates(with_cost=False) == compute_report(db, scope, today=TODAY,
+                                                              with_cost=False)
 
 
 def test_a_walk_moved_to_another_month_leaves_the_old_month(db, data):

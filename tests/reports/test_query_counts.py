@@ -108,3 +108,24 @@ def test_queries_do_not_grow_with_the_number_of_walks(client, login_as, add_walk
     assert len(many) == len(few), "\n".join(difflib.unified_diff(
         [q[:120] for q in few], [q[:120] for q in many], lineterm=""))
     assert len(few) < 80
+
+
+#: Statements a page may send (issue 23's target), whatever the data.
+MOST_STATEMENTS = 20
+
+
+@pytest.mark.parametrize(("role", "query"), [
+    (Role.COORDINATOR, ""),
+    (Role.COORDINATOR, "?period=month&month=2026-09&districts={lambohov}"),
+    (Role.ADMIN, ""),
+    (Role.ADMIN, "?period=tertial&tertial=2026-3&teams={ryd}&teams={berga}"),
+])
+def test_a_report_of_whole_months_reads_the_aggregates_in_at_most_20_statements(
+        client, login_as, data, teams, districts, frozen_today, role, query):
+    login_as(role, teams=("Ryd",))
+    url = "/reports/" + query.format(lambohov=districts["Lambohov"].id, ryd=teams["Ryd"].id,
+                                     berga=teams["Berga"].id)
+    client.get(url)  # brings the follow-up aggregates up to date
+    statements = _queries(client, url)
+    assert len(statements) <= MOST_STATEMENTS, "\n".join(q[:120] for q in statements)
+    assert any("FROM follow_up_walkers" in q for q in statements)  # from the aggregates
