@@ -17,11 +17,16 @@ MOST_PER_PAGE = 20
 @contextmanager
 def counted_statements() -> Iterator[list[tuple[str, Any]]]:
     """Collect (statement, parameters) of each statement sent on the app's engine in the
-    block."""
+    block.
+
+    As the benchmark counts them: a request's start counts (its BEGIN, in a test a SAVEPOINT
+    of the test's transaction), its end does not (COMMIT, in a test RELEASE SAVEPOINT).
+    """
     sent: list[tuple[str, Any]] = []
 
     def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append((statement, parameters))
+        if not statement.startswith("RELEASE SAVEPOINT"):
+            sent.append((statement, parameters))
 
     event.listen(flask_db.engine, "before_cursor_execute", count)
     try:

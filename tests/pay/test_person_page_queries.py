@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from polare.auth.models import Role
-from polare.extensions import db as flask_db
 from polare.org.models import SchoolYear
 from polare.pay import services
 from polare.roster.models import EnrolmentStatus
 from polare.roster.services import GuardianInput, add_guardian, register_consent
 from tests.pay.conftest import ABSENT, ATTENDED, set_attendance
+from tests.statements import counted_statements
 
 #: The most statements the page may send (issue 23: at most 20, with a margin).
 PAGE_STATEMENTS = 18
@@ -23,33 +21,13 @@ PAGE_STATEMENTS = 18
 DECEMBER_DAY = date(2026, 12, 10)
 
 
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """Collect the SQL statements run on the app's engine inside the block.
-
-    As the benchmark counts them: the request's start counts (its BEGIN, here a SAVEPOINT in
-    the test's transaction), its end does not (COMMIT, here RELEASE SAVEPOINT).
-    """
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        if not statement.startswith("RELEASE SAVEPOINT"):
-            statements.append(statement)
-
-    event.listen(flask_db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(flask_db.engine, "before_cursor_execute", count)
-
-
 def _page_statements(client, person_id: int) -> list[str]:
     client.get(f"/roster/persons/{person_id}")  # the first request of a login does more
-    with counted_statements() as statements:
+    with counted_statements() as sent:
         response = client.get(f"/roster/persons/{person_id}")
     assert response.status_code == 200
     assert "Arvoden" in response.get_data(as_text=True)
-    return statements
+    return [statement for statement, _parameters in sent]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
