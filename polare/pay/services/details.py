@@ -167,24 +167,35 @@ def frozen_details(rows: Iterable[StoredRow], history: Iterable[StoredRow],
     participation was paid before it, and the line it corrects, are found among them.
     """
     paid: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    by_id: dict[int, StoredRow] = {}
+    lines: dict[int, tuple[str, int]] = {}
     for row in history:
         paid[row.participation_id].append((row.month, row.amount))
-        by_id[row.id] = row
+        lines[row.id] = (row.month, row.line_no)
+    return stored_line_details(rows, paid, names_of_versions, lines)
+
+
+def stored_line_details(
+    rows: Iterable[StoredRow], paid: Mapping[int, list[tuple[str, Decimal]]],
+    names_of_versions: Mapping[int, VersionName],
+    referred: Mapping[int, tuple[str, int]],
+) -> tuple[LineDetail, ...]:
+    """Return stored lines with their details, in person order: `paid` holds what each
+    corrected participation was paid per month, `referred` the month and line number of the
+    lines corrections refer to, by id."""
     details = []
     for row in rows:
         line = frozen_line(row)
         occasions = 1
         if line.kind == payroll.LineKind.CORRECTION:
-            before = sum((a for m, a in paid[line.participation_id] if m < row.month), ZERO)
+            before = sum((a for m, a in paid.get(line.participation_id, ()) if m < row.month),
+                         ZERO)
             occasions = occasion_change(before, line.amount)
-        referred = by_id.get(row.refers_to_id) if row.refers_to_id is not None else None
+        month, line_no = referred.get(row.refers_to_id, (None, None))
         details.append(LineDetail(
             line=line, first_name=row.first_name, last_name=row.last_name,
             personnummer=row.personnummer or "", cost_centre=row.cost_centre,
             version=names_of_versions.get(line.version_id), occasions=occasions,
-            refers_to_period=referred.month if referred else None, final=True,
-            line_no=row.line_no, refers_to_line_no=referred.line_no if referred else None,
+            refers_to_period=month, final=True, line_no=row.line_no, refers_to_line_no=line_no,
         ))
     return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
 

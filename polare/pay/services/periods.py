@@ -28,12 +28,10 @@ from polare.clock import local_today, utcnow
 from polare.errors import ConflictError, DomainError
 from polare.pay.models import LineKind, PayLine, PayPeriod, PeriodStatus
 from polare.pay.services.details import (
-    ZERO,
     LineDetail,
     Summary,
     details_of_result,
-    in_person_order,
-    occasion_change,
+    stored_line_details,
     summarise,
     version_names,
 )
@@ -41,7 +39,6 @@ from polare.pay.services.facts import (
     CLOSED_STATUSES,
     Facts,
     first_pay_period,
-    frozen_line,
     load_facts,
     month_span,
     pay_calendar,
@@ -164,23 +161,7 @@ def stored_details(session: Session, *conditions: ColumnElement[bool]) -> tuple[
             select(PayLine.id, PayPeriod.month, PayLine.line_no)
             .join(PayPeriod, PayLine.period_id == PayPeriod.id).where(PayLine.id.in_(referred)))
     }
-    names = version_names(session)
-    details = []
-    for row in rows:
-        line = frozen_line(row)
-        occasions = 1
-        if line.kind == payroll.LineKind.CORRECTION:
-            before = sum((a for m, a in history[line.participation_id] if m < row.month), ZERO)
-            occasions = occasion_change(before, line.amount)
-        details.append(LineDetail(
-            line=line, first_name=row.first_name, last_name=row.last_name,
-            personnummer=row.personnummer or "", cost_centre=row.cost_centre,
-            version=names.get(line.version_id), occasions=occasions,
-            refers_to_period=referred_rows.get(row.refers_to_id, (None, None))[0], final=True,
-            line_no=row.line_no,
-            refers_to_line_no=referred_rows.get(row.refers_to_id, (None, None))[1],
-        ))
-    return in_person_order(sorted(details, key=lambda d: d.line.sort_key()))
+    return stored_line_details(rows, history, version_names(session), referred_rows)
 
 
 def close_refusal(month: str, result: payroll.PeriodResult, facts: Facts,
