@@ -57,10 +57,20 @@ def is_background_fetch() -> bool:
 
 
 class ForegroundSessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, saved only by requests the user made."""
+    """The signed-cookie session, saved only by requests the user made for pages.
+
+    Static files never send the cookie back either: the service worker fetches them while
+    the user submits a form, and a refreshed copy of the session from before that form,
+    arriving after its answer, would drop the message the form flashed.
+    """
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
-        return not is_background_fetch() and super().should_set_cookie(app, session)
+        return (not is_background_fetch() and not _is_static_file()
+                and super().should_set_cookie(app, session))
+
+
+def _is_static_file() -> bool:
+    return has_request_context() and request.path.startswith(_CACHEABLE_PREFIXES)
 
 
 def clear_site_data(response: Response) -> Response:

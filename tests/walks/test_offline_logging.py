@@ -228,3 +228,14 @@ def test_page_fetched_in_the_background_leaves_the_users_message_and_session_alo
     assert "Set-Cookie" not in kept.headers
     assert "Set-Cookie" not in pages.headers
     assert "Nattvandringen är sparad." in saved.follow().text
+
+
+def test_static_files_never_send_back_the_session_a_form_is_changing(webapp, web_login_as):
+    """The service worker refreshes the app's files while the user submits a form: a
+    session cookie on such a file, older than the form's answer, would drop its message."""
+    web_login_as(Role.SUPERVISOR, teams=("Ryd",))
+    page = webapp.get("/walks/")
+    assert "Set-Cookie" in page.headers  # a page the user opened refreshes the session
+
+    for path in ("/static/polare.js", "/static/polare.css"):
+        assert "Set-Cookie" not in webapp.get(path).headers, path
