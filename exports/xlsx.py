@@ -9,6 +9,11 @@ as it is produced, so a sheet of 60,000 rows never sits in memory. Cell types de
 * `str` -> always text: never a formula, never an error value (see `exports.formulas`)
 
 A `bool` is refused: write 'Ja'/'Nej' (or whatever the column means) in the domain layer.
+
+The data rows' cells are rendered as the sheet's XML text, exactly as openpyxl writes them
+(`exports.rendering`): openpyxl builds and serialises an element per cell, which for a payroll file
+of a million cells costs more than everything else the export does. Cells only openpyxl knows
+how to write (headers, text with a quote prefix, rare types) still go through openpyxl.
 """
 
 import contextlib
@@ -19,6 +24,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TIME_FORMATS, Cell
@@ -27,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from exports.formulas import FORMULA_PREFIXES, looks_like_formula
+from exports.rendering import Formatted, RowRenderer, StreamedSheet, formatted
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -47,6 +54,10 @@ _ERROR_VALUES = frozenset(ERROR_CODES)
 _OPENPYXL_FORMATS: Mapping[type, str] = TIME_FORMATS
 #: One shared style object for every header cell (openpyxl indexes it once per workbook).
 _HEADER_FONT = Font(bold=True)
+#: Whether data rows are rendered as XML text (`exports.rendering`): openpyxl writes through
+#: the standard library's ElementTree (et_xmlfile), whose writer takes text as it is; with lxml
+#: installed it writes through lxml, and the rows go to openpyxl cell by cell.
+_RENDERS_ROWS = not openpyxl.LXML
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,8 @@ def _discard(workbook: Workbook) -> None:
 
 def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     """Write one sheet and return how many data rows it got."""
-    ws = workbook.create_sheet(sheet.title)
+    ws = StreamedSheet(parent=workbook, title=sheet.title)
+    workbook._add_sheet(ws)
     formats = sheet.number_formats or {}
     _set_columns(ws, sheet, formats)
     if sheet.freeze_header:
@@ -130,7 +142,10 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     columns = len(sheet.headers)
     column_formats = [formats.get(index) for index in range(columns)]
     as_they_are = [_types_written_as_they_are(column_format) for column_format in column_formats]
-    make = _CellMaker(ws).make
+    maker = _CellMaker(ws)
+    make = maker.make
+    # Without the renderer each row's values go to openpyxl as they are, made into cells.
+    finish = RowRenderer(ws, maker.style, columns).render if _RENDERS_ROWS else maker.cells
     prefixes, error_values = FORMULA_PREFIXES, _ERROR_VALUES
     count = 0
     for count, row in enumerate(sheet.rows, start=1):
@@ -140,12 +155,12 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
             )
         # The common values (printable text, and numbers and dates openpyxl formats as the
         # column wants) are checked inline: a call per cell would cost more than the check.
-        ws.append([
+        ws.append(finish(count + 1, [
             value if (kind := type(value)) is str and value.isprintable()
             and not value.startswith(prefixes) and value not in error_values
             or kind in passing else make(value, column_format)
             for value, column_format, passing in zip(row, column_formats, as_they_are, strict=True)
-        ])
+        ]))
     if sheet.autofilter:
         filtered = count if sheet.filter_rows is None else min(count, sheet.filter_rows)
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{filtered + 1}"
@@ -211,10 +226,21 @@ class _CellMaker:
         number_format = column_format or _default_format(value)
         if number_format is None or number_format == _OPENPYXL_FORMATS.get(type(value)):
             return value
-        return Cell(self.ws, row=1, column=1, value=value,
-                    style_array=self._style(number_format))
+        # Looked up now, so the workbook numbers the formats in the order it always has.
+        style = self.style(number_format)
+        return formatted(value, number_format) or Cell(self.ws, row=1, column=1, value=value,
+                                                       style_array=style)
 
-    def _style(self, number_format: str) -> Any:
+    def cells(self, _number: int, values: list[Any]) -> list[Any]:
+        """Return the row as openpyxl takes it: a formatted value as a cell of its own."""
+        return [
+            Cell(self.ws, row=1, column=1, value=value.value,
+                 style_array=self.style(value.number_format))
+            if isinstance(value, Formatted) else value
+            for value in values
+        ]
+
+    def style(self, number_format: str) -> Any:
         """Return the style array of a cell with only this number format (made once)."""
         style = self._styles.get(number_format)
         if style is None:

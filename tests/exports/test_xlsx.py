@@ -304,3 +304,39 @@ def test_timezone_aware_datetimes_are_refused() -> None:
 
 def test_autofilter_can_cover_only_the_first_rows_of_a_table_with_notes_below() -> None:
     assert single_sheet(filter_rows=1).auto_filter.ref == "A1:D2"
+
+
+MIXED_HEADERS = ("Text", "Heltal", "Belopp", "Datum", "Tid", "Skapad", "Tal", "Nr", "Kod")
+MIXED_FORMATS = {3: "yyyy-mm-dd", 4: "hh:mm", 7: "0", 8: "@"}
+MIXED_ROWS = [
+    ("Anna & <Bo>", 3, Decimal("361.00"), date(2026, 11, 24), time(18, 30),
+     datetime(2026, 11, 24, 18, 5), 1.5, 12, "007"),
+    ("  kant  ", -2, Decimal("-309.05"), None, time(0, 0), None, None, None, "=1+1"),
+    ("", 10**17, Decimal("1234567.89"), date(1900, 2, 1), None, datetime(2026, 1, 1), 2.0,
+     0, "#N/A"),
+    ("x" * 40_000, None, Decimal("0.00"), date(2026, 1, 1), time(23, 59), None, 0.1, 3,
+     "rad 1\nrad 2"),
+    (None, None, None, None, None, None, None, None, None),
+    ("a\x00b", 7, Decimal("0.05"), date(2026, 11, 1), time(7, 15), None, float("nan"), 1,
+     "\tx"),
+]
+
+
+def workbook_parts(data: bytes) -> dict[str, bytes]:
+    """Return the parts of an .xlsx file but its creation time (docProps/core.xml)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()
+                if name != "docProps/core.xml"}
+
+
+def test_rows_are_written_as_openpyxl_writes_their_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def mixed() -> bytes:
+        return written(Sheet("Data", MIXED_HEADERS, MIXED_ROWS, number_formats=MIXED_FORMATS),
+                       Sheet("Mer", MIXED_HEADERS, MIXED_ROWS[::-1]))
+
+    rendered = mixed()
+    monkeypatch.setattr("exports.xlsx._RENDERS_ROWS", False)
+
+    assert workbook_parts(rendered) == workbook_parts(mixed())
