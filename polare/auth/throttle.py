@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from polare.auth.models import LoginThrottle
+from polare.upserts import upsert
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,8 @@ def seconds_blocked(session: Session, key: str, limit: Limit, now: datetime) -> 
 
 def count_failure(session: Session, key: str, limit: Limit, now: datetime) -> int:
     """Count one failure of the key and return its failures in the current window."""
-    dialect = session.get_bind().dialect.name
-    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        make(LoginThrottle).values(key=key, failures=0, expires_at=now)
+        upsert(session, LoginThrottle).values(key=key, failures=0, expires_at=now)
         .on_conflict_do_nothing(index_elements=["key"])
     )
     row = session.scalars(

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from polare.audit.services import record
@@ -23,8 +22,10 @@ from polare.events.models import Event, Invitation, InvitationStatus
 from polare.events.services import scope_of
 from polare.events.wording import ANY_OF_YOUR_TEAMS
 from polare.org.models import Team
+from polare.reports.aggregates import touch_event_months
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
 from polare.roster.services.visibility import check_visible
+from polare.upserts import upsert
 
 MARKS = (InvitationStatus.ATTENDED, InvitationStatus.ABSENT)
 
@@ -113,10 +114,8 @@ def _check_open(event: Event) -> None:
 
 def _insert_invitations(session: Session, event_id: int, person_ids: Sequence[int]) -> list[int]:
     """Insert invitations, skipping any that exist (also one a parallel request just made)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Invitation)
+        upsert(session, Invitation)
         .values([{"event_id": event_id, "person_id": person_id,
                   "status": InvitationStatus.INVITED} for person_id in person_ids])
         .on_conflict_do_nothing(index_elements=["event_id", "person_id"])
@@ -134,6 +133,7 @@ def _invite(session: Session, actor: Any, event: Event, person_ids: Collection[i
     created = _insert_invitations(session, event.id, missing)
     session.expire(event, ["invitations"])
     if created:
+        touch_event_months(session, event_ids=[event.id])
         record(session, actor, "invite", "event", event.id,
                changes={"invited_person_ids": [None, created]}, persons=created)
     return len(created)

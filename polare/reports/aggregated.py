@@ -94,14 +94,14 @@ def _cells(
     """Return the figures per (team, district, month) of the scope, and what its cost notes
     need: previewed months, example rates, unpriced stipends (as `_cost_state`, by district).
 
-    A cell with neither walks nor cost (only planned walks) is left out, as the full
-    computation has no such cell.
+    A cell with neither walks nor stipend lines (only planned walks), or with only stipend
+    lines in a report without cost, is left out, as the full computation has no such cell.
     """
     cell = FollowUpCell
     rows = session.execute(
         select(cell.team_id, cell.district_id, cell.month, cell.walks, cell.seconds,
                cell.polarpass, cell.met, cell.talked, cell.stipends, cell.contributions,
-               cell.previewed, cell.examples_used, cell.unpriced)
+               cell.costed, cell.previewed, cell.examples_used, cell.unpriced)
         .where(cell.month.between(*months), scope.teams(cell.team_id),
                scope.districts(cell.district_id)))
     earliest = payroll.earliest_open(latest_closed)
@@ -110,7 +110,7 @@ def _cells(
     cells: dict[Cell, Figures] = {}
     for row in rows:
         cost = Cost(row.stipends, row.contributions) if with_cost else Cost()
-        if row.walks or row.stipends or row.contributions:
+        if row.walks or (with_cost and row.costed):
             cells[(row.team_id, row.district_id, row.month)] = Figures(
                 walks=row.walks, seconds=row.seconds, polarpass=row.polarpass, met=row.met,
                 talked=row.talked, cost=cost)

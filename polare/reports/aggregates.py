@@ -19,11 +19,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    delete,
+    distinct,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,19 +57,24 @@ from polare.reports.costs import (
     preview_items,
     preview_months,
 )
-from polare.reports.figures import counted_walks, walk_cells
+from polare.reports.figures import EventCounts, counted_walks, event_counts, walk_cells
 from polare.reports.models import (
     EmployerContributionRate,
     FollowUpCell,
+    FollowUpEvent,
+    FollowUpEventMonth,
     FollowUpIncident,
     FollowUpMonth,
+    FollowUpMonthIncident,
+    FollowUpSpan,
     FollowUpTeam,
     FollowUpWalker,
 )
-from polare.reports.periods import month_key, month_span
+from polare.reports.periods import month_key, month_span, span_of_months
 from polare.reports.scope import ReportScope
 from polare.reports.sql import month_of
 from polare.roster.models import Enrolment, EnrolmentStatus, Person
+from polare.upserts import upsert
 from polare.walks.models import (
     Participation,
     ParticipationStatus,
@@ -85,6 +102,9 @@ class Touched:
         self.walks: set[int] = set()
         self.persons: set[int] = set()
         self.events: set[int] = set()
+        #: Months of events changed (old and new dates), and events whose invitations changed.
+        self.event_months: set[str] = set()
+        self.invited_events: set[int] = set()
         self.everything = False
 
     def __bool__(self) -> bool:
@@ -108,12 +128,27 @@ def _touched(session: Session) -> Touched:
             touched.persons.update(_values(obj, "person_id"))
         elif isinstance(obj, Invitation):
             touched.persons.update(_values(obj, "person_id"))
+            touched.invited_events.update(_values(obj, "event_id"))
         elif isinstance(obj, Event):
             touched.events.add(obj.id)
+            if _counted_event_change(session, obj):
+                touched.event_months.update(month_key(day) for day in _values(obj, "event_date"))
             touched.everything = touched.everything or obj in session.deleted
         elif isinstance(obj, GLOBAL_MODELS):
             touched.everything = True
     return touched
+
+
+#: What of an event its month's counts depend on (a new title or note changes none).
+EVENT_COUNTED = ("type_id", "event_date", "cancelled")
+
+
+def _counted_event_change(session: Session, event: Event) -> bool:
+    """Tell whether the flush adds, deletes or changes what an event's counts depend on."""
+    if event in session.new or event in session.deleted:
+        return True
+    state = inspect(event)
+    return any(state.attrs[name].history.has_changes() for name in EVENT_COUNTED)
 
 
 def _values(obj: Any, name: str) -> set[int]:
@@ -127,6 +162,8 @@ def _values(obj: Any, name: str) -> set[int]:
 def _bump_versions(session: Session, flush_context: object) -> None:
     """Raise the version of every team whose figures this flush may have moved."""
     touched = _touched(session)
+    if touched.event_months or touched.invited_events:
+        touch_event_months(session, touched.event_months, event_ids=touched.invited_events)
     if touched.everything:
         session.connection().execute(
             update(FollowUpTeam).values(version=FollowUpTeam.version + 1))
@@ -166,13 +203,34 @@ def touch_teams(session: Session, team_ids: Collection[int], *,
         connection.execute(bump.where(or_(*conditions)))
 
 
+def touch_event_months(session: Session, months: Collection[str] = (), *,
+                       event_ids: Collection[int] = ()) -> None:
+    """Mark the country's event counts stale in these months and in those of these events.
+
+    A month's version row is made by the first change to it (an upsert), so a count being
+    built at the same moment either sees the change or finds its row taken and gives up.
+    The session hook does this for every ORM change; bulk writes past the ORM call it.
+    """
+    wanted = set(months)
+    if event_ids:
+        wanted.update(session.scalars(select(month_of(Event.event_date)).distinct()
+                                      .where(Event.id.in_(event_ids))))
+    if not wanted:
+        return
+    rows = [{"month": month, "version": 1} for month in sorted(wanted)]
+    session.connection().execute(
+        upsert(session, FollowUpEventMonth).values(rows)
+        .on_conflict_do_update(index_elements=["month"],
+                               set_={"version": FollowUpEventMonth.__table__.c.version + 1}))
+
+
 def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
     """Nothing to do: listening with active_history loads the value being replaced."""
 
 
 #: Attributes whose old value names another team to bump (a walk moved to another team).
 OLD_VALUES_NEEDED = (Walk.team_id, Participation.walk_id, WalkIncident.walk_id,
-                     Enrolment.person_id)
+                     Enrolment.person_id, Event.event_date)
 
 
 def install_aggregate_hooks() -> None:
@@ -248,12 +306,117 @@ def rebuild_teams(session: Session, versions: dict[int, int], today: date) -> No
 
 
 def rebuild_all(session: Session, today: date) -> int:
-    """Rebuild every team's aggregates; return the number of teams."""
+    """Rebuild every team's aggregates and the country's event counts; return the number of
+    teams."""
     versions = dict(session.execute(
         select(Team.id, func.coalesce(FollowUpTeam.version, 0))
         .outerjoin(FollowUpTeam, FollowUpTeam.team_id == Team.id)).all())
     rebuild_teams(session, versions, today)
+    months = set(session.scalars(select(month_of(Event.event_date)).distinct()))
+    months.update(session.scalars(select(FollowUpEventMonth.month)))
+    if months:
+        _rebuild_event_months(session, _event_versions(session, months))
     return len(versions)
+
+
+# ---------------------------------------------------------------- the country's polare
+
+
+def country_polare(session: Session, months: tuple[str, str], stamp: str) -> int:
+    """Return the distinct polare of the whole country over the months (first, last).
+
+    `stamp` names the revision of each of the range's country rows, read with them: the
+    count kept for the range is used while it was made from the same revisions; otherwise
+    the walkers are counted and the count kept (a request counting the same range at the
+    same moment keeps its own and this one is left out).
+    """
+    span = FollowUpSpan
+    key = (span.first_month == months[0], span.last_month == months[1])
+    kept = session.scalar(select(span.polare).where(*key, span.stamp == stamp))
+    if kept is not None:
+        return kept
+    polare = session.scalar(select(func.count(distinct(FollowUpWalker.person_id)))
+                            .where(FollowUpWalker.month.between(*months))) or 0
+    savepoint = session.begin_nested()
+    try:
+        connection = session.connection()
+        connection.execute(delete(span).where(*key))
+        connection.execute(insert(span).values(first_month=months[0], last_month=months[1],
+                                               stamp=stamp, polare=polare))
+        savepoint.commit()
+    except (IntegrityError, DBAPIError):
+        savepoint.rollback()
+    return polare
+
+
+# ---------------------------------------------------------------- the country's events
+
+
+def country_event_counts(
+    session: Session, months: Sequence[str]
+) -> tuple[list[EventType], dict[tuple[int, str], EventCounts]] | None:
+    """Return what `event_counts` gives for the whole country over the months, from the
+    kept counts; None when they could not be brought up to date (the page counts afresh).
+
+    Months whose counts are not current are recounted first, in a savepoint, as teams are.
+    """
+    versions = _event_versions(session, months)
+    if versions:
+        savepoint = session.begin_nested()
+        try:
+            _rebuild_event_months(session, versions)
+            savepoint.commit()
+        except (IntegrityError, DBAPIError):
+            savepoint.rollback()
+            return None
+    counted = session.execute(
+        select(EventType, FollowUpEvent.month, FollowUpEvent.held, FollowUpEvent.invited,
+               FollowUpEvent.attended)
+        .outerjoin(FollowUpEvent, (FollowUpEvent.type_id == EventType.id)
+                   & FollowUpEvent.month.in_(months))
+        .order_by(EventType.sort_order, EventType.name, EventType.id))
+    types: dict[int, EventType] = {}
+    events = {}
+    for event_type, month, held, invited, attended in counted:
+        types.setdefault(event_type.id, event_type)
+        if month is not None:
+            events[(event_type.id, month)] = EventCounts(held, invited, attended)
+    return list(types.values()), events
+
+
+def _event_versions(session: Session, months: Iterable[str]) -> dict[str, int]:
+    """Return {month: version} of the months whose event counts are not current (a month
+    never counted has version 0)."""
+    wanted = sorted(set(months))
+    kept = {month: (version, built) for month, version, built in session.execute(
+        select(FollowUpEventMonth.month, FollowUpEventMonth.version,
+               FollowUpEventMonth.built_version).where(FollowUpEventMonth.month.in_(wanted)))}
+    return {month: kept.get(month, (0, None))[0] for month in wanted
+            if month not in kept or kept[month][0] != kept[month][1]}
+
+
+def _rebuild_event_months(session: Session, versions: dict[str, int]) -> None:
+    """Recount the country's events of the months ({month: version read}) from the source."""
+    months = sorted(versions)
+    _types, counts = event_counts(session, ReportScope(*span_of_months(months[0], months[-1])))
+    connection = session.connection()
+    connection.execute(delete(FollowUpEvent).where(FollowUpEvent.month.in_(months)))
+    _insert(connection, FollowUpEvent, [
+        {"month": month, "type_id": type_id, "held": count.held, "invited": count.invited,
+         "attended": count.attended}
+        for (type_id, month), count in counts.items() if month in versions])
+    kept = set(session.scalars(
+        select(FollowUpEventMonth.month).where(FollowUpEventMonth.month.in_(months))))
+    # A new row says "built from version 0"; a change meanwhile made the row (and this insert
+    # fails, so the counts are not kept as current).
+    _insert(connection, FollowUpEventMonth, [
+        {"month": month, "version": 0, "built_version": 0}
+        for month in months if month not in kept])
+    built = [{"m": month, "v": versions[month]} for month in months if month in kept]
+    if built:
+        connection.execute(update(FollowUpEventMonth)
+                           .where(FollowUpEventMonth.month == bindparam("m"))
+                           .values(built_version=bindparam("v")), built)
 
 
 def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, int],
@@ -263,8 +426,7 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
     cells = walk_cells(session, scope)
     costs, open_totals, errors = _costs(session, teams, today, key.split("|")[2])
     connection = session.connection()
-    before = _month_sums(session.execute(
-        select(*_MONTH_FIELDS).where(FollowUpCell.team_id.in_(teams))).mappings())
+    before = _month_contents(session, teams)
     for table in (FollowUpCell, FollowUpWalker, FollowUpIncident):
         connection.execute(delete(table).where(table.team_id.in_(teams)))
     waiting = _waiting(session, teams)
@@ -282,10 +444,13 @@ def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, 
             "talked": figures.talked if figures else 0,
             "planned": planned, "awaiting": awaiting,
             **costs.get(cell_key, _EMPTY_COST)})
+    walkers, incidents = _walkers(session, scope), _incidents(session, scope)
     _insert(connection, FollowUpCell, rows)
-    _refresh_months(session, before, _month_sums(rows))
-    _insert(connection, FollowUpWalker, _walkers(session, scope))
-    _insert(connection, FollowUpIncident, _incidents(session, scope))
+    _insert(connection, FollowUpWalker, walkers)
+    _insert(connection, FollowUpIncident, incidents)
+    after = MonthContents(_month_sums(rows), _people_by_month(walkers),
+                          _incidents_by_month(incidents))
+    _refresh_months(session, before.changed_months(after), after.cells.keys())
     states = _roster(session, teams, today)
     for (team_id, _district_id, _month), (_planned, awaiting) in waiting.items():
         states[team_id]["awaiting"] = (states[team_id]["awaiting"] or 0) + awaiting
@@ -316,36 +481,96 @@ def _month_sums(cells: Iterable[Any]) -> dict[str, dict[str, Any]]:
     return months
 
 
-def _refresh_months(session: Session, before: dict[str, dict[str, Any]],
-                    after: dict[str, dict[str, Any]]) -> None:
-    """Recount the country rows of the months whose cells a rebuild changed (and of months
-    that have no row yet) from every team's cells."""
-    stored = set(session.scalars(select(FollowUpMonth.month)
-                                 .where(FollowUpMonth.month.in_(list(after)))))
-    months = sorted({month for month in before.keys() | after.keys()
-                     if before.get(month) != after.get(month) or month not in stored})
+def _people_by_month(walkers: Iterable[Any]) -> dict[str, set[int]]:
+    """Return the polare who walked in each month."""
+    people: dict[str, set[int]] = defaultdict(set)
+    for walker in walkers:
+        people[walker["month"]].add(walker["person_id"])
+    return dict(people)
+
+
+def _incidents_by_month(incidents: Iterable[Any]) -> dict[str, dict[int, int]]:
+    """Return the incidents per category of each month."""
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for incident in incidents:
+        counts[incident["month"]][incident["category_id"]] += incident["count"]
+    return {month: dict(by_category) for month, by_category in counts.items()}
+
+
+@dataclass(frozen=True)
+class MonthContents:
+    """What some teams add to each month of the country: cell sums, polare and incidents."""
+
+    cells: dict[str, dict[str, Any]]
+    people: dict[str, set[int]]
+    incidents: dict[str, dict[int, int]]
+
+    def changed_months(self, after: MonthContents) -> set[str]:
+        """Return the months to which these teams add something else after a rebuild."""
+        return {month for mine, theirs in ((self.cells, after.cells),
+                                           (self.people, after.people),
+                                           (self.incidents, after.incidents))
+                for month in mine.keys() | theirs.keys() if mine.get(month) != theirs.get(month)}
+
+
+def _month_contents(session: Session, teams: frozenset[int]) -> MonthContents:
+    """Return what the teams' stored aggregates add to each month."""
+    walker, incident = FollowUpWalker, FollowUpIncident
+    return MonthContents(
+        _month_sums(session.execute(
+            select(*_MONTH_FIELDS).where(FollowUpCell.team_id.in_(teams))).mappings()),
+        _people_by_month(session.execute(
+            select(walker.month, walker.person_id).where(walker.team_id.in_(teams))).mappings()),
+        _incidents_by_month(session.execute(
+            select(incident.month, incident.category_id, incident.count)
+            .where(incident.team_id.in_(teams))).mappings()))
+
+
+def _refresh_months(session: Session, changed: set[str], present: Collection[str]) -> None:
+    """Recount the country rows of the changed months (and of months that have no row yet)
+    from every team's cells, walkers and incidents, raising each month's revision."""
+    revisions = dict(session.execute(
+        select(FollowUpMonth.month, FollowUpMonth.revision)
+        .where(FollowUpMonth.month.in_(sorted(changed | set(present))))).all())
+    months = sorted(changed | {month for month in present if month not in revisions})
     if not months:
         return
     cell = FollowUpCell
     in_months = cell.month.in_(months)
-    totals = session.execute(
+    totals = {row["month"]: row for row in session.execute(
         select(cell.month, *(func.sum(getattr(cell, name)).label(name) for name in _SUMMED),
                func.max(case((cell.previewed, 1), else_=0)).label("previewed"),
                func.max(case((cell.examples_used, 1), else_=0)).label("examples_used"))
-        .where(in_months).group_by(cell.month)).mappings().all()
+        .where(in_months).group_by(cell.month)).mappings()}
     unpriced: dict[str, set[str]] = defaultdict(set)
     for month, items in session.execute(select(cell.month, cell.unpriced).distinct()
                                         .where(in_months, cell.unpriced != "")):
         unpriced[month].update(items.split())
+    walker, incident = FollowUpWalker, FollowUpIncident
+    people = dict(session.execute(
+        select(walker.month, func.count(distinct(walker.person_id)))
+        .where(walker.month.in_(months)).group_by(walker.month)).all())
+    incidents = [{"month": month, "category_id": category, "count": int(count)}
+                 for month, category, count in session.execute(
+                     select(incident.month, incident.category_id, func.sum(incident.count))
+                     .where(incident.month.in_(months))
+                     .group_by(incident.month, incident.category_id))]
     connection = session.connection()
-    connection.execute(delete(FollowUpMonth).where(FollowUpMonth.month.in_(months)))
+    for table in (FollowUpMonth, FollowUpMonthIncident):
+        connection.execute(delete(table).where(table.month.in_(months)))
     _insert(connection, FollowUpMonth, [
-        dict(row, previewed=bool(row["previewed"]), examples_used=bool(row["examples_used"]),
-             unpriced=" ".join(sorted(unpriced[row["month"]])))
-        for row in totals])
+        {**_EMPTY_MONTH, **(totals.get(month) or {}), "month": month,
+         "previewed": bool(totals.get(month, _EMPTY_MONTH)["previewed"]),
+         "examples_used": bool(totals.get(month, _EMPTY_MONTH)["examples_used"]),
+         "unpriced": " ".join(sorted(unpriced[month])),
+         "polare": people.get(month, 0), "revision": revisions.get(month, 0) + 1}
+        for month in months])
+    _insert(connection, FollowUpMonthIncident, incidents)
 
 
-_EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "previewed": False,
+#: A month whose cells are all gone keeps its row, with zeros (and its revision).
+_EMPTY_MONTH = {**dict.fromkeys(_SUMMED, 0), "previewed": False, "examples_used": False}
+_EMPTY_COST = {"stipends": ZERO, "contributions": ZERO, "costed": False, "previewed": False,
                "examples_used": False, "unpriced": ""}
 
 
@@ -437,7 +662,7 @@ def _price(items: Iterable[tuple[CostItem, bool]],
         cost = priced.cells[cell]
         result[cell] = {
             "stipends": to_money(cost.stipends), "contributions": cost.contributions,
-            "previewed": cell in previewed, "examples_used": priced.examples_used,
+            "costed": True, "previewed": cell in previewed, "examples_used": priced.examples_used,
             "unpriced": " ".join(sorted(f"{age}:{day.isoformat()}"
                                         for age, day in priced.unpriced)),
         }

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import payroll
 from polare.org.models import SchoolYear, Team
 from polare.pay.services.facts import PayCalendar, pay_calendar
+from polare.reports.aggregates import country_event_counts, country_polare
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.figures import (
     Figures,
@@ -29,6 +30,7 @@ from polare.reports.figures import (
     incident_rows,
     people_per_group,
     recruit_rows,
+    recruit_totals,
     school_years_with_budgets,
     years_of,
 )
@@ -36,6 +38,7 @@ from polare.reports.models import (
     FollowUpCell,
     FollowUpIncident,
     FollowUpMonth,
+    FollowUpMonthIncident,
     FollowUpTeam,
     FollowUpWalker,
 )
@@ -52,6 +55,12 @@ from polare.reports.scope import ReportScope
 
 #: Teams per page of the country report's team table.
 TEAMS_PER_PAGE = 50
+
+
+#: The figures of a country month row, in the order `_figures` reads them.
+_MONTH_FIGURES = (FollowUpMonth.walks, FollowUpMonth.seconds, FollowUpMonth.polarpass,
+                  FollowUpMonth.met, FollowUpMonth.talked, FollowUpMonth.stipends,
+                  FollowUpMonth.contributions)
 
 
 def _sums(source: Any = FollowUpCell):
@@ -108,9 +117,11 @@ def compute_country_report(
     months = (month_key(scope.date_from), month_key(scope.date_to))
     in_range = FollowUpCell.month.between(*months)
     all_teams = (places or scope_places(session, scope)).teams
+    shown_cell = FollowUpCell.walks > 0
+    if with_cost:
+        shown_cell = shown_cell | FollowUpCell.costed
     walked = set(session.scalars(select(FollowUpCell.team_id).distinct().where(
-        in_range, (FollowUpCell.walks > 0) | (FollowUpCell.stipends != 0)
-        | (FollowUpCell.contributions != 0))))
+        in_range, shown_cell)))
     listed = [(team.id, team.name) for team in all_teams if team.active or team.id in walked]
     pages = max(1, -(-len(listed) // TEAMS_PER_PAGE))
     if page is None:
@@ -120,9 +131,9 @@ def compute_country_report(
         shown = listed[(page - 1) * TEAMS_PER_PAGE:page * TEAMS_PER_PAGE]
     shown_ids = [team_id for team_id, _name in shown]
     walker = FollowUpWalker.__table__
-    people = people_per_group(session, walker, ("team", "month", "total"),
-                              walker.c.month.between(*months), team_ids=shown_ids)
-    total, month_rows = _month_rows(session, scope, months, people)
+    people = people_per_group(session, walker, ("team",), walker.c.month.between(*months),
+                              team_ids=shown_ids)
+    total, month_rows = _month_rows(session, scope, months)
     report = Report(
         scope=scope, total=total, by_team=_team_rows(session, shown, in_range, people),
         by_district=[], by_month=month_rows,
@@ -130,18 +141,20 @@ def compute_country_report(
         events_by_type=[], events_by_month={}, events_total=_sum_events(()),
         recruits=[], budgets=[], cost_months=[], with_cost=with_cost,
         team_names=[], district_names=[])
-    types, events = event_counts(session, scope)
+    types, events = (country_event_counts(session, months_between(scope.date_from,
+                                                                  scope.date_to))
+                     or event_counts(session, scope))
     report.events_by_type = _events_by_type(types, events)
     report.events_by_month = _events_by_month(scope, events)
     report.events_total = _sum_events(events.values())
     years = years_of(years, scope) if years is not None \
         else school_years_with_budgets(session, scope)
-    active_teams = [team for team in all_teams if team.active]
-    recruits = recruit_rows(session, scope, active_teams, [year for year, _b in years], today)
-    names = {name for _id, name in shown}
-    report.recruits = [row for row in recruits if row.team in names]
-    report.recruit_totals = (sum(r.recruited for r in recruits), sum(r.active for r in recruits),
-                             sum(r.cap for r in recruits))
+    school_years = [year for year, _budget in years]
+    on_page = set(shown_ids)
+    report.recruits = recruit_rows(
+        session, scope, [team for team in all_teams if team.active and team.id in on_page],
+        school_years, today)
+    report.recruit_totals = recruit_totals(session, scope, school_years, today)
     if with_cost:
         report.cost_months, report.budgets = _cost_by_month(month_rows, years)
         latest_closed = (calendar or pay_calendar(session)).latest_closed
@@ -153,20 +166,25 @@ def compute_country_report(
     return report, pages
 
 
-def _month_rows(session: Session, scope: ReportScope, months: tuple[str, str],
-                people: dict[tuple[str, str], int]) -> tuple[Figures, list[Row]]:
-    """Return the total and every month's row of the range, from the country's month rows."""
-    by_month = {month: _figures(rest) for month, *rest in session.execute(
-        select(FollowUpMonth.month, *_sums(FollowUpMonth))
-        .where(FollowUpMonth.month.between(*months)).group_by(FollowUpMonth.month))}
+def _month_rows(session: Session, scope: ReportScope,
+                months: tuple[str, str]) -> tuple[Figures, list[Row]]:
+    """Return the total and every month's row of the range, from the country's month rows
+    (the distinct polare of the whole range counted once per change, `country_polare`)."""
+    by_month, revisions = {}, []
+    for month, polare, revision, *rest in session.execute(
+            select(FollowUpMonth.month, FollowUpMonth.polare, FollowUpMonth.revision,
+                   *_MONTH_FIGURES)
+            .where(FollowUpMonth.month.between(*months)).order_by(FollowUpMonth.month)):
+        by_month[month] = _figures(rest)
+        by_month[month].polare = polare
+        revisions.append(f"{month}:{revision}")
     total = Figures()
     rows = []
     for month in months_between(scope.date_from, scope.date_to):
         figures = by_month.get(month) or Figures()
-        figures.polare = people.get(("month", month), 0)
         total.add(figures)
         rows.append(Row(month, month, figures))
-    total.polare = people.get(("total", ""), 0)
+    total.polare = country_polare(session, months, " ".join(revisions))
     return total, rows
 
 
@@ -187,15 +205,15 @@ def _team_rows(session: Session, shown: list[tuple[int, str]], in_range: Any,
 
 def _incidents(session: Session, months: tuple[str, str],
                shown_ids: list[int]) -> list[IncidentRow]:
-    """Return the incidents per category in all, and per team of the page (one statement)."""
-    incident = FollowUpIncident
-    in_range = incident.month.between(*months)
+    """Return the incidents per category in all (from the country's months), and per team of
+    the page (one statement)."""
+    country, incident = FollowUpMonthIncident, FollowUpIncident
     counts = union_all(
-        select(incident.category_id.label("category_id"), null().label("team_id"),
-               func.sum(incident.count).label("count"))
-        .where(in_range).group_by(incident.category_id),
+        select(country.category_id.label("category_id"), null().label("team_id"),
+               func.sum(country.count).label("count"))
+        .where(country.month.between(*months)).group_by(country.category_id),
         select(incident.category_id, incident.team_id, func.sum(incident.count))
-        .where(in_range, incident.team_id.in_(shown_ids))
+        .where(incident.month.between(*months), incident.team_id.in_(shown_ids))
         .group_by(incident.category_id, incident.team_id),
     ).subquery()
     return incident_rows(session, counts)

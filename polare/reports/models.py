@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from polare.dbtypes import ExactDecimal
@@ -78,6 +78,9 @@ class FollowUpCell(FollowUpFigures, db.Model):
     month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
     #: Walks completed but not yet approved (not counted in the figures).
     awaiting: Mapped[int] = mapped_column(default=0)
+    #: True when some stipend line (frozen or previewed) falls in the cell, even when its
+    #: lines add up to nothing (a line paid and taken back): the report shows its row.
+    costed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class FollowUpMonth(FollowUpFigures, db.Model):
@@ -91,6 +94,65 @@ class FollowUpMonth(FollowUpFigures, db.Model):
     __tablename__ = "follow_up_months"
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    #: Distinct polare who walked in the month, with any team.
+    polare: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Raised at every recount (a month whose cells all went keeps its row, with zeros), so
+    #: a count over several months (`FollowUpSpan`) knows when it was made from these rows.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class FollowUpMonthIncident(db.Model):
+    """The whole country's incidents of a category in a month, recounted with the month."""
+
+    __tablename__ = "follow_up_month_incidents"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("incident_categories.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class FollowUpSpan(db.Model):
+    """The distinct polare of the whole country over a range of months, counted once.
+
+    Distinct polare do not add up over months, so the first country report of a range
+    counts them from the walkers and keeps the count here with the revisions of the
+    range's months (`stamp`); the count is current while those revisions are unchanged.
+    """
+
+    __tablename__ = "follow_up_spans"
+
+    first_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    last_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    stamp: Mapped[str] = mapped_column(Text)
+    polare: Mapped[int]
+
+
+class FollowUpEventMonth(db.Model):
+    """Whether the country's event counts of a month (`FollowUpEvent`) are current.
+
+    Every change to an event or its invitations raises `version` of the event's month (old
+    and new) in its own transaction; the counts were made from the data of `built_version`.
+    """
+
+    __tablename__ = "follow_up_event_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    built_version: Mapped[int | None]
+
+
+class FollowUpEvent(db.Model):
+    """The whole country's events of a type held in a month: held, invited and attended."""
+
+    __tablename__ = "follow_up_events"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    type_id: Mapped[int] = mapped_column(
+        ForeignKey("event_types.id", ondelete="CASCADE"), primary_key=True)
+    held: Mapped[int] = mapped_column(default=0)
+    invited: Mapped[int] = mapped_column(default=0)
+    attended: Mapped[int] = mapped_column(default=0)
 
 
 class FollowUpWalker(db.Model):

@@ -22,6 +22,12 @@ def month_span(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
+def span_of_months(first: str, last: str) -> tuple[date, date]:
+    """Return the first day of month `first` and the last of month `last` ('YYYY-MM')."""
+    return (month_span(*map(int, first.split("-")))[0],
+            month_span(*map(int, last.split("-")))[1])
+
+
 def tertial_of(day: date) -> int:
     """Return the tertial (1, 2 or 3) a date lies in."""
     return (day.month - 1) // 4 + 1

@@ -11,12 +11,13 @@ from sqlalchemy import func, select, update
 
 from polare.audit.services import record
 from polare.errors import DomainError
+from polare.events.attendance import invite_persons
 from polare.events.models import Invitation, InvitationStatus
 from polare.org.models import District, Team
 from polare.pay.services.facts import pay_calendar
 from polare.pay.services.periods import close_period
 from polare.reports.aggregated import compute_teams_report
-from polare.reports.aggregates import refresh_teams, stale_teams
+from polare.reports.aggregates import MonthContents, refresh_teams, stale_teams
 from polare.reports.country import compute_country_report
 from polare.reports.dashboard import (
     ATTENTION_ROWS,
@@ -31,7 +32,16 @@ from polare.reports.dashboard import (
     _walk_figures,
 )
 from polare.reports.figures import school_years_with_budgets
-from polare.reports.models import FollowUpCell, FollowUpMonth, FollowUpTeam
+from polare.reports.models import (
+    FollowUpCell,
+    FollowUpEventMonth,
+    FollowUpIncident,
+    FollowUpMonth,
+    FollowUpMonthIncident,
+    FollowUpSpan,
+    FollowUpTeam,
+    FollowUpWalker,
+)
 from polare.reports.report import compute_report, scope_places
 from polare.reports.scope import ReportScope
 from polare.roster.models import Enrolment, EnrolmentStatus
@@ -51,6 +61,13 @@ WALKS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
 PERSONS = ("Anna", "Bo", "Cia", "Dan")
 
 
+def _build_aggregates(db) -> None:
+    """Bring every aggregate up to date as a country report does: the teams', the events' of
+    the report's months and its distinct polare, so that later changes must mark them."""
+    refresh_teams(db, TODAY)
+    compute_country_report(db, SCOPE, today=TODAY, page=None)
+
+
 def _assert_country_equals_full(db) -> None:
     """Compare the country report and the start page's figures with the full computation."""
     refresh_teams(db, TODAY)
@@ -62,6 +79,8 @@ def _assert_country_equals_full(db) -> None:
     assert [(r.key, r.figures) for r in country.by_team] == \
         [(r.key, r.figures) for r in full.by_team]
     assert country.incidents == full.incidents
+    assert (country.events_by_type, country.events_by_month, country.events_total) == \
+        (full.events_by_type, full.events_by_month, full.events_total)
     assert country.notes == full.notes
     assert (country.recruited_total, country.active_total, country.cap_total) == \
         (full.recruited_total, full.active_total, full.cap_total)
@@ -225,6 +244,7 @@ def test_a_change_marks_only_the_walks_team_stale(db, data, teams):
 statuses = st.sampled_from(list(WalkStatus))
 walks = st.sampled_from(WALKS)
 persons = st.sampled_from(PERSONS)
+events = st.sampled_from(("E1", "E2", "E3", "E4"))
 changes = st.one_of(
     st.tuples(st.just("status"), walks, statuses),
     st.tuples(st.just("move"), walks, st.integers(-40, 40)),
@@ -236,7 +256,9 @@ changes = st.one_of(
     st.tuples(st.just("new"), st.sampled_from(("Ryd", "Berga")), st.integers(0, 120), persons),
     st.tuples(st.just("close"), st.just("2026-10")),
     st.tuples(st.just("invitation"), st.integers(0, 20), st.sampled_from(list(InvitationStatus))),
-    st.tuples(st.just("event"), st.sampled_from(("E1", "E2", "E3", "E4"))),
+    st.tuples(st.just("event"), events),
+    st.tuples(st.just("event_move"), events, st.integers(-60, 60)),
+    st.tuples(st.just("invite"), events, persons),
     st.tuples(st.just("enrolment"), persons, st.sampled_from(list(EnrolmentStatus))),
     st.tuples(st.just("retire"), st.sampled_from(("Ryd", "Berga"))),
 )
@@ -259,6 +281,10 @@ def _apply(db, data, teams, change: tuple) -> None:
             invitations[args[0] % len(invitations)].status = args[1]
         case "event":
             data.events[args[0]].cancelled = not data.events[args[0]].cancelled
+        case "event_move":
+            data.events[args[0]].event_date += timedelta(days=args[1])
+        case "invite":
+            _invite(db, data.events[args[0]], data.persons[args[1]])
         case "retire":
             teams[args[0]].active = not teams[args[0]].active
         case "enrolment":
@@ -323,6 +349,17 @@ def _new_walk(db, data, team_id: int, day: date, person) -> None:
                          status=ParticipationStatus.ATTENDED))
 
 
+def _invite(db, event, person) -> None:
+    """Invite as the service does (an insert past the ORM), where the person may be."""
+    savepoint = db.begin_nested()
+    try:
+        invite_persons(db, None, event, [person.id])
+    except DomainError:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+
+
 def _close(db, month: str) -> None:
     savepoint = db.begin_nested()
     try:
@@ -346,7 +383,7 @@ def test_stipends_so_far_count_the_whole_month_from_the_source_as_from_the_aggre
 def test_aggregates_equal_the_full_computation_after_random_changes(db, data, teams, sequence):
     savepoint = db.begin_nested()
     try:
-        refresh_teams(db, TODAY)
+        _build_aggregates(db)
         for change in sequence:
             _apply(db, data, teams, change)
         _assert_country_equals_full(db)
@@ -357,10 +394,12 @@ def test_aggregates_equal_the_full_computation_after_random_changes(db, data, te
 
 @pytest.mark.postgres
 def test_aggregates_equal_the_full_computation_on_postgresql(postgres_only, db, data, teams):
+    _build_aggregates(db)
     for change in [("status", "W7", WalkStatus.APPROVED), ("move", "W6", 30),
                    ("attend", "W5", "Dan", ParticipationStatus.ATTENDED),
                    ("incident", "W2", 0), ("birth", "Bo", 400), ("close", "2026-10"),
-                   ("new", "Berga", 100, "Dan")]:
+                   ("new", "Berga", 100, "Dan"), ("event_move", "E2", 40),
+                   ("invite", "E4", "Cia"), ("invitation", 2, InvitationStatus.ABSENT)]:
         _apply(db, data, teams, change)
         _assert_country_equals_full(db)
 
@@ -379,3 +418,121 @@ def test_reports_rebuild_command_brings_every_team_up_to_date(app, db, data, clo
     result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
     assert result.exit_code == 0, result.output
     assert stale_teams(db, TODAY) == {}
+
+
+# ---------------------------------------------------------------- the country's months
+
+
+def test_a_month_is_recounted_when_its_polare_change_though_its_sums_do_not():
+    cells = {"2026-10": {"walks": 2, "polarpass": 2}}
+    before = MonthContents(cells, {"2026-10": {1, 2}}, {})
+    after = MonthContents(cells, {"2026-10": {1, 3}}, {})
+    assert before.changed_months(after) == {"2026-10"}
+
+
+def test_a_month_is_recounted_when_its_incidents_change_though_its_sums_do_not():
+    cells = {"2026-10": {"walks": 2}, "2026-11": {"walks": 1}}
+    before = MonthContents(cells, {}, {"2026-10": {7: 1}})
+    after = MonthContents(cells, {}, {"2026-10": {7: 1}, "2026-11": {7: 2}})
+    assert before.changed_months(after) == {"2026-11"}
+
+
+def test_each_months_country_row_counts_its_distinct_polare_and_incidents(db, data):
+    _build_aggregates(db)
+    walker, incident = FollowUpWalker, FollowUpIncident
+    polare = dict(db.execute(select(walker.month, func.count(func.distinct(walker.person_id)))
+                             .group_by(walker.month)).all())
+    incidents = {(month, category): count for month, category, count in db.execute(
+        select(incident.month, incident.category_id, func.sum(incident.count))
+        .group_by(incident.month, incident.category_id))}
+
+    assert {row.month: row.polare for row in db.scalars(select(FollowUpMonth))
+            if row.polare} == polare
+    assert {(row.month, row.category_id): row.count
+            for row in db.scalars(select(FollowUpMonthIncident))} == incidents
+
+
+def test_a_month_whose_walks_all_left_keeps_its_row_with_zeros_and_a_new_revision(db, data,
+                                                                                   teams):
+    _build_aggregates(db)
+    october = db.get(FollowUpMonth, "2026-10")
+    revision = october.revision
+    for name, walk in data.walks.items():
+        if walk.walk_date.month == 10:
+            _apply(db, data, teams, ("move", name, 45))
+    refresh_teams(db, TODAY)
+    db.expire_all()
+
+    october = db.get(FollowUpMonth, "2026-10")
+    assert (october.walks, october.polare, october.stipends) == (0, 0, 0)
+    assert october.revision > revision
+
+
+def test_the_countrys_distinct_polare_over_a_range_are_kept_and_counted_again_after_a_change(
+        db, data, teams):
+    _build_aggregates(db)
+    kept = db.scalars(select(FollowUpSpan)).one()
+    assert (kept.first_month, kept.last_month) == ("2026-08", "2026-12")
+
+    _apply(db, data, teams, ("new", "Ryd", 70, "Dan"))  # Dan walks with Ryd in October
+    refresh_teams(db, TODAY)
+    report, _pages = compute_country_report(db, SCOPE, today=TODAY, page=None)
+
+    assert report.total.polare == compute_report(db, SCOPE, today=TODAY).total.polare
+    assert db.scalars(select(FollowUpSpan.stamp)).one() != kept.stamp
+
+
+# ---------------------------------------------------------------- the country's events
+
+
+def _event_month(db, month: str) -> FollowUpEventMonth | None:
+    db.expire_all()
+    return db.get(FollowUpEventMonth, month)
+
+
+def test_moving_an_event_marks_its_old_and_its_new_month_stale(db, data, teams):
+    _build_aggregates(db)
+    _apply(db, data, teams, ("event_move", "E2", 61))  # 5 October to 5 December
+
+    for month in ("2026-10", "2026-12"):
+        row = _event_month(db, month)
+        assert row.version != row.built_version, month
+    november = _event_month(db, "2026-11")
+    assert november.version == november.built_version
+
+
+def test_inviting_past_the_orm_marks_the_events_month_stale(db, data):
+    _build_aggregates(db)
+    invite_persons(db, None, data.events["E2"], [data.persons["Bo"].id])  # 5 October
+
+    row = _event_month(db, "2026-10")
+    assert row.version != row.built_version
+
+
+def test_a_change_to_a_month_never_counted_makes_its_row_so_a_count_meanwhile_is_not_kept(
+        db, data, teams):
+    _apply(db, data, teams, ("event_move", "E2", 151))  # 5 October to 5 March
+
+    row = _event_month(db, "2027-03")
+    assert (row.version, row.built_version) == (1, None)
+
+
+def test_the_countrys_event_counts_are_recounted_once_the_month_is_stale(db, data, teams):
+    _build_aggregates(db)
+    _apply(db, data, teams, ("event", "E1"))  # cancelled
+
+    report, _pages = compute_country_report(db, SCOPE, today=TODAY, page=None)
+    full = compute_report(db, SCOPE, today=TODAY)
+    assert report.events_by_type == full.events_by_type
+    row = _event_month(db, "2026-09")
+    assert row.version == row.built_version
+
+
+def test_a_new_note_on_an_event_leaves_its_months_counts_current(db, data):
+    _build_aggregates(db)
+    data.events["E2"].notes = "Samling vid biblioteket."
+    record(db, None, "update", "event", data.events["E2"].id, note="test")
+    db.flush()
+
+    row = _event_month(db, "2026-10")
+    assert row.version == row.built_version

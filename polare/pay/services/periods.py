@@ -16,8 +16,6 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 import payroll
@@ -46,6 +44,7 @@ from polare.pay.services.facts import (
     stored_lines,
 )
 from polare.pay.wording import close_refusal_of
+from polare.upserts import upsert
 from polare.walks.models import Participation, ParticipationStatus, Walk, WalkStatus
 
 
@@ -240,10 +239,8 @@ def lock_period(session: Session, month: str) -> PayPeriod:
     SQLite the whole write transaction already holds the database's lock (BEGIN IMMEDIATE).
     """
     check_month(month)
-    dialect = session.get_bind().dialect.name
-    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        make(PayPeriod).values(month=month, status=PeriodStatus.OPEN)
+        upsert(session, PayPeriod).values(month=month, status=PeriodStatus.OPEN)
         .on_conflict_do_nothing(index_elements=["month"])
     )
     return session.scalars(
