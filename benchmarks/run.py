@@ -10,8 +10,9 @@ server). --quick runs everything at a tenth of the scale. See BENCHMARKS.md.
 1. export_ratio: wall time of `flask --app app payroll export MONTH --out FILE` at 1,000
    teams (about 60,000 lines) / time of writing the same cells (values and number formats,
    read back from the file) with plain openpyxl (write-only), for the final export of the
-   closed month, the file the payroll office imports. The preliminary export of the open
-   month, which also computes the month, is printed beside it for information.
+   closed month, the file the payroll office imports.
+   preliminary_export_ratio: the same for the preliminary export of the open month, which
+   also computes the month from every participation before writing.
    export_peak_mb: peak resident memory of either export process.
 2. close_scaling: preview + close of the month at 10x the lines / at 1x.
 3. page_queries_equal, page_time_ratio_max: roster, walk list, person page, dashboard and

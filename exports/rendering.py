@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -42,12 +43,13 @@ class Formatted(NamedTuple):
 
 def formatted(value: Any, number_format: str) -> Formatted | None:
     """Return the value to render with the format, or None if openpyxl must write it: a
-    number that is not finite, or a date or time with a timezone (openpyxl refuses those)."""
+    number that is not finite, a date or time with a timezone (openpyxl refuses those), or
+    with a format that is not a date's (openpyxl gives it its type's own)."""
     kind = type(value)
     if kind not in _NUMBERS:
         return None
     if kind in _DATES:
-        renderable = getattr(value, "tzinfo", None) is None
+        renderable = getattr(value, "tzinfo", None) is None and is_date_format(number_format)
     else:
         renderable = math.isfinite(value)
     return Formatted(value, number_format) if renderable else None
@@ -133,6 +135,8 @@ class RowRenderer:
             else:
                 cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value)
                 cell.row, cell.column = number, column
+                if cell.has_style:  # numbered now, in the row's order, as openpyxl numbers it
+                    self.ws.parent._cell_styles.add(cell._style)
                 rendered += ["".join(text), cell]
                 text = []
         text.append("</row>")

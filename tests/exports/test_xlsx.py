@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -340,3 +342,33 @@ def test_rows_are_written_as_openpyxl_writes_their_cells(
     monkeypatch.setattr("exports.xlsx._RENDERS_ROWS", False)
 
     assert workbook_parts(rendered) == workbook_parts(mixed())
+
+
+cell_values = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.decimals(min_value=-10**9, max_value=10**9, places=2),
+    st.dates(min_value=date(1900, 3, 1)),
+    st.times(),
+    st.datetimes(min_value=datetime(1900, 3, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(cell_values, cell_values, cell_values), max_size=6))
+def test_any_rows_are_written_as_openpyxl_writes_their_cells(rows) -> None:
+    def both() -> list[bytes | str]:
+        results = []
+        for renders in (True, False):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr("exports.xlsx._RENDERS_ROWS", renders)
+                try:
+                    results.append(workbook_parts(written(
+                        Sheet("Data", ("A", "B", "C"), rows, number_formats={1: "0.00"}))))
+                except ValueError as refused:  # refused alike either way
+                    results.append(str(refused))
+        return results
+
+    rendered, by_openpyxl = both()
+    assert rendered == by_openpyxl
