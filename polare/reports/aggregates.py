@@ -213,8 +213,8 @@ def touch_event_months(session: Session, months: Collection[str] = (), *,
     """
     wanted = set(months)
     if event_ids:
-        wanted.update(session.scalars(select(month_of(Event.event_date)).distinct()
-                                      .where(Event.id.in_(event_ids))))
+        wanted.update(session.connection().scalars(select(month_of(Event.event_date))
+                                                   .distinct().where(Event.id.in_(event_ids))))
     if not wanted:
         return
     rows = [{"month": month, "version": 1} for month in sorted(wanted)]
@@ -228,7 +228,8 @@ def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> N
     """Nothing to do: listening with active_history loads the value being replaced."""
 
 
-#: Attributes whose old value names another team to bump (a walk moved to another team).
+#: Attributes whose old value names another team or event month to mark (a walk moved to
+#: another team, an event to another month).
 OLD_VALUES_NEEDED = (Walk.team_id, Participation.walk_id, WalkIncident.walk_id,
                      Enrolment.person_id, Event.event_date)
 
