@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import time
 from typing import Any
 
@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from polare.auth.access import ensure_team, roles, team_ids_for
@@ -44,6 +44,8 @@ from polare.walks.workflow import (
 from polare.web import act
 
 PAGE_SIZE = 25
+#: With more teams than this, the walk list's filter offers the chosen team's districts only.
+MANY_TEAMS = 30
 DEFAULT_START, DEFAULT_END = time(19, 0), time(23, 0)
 
 
@@ -130,14 +132,29 @@ def _flash_warnings(walks: list[Walk]) -> None:
         flash(message, "warning")
 
 
-def _districts_of(teams: list[Team]) -> list[tuple[int, str]]:
-    """Return (id, "district (team)") of the teams' districts, in one query."""
+def _districts_of(team_ids: Collection[int], district_id: int | None = None,
+                  ) -> list[tuple[int, str]]:
+    """Return (id, "district (team)") of the teams' districts and the one asked for, in one
+    query."""
+    wanted = Team.id.in_(team_ids)
+    if district_id:
+        wanted = or_(wanted, District.id == district_id)
     rows = db.session.execute(
-        select(District.id, District.name, Team.name).join(District.team)
-        .where(Team.id.in_([team.id for team in teams]))
+        select(District.id, District.name, Team.name).join(District.team).where(wanted)
         .order_by(Team.name, District.name)
     )
-    return [(district_id, f"{name} ({team})") for district_id, name, team in rows]
+    return [(row_id, f"{name} ({team})") for row_id, name, team in rows]
+
+
+def _filter_districts(form: WalkFilterForm, teams: list[Team]) -> list[tuple[int, str]]:
+    """Return the districts the walk list's filter offers: those of the user's teams, or with
+    more than MANY_TEAMS, of the team chosen (and the district asked for), so the page does
+    not list every district of the country."""
+    if len(teams) <= MANY_TEAMS:
+        return _districts_of([team.id for team in teams])
+    form.district_id.description = _("Välj ett team för att välja bland dess stadsdelar.")
+    chosen = form.team_id.data if form.team_id.data in {team.id for team in teams} else None
+    return _districts_of([chosen] if chosen else [], form.district_id.data)
 
 
 def _home_district(team: Team) -> int | None:
@@ -150,7 +167,7 @@ def index():
     teams = _my_teams()
     form = WalkFilterForm(request.args)
     form.team_id.choices = [("", _("Alla team")), *((t.id, t.name) for t in teams)]
-    form.district_id.choices = [("", _("Alla stadsdelar")), *_districts_of(teams)]
+    form.district_id.choices = [("", _("Alla stadsdelar")), *_filter_districts(form, teams)]
     filters = queries.WalkFilter()
     if form.validate():
         filters = queries.WalkFilter(

@@ -112,6 +112,51 @@ def test_walk_list_shows_upcoming_walks_first_in_date_order_with_today_marked(
     assert "Idag" in rows[0].text
 
 
+def _options(select) -> list[str]:
+    return [option.text for option in select.find_all("option")]
+
+
+def _filter_form(page: webtest.TestResponse) -> webtest.Form:
+    return next(form for form in page.forms.values() if "district_id" in form.fields)
+
+
+def test_walk_list_of_many_teams_offers_the_chosen_teams_districts_only(
+        web, monkeypatch, make_user, make_walk):
+    """An administrator of the whole country does not get every district of it in the filter:
+    choosing a team, as the help says, offers that team's districts."""
+    monkeypatch.setattr("polare.walks.routes.MANY_TEAMS", 2)
+    make_walk(walk_date=FRIDAY, district="Lambohov", meeting_point="Alfa")
+    make_walk(walk_date=FRIDAY, district="Ryd", meeting_point="Beta")
+    berga = make_user(Role.SUPERVISOR, teams=("Berga",))
+    make_walk(walk_date=date(2026, 12, 4), team="Berga", district="Ekholmen",
+              staff_ids=[berga.id])
+    log_in(web, make_user(Role.ADMIN))
+    page = web.get("/walks/")
+    assert _options(page.html.find(id="district_id")) == ["Alla stadsdelar"]
+    assert "Välj ett team för att välja bland dess stadsdelar." in page.text
+    form = _filter_form(page)
+    form["team_id"].select(text="Ryd")
+    chosen = form.submit()
+    districts = _options(chosen.html.find(id="district_id"))
+    assert "Lambohov (Ryd)" in districts
+    assert not [name for name in districts if "Berga" in name or "Skäggetorp" in name]
+    form = _filter_form(chosen)
+    form["district_id"].select(text="Lambohov (Ryd)")
+    filtered = form.submit()
+    assert [row.find("td", attrs={"data-label": "Stadsdel"}).text.strip()
+            for row in filtered.html.select("tbody tr.row-link")] == ["Lambohov"]
+    assert filtered.html.find(id="district_id").find("option", selected=True).text \
+        == "Lambohov (Ryd)"
+
+
+def test_walk_list_of_few_teams_offers_every_district_of_them(web, make_user):
+    log_in(web, make_user(Role.COORDINATOR, teams=("Ryd", "Berga")))
+    districts = _options(web.get("/walks/").html.find(id="district_id"))
+    assert "Lambohov (Ryd)" in districts
+    assert "Ekholmen (Berga)" in districts
+    assert "Ljungsbro (Skäggetorp)" not in districts
+
+
 def test_complete_is_disabled_before_the_walk_starts_saying_why(
         web, now_is, make_user, make_walk):
     supervisor = make_user(Role.SUPERVISOR, teams=("Ryd",))
