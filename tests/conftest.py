@@ -11,11 +11,12 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import webtest
-from flask import has_app_context
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -389,6 +390,25 @@ def postgres_only() -> str:
     if url is None:
         skip_or_fail("needs PostgreSQL: set POLARE_TEST_DATABASE_URL", "POLARE_REQUIRE_POSTGRES")
     return url
+
+
+@pytest.fixture
+def postgres_app(postgres_only: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own PostgreSQL database, dropped afterwards."""
+    name = f"polare_own_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_only, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_only).set(database=name).render_as_string(hide_password=False)
+    app = make_test_app(url, str(tmp_path))
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            flask_db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

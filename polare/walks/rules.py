@@ -162,11 +162,17 @@ def check_active_in_actor_teams(
 
 
 def lock_persons(session: Session, person_ids: Collection[int]) -> None:
-    """Lock the persons' rows (PostgreSQL) so two walks cannot take them at once."""
+    """Lock the persons' rows (PostgreSQL) so two walks cannot take them at once.
+
+    The lock (FOR NO KEY UPDATE) makes a second planner of the same persons wait, but not a
+    transaction that only refers to them (an audit entry naming them): that one may hold a
+    team's follow-up row this planner is about to raise, and waiting for each other would be a
+    deadlock.
+    """
     if person_ids:
         session.execute(
             select(Person.id).where(Person.id.in_(set(person_ids)))
-            .order_by(Person.id).with_for_update()
+            .order_by(Person.id).with_for_update(key_share=True)
         ).all()
 
 

@@ -7,14 +7,13 @@ connection, against committed data in a database made for this test and removed 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select
 
 from polare.auth.models import Role
 from polare.auth.services import create_user
@@ -113,25 +112,6 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         flask_db.engine.dispose()
-
-
-@pytest.fixture
-def postgres_app(postgres_only: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on its own PostgreSQL database, dropped afterwards."""
-    name = f"polare_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_only, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_only).set(database=name).render_as_string(hide_password=False)
-    app = make_test_app(url, str(tmp_path))
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            flask_db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_thirty_racing_for_the_last_place_on_sqlite_one_wins(sqlite_app):
