@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from polare.auth.access import team_filter
@@ -34,19 +35,9 @@ class WalkFilter:
     date_to: date | None = None
 
 
-def walks_query(user: User, filters: WalkFilter, today: date) -> Select[tuple[Walk]]:
-    """Return the walks of the user's teams matching the filters.
-
-    Today's and later walks come first, soonest first; then earlier walks, latest first.
-    """
-    upcoming = Walk.walk_date >= today
-    query = (
-        select(Walk)
-        .options(joinedload(Walk.team), joinedload(Walk.district))
-        .where(team_filter(user, Walk.team_id))
-        .order_by(case((upcoming, 0), else_=1), case((upcoming, Walk.starts_at)),
-                  Walk.starts_at.desc(), Walk.id)
-    )
+def filtered_walks(user: User, filters: WalkFilter) -> Select[tuple[Walk]]:
+    """Return the walks of the user's teams matching the filters, unordered."""
+    query = select(Walk).where(team_filter(user, Walk.team_id))
     if filters.team_id:
         query = query.where(Walk.team_id == filters.team_id)
     if filters.status:
@@ -58,6 +49,49 @@ def walks_query(user: User, filters: WalkFilter, today: date) -> Select[tuple[Wa
     if filters.date_to:
         query = query.where(Walk.walk_date <= filters.date_to)
     return query
+
+
+class WalkListPage(Pagination):
+    """A page of the walk list: today's and later walks first, soonest first; then earlier
+    walks, latest first.
+
+    Each part is read in the order of the walks' start index (`ix_walks_span`), up to the end
+    of the page, so a page costs the same however many walks the country has; ordering every
+    walk by a CASE made the administrator's list grow with the country. Takes `session`,
+    `select` (`filtered_walks`) and `today`.
+    """
+
+    def _query_items(self) -> list[Walk]:
+        session, query = self._query_args["session"], self._query_args["select"]
+        boundary = datetime.combine(self._query_args["today"], time())
+        reach = self._query_offset + self.per_page
+        ids = query.with_only_columns(Walk.id, Walk.starts_at)
+        upcoming = (ids.add_columns(literal(0).label("part")).where(Walk.starts_at >= boundary)
+                    .order_by(Walk.starts_at, Walk.id).limit(reach).subquery())
+        earlier = (ids.add_columns(literal(1).label("part")).where(Walk.starts_at < boundary)
+                   .order_by(Walk.starts_at.desc(), Walk.id).limit(reach).subquery())
+        both = union_all(select(upcoming), select(earlier)).subquery()
+        page_ids = list(session.scalars(
+            select(both.c.id)
+            .order_by(both.c.part, case((both.c.part == 0, both.c.starts_at)),
+                      both.c.starts_at.desc(), both.c.id)
+            .limit(self.per_page).offset(self._query_offset)))
+        walks = {walk.id: walk for walk in session.scalars(
+            select(Walk).where(Walk.id.in_(page_ids))
+            .options(joinedload(Walk.team), joinedload(Walk.district)))}
+        return [walks[walk_id] for walk_id in page_ids]
+
+    def _query_count(self) -> int:
+        query = self._query_args["select"].with_only_columns(func.count(Walk.id))
+        return self._query_args["session"].scalar(query) or 0
+
+
+def walk_list_page(session: Session, user: User, filters: WalkFilter, today: date, *,
+                   page: int, per_page: int) -> WalkListPage:
+    """Return a page of the walks of the user's teams matching the filters (see
+    `WalkListPage`); a page past the end is empty."""
+    return WalkListPage(page=page, per_page=per_page, error_out=False, session=session,
+                        select=filtered_walks(user, filters), today=today)
 
 
 def next_walks(session: Session, user: User, now: datetime, limit: int = 2) -> list[Walk]:

@@ -175,8 +175,8 @@ def index():
             if form.status.data else None, district_id=form.district_id.data,
             date_from=form.date_from.data, date_to=form.date_to.data)
     today = local_today()
-    page = db.paginate(queries.walks_query(current_user, filters, today),
-                       page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = queries.walk_list_page(db.session, current_user, filters, today,
+                                  page=page_number(), per_page=PAGE_SIZE)
     counts = queries.headcounts(db.session, [walk.id for walk in page.items])
     return render_template("walks/index.html", form=form, page=page, counts=counts,
                            teams=teams, today=today)

@@ -112,6 +112,39 @@ def test_walk_list_shows_upcoming_walks_first_in_date_order_with_today_marked(
     assert "Idag" in rows[0].text
 
 
+def test_walk_list_pages_through_upcoming_then_earlier_walks_in_order(
+        web, now_is, monkeypatch, make_user, make_walk):
+    """Pages of two, followed by the pager's own link: the parts meet inside a page."""
+    monkeypatch.setattr("polare.walks.routes.PAGE_SIZE", 2)
+    supervisor = make_user(Role.SUPERVISOR, teams=("Ryd",))
+    for day in (date(2026, 11, 6), date(2026, 12, 4), LAST_FRIDAY, FRIDAY, date(2026, 12, 11),
+                date(2026, 12, 18)):
+        make_walk(walk_date=day, staff_ids=[supervisor.id])
+    make_walk(walk_date=date(2026, 12, 4), start_time=time(17, 0), end_time=time(18, 0),
+              staff_ids=[supervisor.id])
+    now_is(FRIDAY_AFTERNOON)
+    log_in(web, supervisor)
+    page, seen = web.get("/walks/"), []
+    while True:
+        seen.append([(row.find("a").text, row.find("td", attrs={"data-label": "Tid"}).text)
+                     for row in page.html.select("tbody tr.row-link")])
+        if "Nästa" not in page.text:
+            break
+        page = page.click("Nästa")
+    assert seen == [[("2026-11-27", "19:00–21:30"), ("2026-12-04", "17:00–18:00")],
+                    [("2026-12-04", "19:00–21:30"), ("2026-12-11", "19:00–21:30")],
+                    [("2026-12-18", "19:00–21:30"), ("2026-11-20", "19:00–21:30")],
+                    [("2026-11-06", "19:00–21:30")]]
+    assert "Sida 4 av 4" in page.text
+
+
+def test_walk_list_page_past_the_end_is_empty_not_an_error(web, make_user, make_walk):
+    supervisor = make_user(Role.SUPERVISOR, teams=("Ryd",))
+    make_walk(staff_ids=[supervisor.id])
+    log_in(web, supervisor)
+    assert "Inga nattvandringar matchar filtret." in web.get("/walks/?page=9").text
+
+
 def _options(select) -> list[str]:
     return [option.text for option in select.find_all("option")]
 
