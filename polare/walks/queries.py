@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, literal, or_, select, union_all
@@ -55,21 +55,23 @@ class WalkListPage(Pagination):
     """A page of the walk list: today's and later walks first, soonest first; then earlier
     walks, latest first.
 
-    Each part is read in the order of the walks' start index (`ix_walks_span`), up to the end
-    of the page, so a page costs the same however many walks the country has; ordering every
-    walk by a CASE made the administrator's list grow with the country. Takes `session`,
-    `select` (`filtered_walks`) and `today`.
+    Each part is read in the order of an index on the walks' dates (`walk_date`, or
+    `ix_walks_team_date` for some teams), up to the end of the page, so a page costs the same
+    however many walks the country has; ordering every walk by a CASE made the administrator's
+    list grow with the country. A walk's start orders walks of the same date. Takes
+    `session`, `select` (`filtered_walks`) and `today`.
     """
 
     def _query_items(self) -> list[Walk]:
         session, query = self._query_args["session"], self._query_args["select"]
-        boundary = datetime.combine(self._query_args["today"], time())
+        today = self._query_args["today"]
         reach = self._query_offset + self.per_page
         ids = query.with_only_columns(Walk.id, Walk.starts_at)
-        upcoming = (ids.add_columns(literal(0).label("part")).where(Walk.starts_at >= boundary)
-                    .order_by(Walk.starts_at, Walk.id).limit(reach).subquery())
-        earlier = (ids.add_columns(literal(1).label("part")).where(Walk.starts_at < boundary)
-                   .order_by(Walk.starts_at.desc(), Walk.id).limit(reach).subquery())
+        upcoming = (ids.add_columns(literal(0).label("part")).where(Walk.walk_date >= today)
+                    .order_by(Walk.walk_date, Walk.starts_at, Walk.id).limit(reach).subquery())
+        earlier = (ids.add_columns(literal(1).label("part")).where(Walk.walk_date < today)
+                   .order_by(Walk.walk_date.desc(), Walk.starts_at.desc(), Walk.id)
+                   .limit(reach).subquery())
         both = union_all(select(upcoming), select(earlier)).subquery()
         page_ids = list(session.scalars(
             select(both.c.id)
@@ -82,7 +84,8 @@ class WalkListPage(Pagination):
         return [walks[walk_id] for walk_id in page_ids]
 
     def _query_count(self) -> int:
-        query = self._query_args["select"].with_only_columns(func.count(Walk.id))
+        query = self._query_args["select"].with_only_columns(func.count(),
+                                                            maintain_column_froms=True)
         return self._query_args["session"].scalar(query) or 0
 
 
