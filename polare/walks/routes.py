@@ -152,8 +152,9 @@ def _filter_districts(form: WalkFilterForm, teams: list[Team]) -> list[tuple[int
     not list every district of the country."""
     if len(teams) <= MANY_TEAMS:
         return _districts_of([team.id for team in teams])
-    form.district_id.description = _("Välj ett team för att välja bland dess stadsdelar.")
     chosen = form.team_id.data if form.team_id.data in {team.id for team in teams} else None
+    if chosen is None:
+        form.district_id.description = _("Välj ett team för att välja bland dess stadsdelar.")
     return _districts_of([chosen] if chosen else [], form.district_id.data)
 
 

@@ -172,6 +172,7 @@ def test_walk_list_of_many_teams_offers_the_chosen_teams_districts_only(
     chosen = form.submit()
     districts = _options(chosen.html.find(id="district_id"))
     assert "Lambohov (Ryd)" in districts
+    assert "Välj ett team för att välja" not in chosen.text
     assert not [name for name in districts if "Berga" in name or "Skäggetorp" in name]
     form = _filter_form(chosen)
     form["district_id"].select(text="Lambohov (Ryd)")
