@@ -71,6 +71,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PNR_LOOKUP_LIMIT": os.environ.get("POLARE_PNR_LOOKUP_LIMIT", "30 per hour"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("POLARE_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("POLARE_LOGIN_LOCK_MINUTES", "15")),
+        #: How long a whole country's page rebuilds stale follow-up aggregates per request.
+        "POLARE_REBUILD_SECONDS": float(os.environ.get("POLARE_REBUILD_SECONDS", "10")),
         #: How long the checkpoint after a purge waits for readers of the SQLite database.
         "POLARE_CHECKPOINT_WAIT_MS": int(os.environ.get("POLARE_CHECKPOINT_WAIT_MS", "15000")),
         #: Close the open enrolments of ended school years on the first request of a day.

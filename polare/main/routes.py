@@ -24,7 +24,8 @@ WALK_LOGGERS = (Role.SUPERVISOR, Role.COORDINATOR)
 @roles(*ALL_ROLES)
 def index():
     today = local_today()
-    board = build_dashboard(db.session, current_user, today)
+    board = build_dashboard(db.session, current_user, today,
+                            rebuild_seconds=current_app.config["POLARE_REBUILD_SECONDS"])
     walks = (next_walks(db.session, current_user, local_now())
              if current_user.role in WALK_LOGGERS else None)
     return render_template("main/index.html", board=board, next_walks=walks, today=today,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import payroll
 from polare.org.models import SchoolYear
 from polare.pay.services.facts import PayCalendar, pay_calendar
-from polare.reports.aggregates import refresh_teams
+from polare.reports.aggregates import Progress, refresh_progress, refresh_teams
 from polare.reports.costs import Cost, CostBreakdown, _cost_notes, preview_months
 from polare.reports.country import _errors, _whole_months, compute_country_report
 from polare.reports.figures import (
@@ -40,11 +40,17 @@ from polare.reports.scope import ReportScope
 def report_from_aggregates(
     session: Session, scope: ReportScope, *, today: date, with_cost: bool, places: Places,
     years: Sequence[tuple[SchoolYear, Decimal | None]], page: int,
-) -> tuple[Report, int] | None:
+    rebuild_seconds: float | None = None,
+) -> tuple[Report, int] | Progress | None:
     """Return the report and its number of pages (0: not paged) from the aggregates, after
     bringing its teams' aggregates up to date; None when they cannot give it and the full
-    computation must: a range of part months, some districts of every team, aggregates that
-    could not be rebuilt, or teams whose payroll previews had errors (`compute_teams_report`).
+    computation must: a range of part months, some districts of every team, some teams'
+    aggregates that could not be rebuilt, or teams whose payroll previews had errors
+    (`compute_teams_report`).
+
+    Every team's report rebuilds stale aggregates for at most `rebuild_seconds` (None: as long
+    as it takes) and returns how far the rebuild has come when teams are left: computing the
+    whole country from the source instead would take as long and give a page nobody can read.
 
     `places` and `years` (every school year with its budget) are what the page read already.
     """
@@ -52,12 +58,14 @@ def report_from_aggregates(
             scope.team_ids is None and scope.district_ids):
         return None
     calendar = pay_calendar(session)
-    if not refresh_teams(session, today, scope.team_ids, calendar):
-        return None
     if scope.team_ids is None:
+        if not refresh_teams(session, today, None, calendar, seconds=rebuild_seconds):
+            return refresh_progress(session, today, calendar)
         return compute_country_report(session, scope, today=today, with_cost=with_cost,
                                       page=page, places=places, years=years,
                                       calendar=calendar)
+    if not refresh_teams(session, today, scope.team_ids, calendar):
+        return None
     report = compute_teams_report(session, scope, today=today, with_cost=with_cost,
                                   places=places, years=years, calendar=calendar)
     return None if report is None else (report, 0)

@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import (
@@ -88,6 +89,8 @@ GLOBAL_MODELS = (PayPeriod, RateVersion, RateRow, EmployerContributionRate, Scho
                  EventType)
 #: Teams rebuilt per batch: bounds the IN lists and the memory of one preview.
 TEAM_BATCH = 200
+#: Teams rebuilt per step of a page's time-bounded refresh (`refresh_teams(seconds=...)`).
+REFRESH_BATCH = 25
 ALL_TIME = (date(1900, 1, 1), date(9999, 12, 31))
 
 
@@ -275,26 +278,54 @@ def stale_teams(session: Session, today: date, team_ids: Collection[int] | None 
 
 
 def refresh_teams(session: Session, today: date, team_ids: Collection[int] | None = None,
-                  calendar: PayCalendar | None = None) -> bool:
+                  calendar: PayCalendar | None = None, *, seconds: float | None = None) -> bool:
     """Rebuild the aggregates of the teams that are not current; tell whether they now are.
 
-    A page calls this before reading aggregates, and commits. The writes are in a savepoint:
-    when they fail (another request rebuilt the same team at the same moment, or SQLite's
-    write lock moved on since this read began), they are rolled back alone and the page
-    computes its figures from the source instead. `calendar`: the pay calendar, when the
-    caller has read it already.
+    A page calls this before reading aggregates, and commits. Each batch of teams is written
+    in a savepoint: when it fails (another request rebuilt the same teams or months at the
+    same moment, or SQLite's write lock moved on since this read began), it is rolled back
+    alone and the page computes its figures from the source instead, or says the figures are
+    being built. `calendar`: the pay calendar, when the caller has read it already.
+
+    `seconds` bounds the work of one request: after a month begins or a pay period closes
+    every team of the country is stale, which takes minutes at 1,000 teams. The teams are
+    then rebuilt `REFRESH_BATCH` at a time until that much time has passed, and what was
+    built stays for the next request (False: some teams are left).
     """
     stale = stale_teams(session, today, team_ids, calendar)
     if not stale:
         return True
-    savepoint = session.begin_nested()
-    try:
-        rebuild_teams(session, stale, today)
-        savepoint.commit()
-    except (IntegrityError, DBAPIError):
-        savepoint.rollback()
-        return False
+    deadline = None if seconds is None else monotonic() + seconds
+    key = built_for(session, today, calendar)
+    ids = sorted(stale)
+    step = TEAM_BATCH if deadline is None else REFRESH_BATCH
+    for start in range(0, len(ids), step):
+        if deadline is not None and start and monotonic() >= deadline:
+            return False
+        batch = frozenset(ids[start:start + step])
+        savepoint = session.begin_nested()
+        try:
+            _rebuild_batch(session, batch, {team: stale[team] for team in batch}, today, key)
+            savepoint.commit()
+        except (IntegrityError, DBAPIError):
+            savepoint.rollback()
+            return False
     return True
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many of the country's teams have current aggregates."""
+
+    current: int
+    total: int
+
+
+def refresh_progress(session: Session, today: date,
+                     calendar: PayCalendar | None = None) -> Progress:
+    """Return how many teams' aggregates are current, of all teams."""
+    total = session.scalar(select(func.count(Team.id))) or 0
+    return Progress(total - len(stale_teams(session, today, None, calendar)), total)
 
 
 def rebuild_teams(session: Session, versions: dict[int, int], today: date) -> None:

@@ -11,7 +11,7 @@ from polare.clock import local_today
 from polare.extensions import db
 from polare.org.services import team_by_name
 from polare.reports import bp
-from polare.reports.aggregates import rebuild_all
+from polare.reports.aggregates import rebuild_all, refresh_teams, stale_teams
 from polare.reports.periods import MAX_REPORT_MONTHS, month_count
 from polare.reports.report import compute_report
 from polare.reports.scope import scope_for
@@ -55,8 +55,19 @@ def reports_group() -> None:
 
 
 @reports_group.command("rebuild")
-def rebuild_command() -> None:
-    """Recompute every team's follow-up aggregates from the source rows (e.g. after a restore)."""
+@click.option("--stale", is_flag=True,
+              help="Bara team vars siffror inte är aktuella (snabbt när alla är det).")
+def rebuild_command(stale: bool) -> None:
+    """Recompute every team's follow-up aggregates from the source rows (e.g. after a restore),
+    or with --stale those of the teams that are not current (from cron, after a month begins
+    or a pay period closes, so that no page has to)."""
+    today = local_today()
     with command_unit_of_work():
-        teams = rebuild_all(db.session, local_today())
+        if not stale:
+            teams = rebuild_all(db.session, today)
+        else:
+            teams = len(stale_teams(db.session, today))
+            if not refresh_teams(db.session, today):
+                raise click.ClickException(
+                    "en sida byggde om samma team samtidigt; kör kommandot igen")
     click.echo(f"{teams} team byggda om.")

@@ -21,7 +21,7 @@ from polare.events.training import missing_required_training
 from polare.org.models import SchoolYear, Settings, Team, TeamYear
 from polare.org.services import get_settings, school_year_on
 from polare.pay.services.facts import PayCalendar, first_pay_period, pay_calendar
-from polare.reports.aggregates import refresh_teams
+from polare.reports.aggregates import Progress, refresh_progress, refresh_teams
 from polare.reports.costs import ZERO, Previews, preview_items, stipend_costs
 from polare.reports.country import country_cost, country_walk_figures, walk_figures
 from polare.reports.figures import COUNTED_STATUSES
@@ -85,6 +85,8 @@ class Dashboard:
     totals: TeamStatus | None = None
     #: The number of teams the totals cover.
     team_count: int = 0
+    #: Set, instead of any figures, while a whole country's aggregates are being rebuilt.
+    rebuilding: Progress | None = None
 
     @property
     def attention_only(self) -> bool:
@@ -210,8 +212,14 @@ def _cost(
     return CostSummary(stipends, open_month, open_total, year.notes)
 
 
-def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
-    """Return the start page's figures for the user's teams."""
+def build_dashboard(session: Session, user: User, today: date, *,
+                    rebuild_seconds: float | None = None) -> Dashboard:
+    """Return the start page's figures for the user's teams.
+
+    A whole country's board rebuilds stale aggregates for at most `rebuild_seconds` (None: as
+    long as it takes); when teams are left, the board has no figures but says how far the
+    rebuild has come (`rebuilding`), and the next view goes on with it.
+    """
     board = Dashboard(today=today, month=month_key(today),
                       school_year=school_year_on(session, today))
     # Read once, where aggregates are read: their key and the cost summary both need it.
@@ -219,11 +227,12 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
     if (team_ids_for(user) is None and board.school_year is not None
             and active_team_count(session) > MANY_TEAMS):
         calendar = pay_calendar(session)
-        if refresh_teams(session, today, calendar=calendar):
-            country = _country_board(session, board, board.school_year, sees_cost(user),
-                                     calendar)
-            if country is not None:
-                return country
+        if not refresh_teams(session, today, calendar=calendar, seconds=rebuild_seconds):
+            board.rebuilding = refresh_progress(session, today, calendar)
+            return board
+        country = _country_board(session, board, board.school_year, sees_cost(user), calendar)
+        if country is not None:
+            return country
     teams = _teams(session, user)
     team_ids = [team.id for team in teams]
     statuses = {team.id: TeamStatus(team.id, team.name) for team in teams}

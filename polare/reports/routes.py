@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +28,7 @@ from polare.org.models import SchoolYear
 from polare.reports import bp
 from polare.reports import budgets as budget_rules
 from polare.reports.aggregated import report_from_aggregates
+from polare.reports.aggregates import Progress
 from polare.reports.charts import report_charts
 from polare.reports.figures import Report, school_years_with_budgets
 from polare.reports.forms import (
@@ -55,40 +66,54 @@ def _filter_form(years: list[SchoolYear], today: date) -> tuple[ReportFilterForm
     return form, places
 
 
-def _report_from_request(
-    *, paged: bool = True
-) -> tuple[ReportFilterForm, Report | None, int]:
+@dataclass
+class Found:
+    """The report page's filter form, and the report or how far its aggregates have come."""
+
+    form: ReportFilterForm
+    report: Report | None = None
+    #: The number of pages of the team table (0: not paged).
+    pages: int = 0
+    #: Set, instead of a report, while every team's aggregates are being rebuilt.
+    rebuilding: Progress | None = None
+
+
+def _report_from_request(*, paged: bool = True) -> Found:
     """Read the filter and compute the report, or return the form with its errors.
 
     On the page (`paged`), a report of whole months comes from the follow-up aggregates
-    (every team's with the team table a page at a time), and the number of pages is returned
-    (0 for any other report). The workbook, a download, has every team and district from the
-    full computation.
+    (every team's with the team table a page at a time, or how far the rebuild of every team's
+    aggregates has come). The workbook, a download, has every team and district from the full
+    computation.
     """
     today = local_today()
     years = school_years_with_budgets(db.session)
     form, places = _filter_form([year for year, _budget in years], today)
     if not form.validate():
-        return form, None, 0
+        return Found(form)
     span = form.span([year for year, _budget in years])
     if span is None:
-        return form, None, 0
+        return Found(form)
     scope = scope_for(current_user, *span, team_ids=form.teams.data or (),
                       district_ids=form.districts.data or ())
     with_cost = sees_cost(current_user)
     if paged:
-        found = report_from_aggregates(db.session, scope, today=today, with_cost=with_cost,
-                                       places=places, years=years, page=page_number())
+        found = report_from_aggregates(
+            db.session, scope, today=today, with_cost=with_cost, places=places, years=years,
+            page=page_number(), rebuild_seconds=current_app.config["POLARE_REBUILD_SECONDS"])
+        if isinstance(found, Progress):
+            return Found(form, rebuilding=found)
         if found is not None:
-            return form, *found
-    return form, compute_report(db.session, scope, today=today, with_cost=with_cost,
-                                places=places, years=years), 0
+            return Found(form, *found)
+    return Found(form, compute_report(db.session, scope, today=today, with_cost=with_cost,
+                                      places=places, years=years))
 
 
 @bp.route("/")
 @roles(*REPORT_ROLES)
 def index():
-    form, report, pages = _report_from_request()
+    found = _report_from_request()
+    form, report, pages = found.form, found.report, found.pages
     charts = report_charts(report) if report is not None else []
     tables = {table.key: table for table in report_tables(report)} if report else {}
     country = report is not None and pages > 0
@@ -102,13 +127,14 @@ def index():
                            charts=charts, cell_text=cell_text, is_number=is_number,
                            query=request.query_string.decode(), country=country,
                            pages=pages, page=page_number(),
-                           args=args, team_links=links, many_teams=MANY_TEAMS)
+                           args=args, team_links=links, many_teams=MANY_TEAMS,
+                           rebuilding=found.rebuilding)
 
 
 @bp.route("/export.xlsx")
 @roles(*REPORT_ROLES)
 def export():
-    form, report, _pages = _report_from_request(paged=False)
+    report = _report_from_request(paged=False).report
     if report is None:
         flash(_("Välj en period för rapporten."), "danger")
         return redirect(url_for("reports.index"))

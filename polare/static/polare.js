@@ -49,3 +49,19 @@
   });
   document.querySelectorAll("main table.table").forEach(label);
 })();
+
+// A page whose figures are still being rebuilt (data-reload-seconds) reloads itself after that
+// many seconds to go on with the rebuild, unless the user has begun changing a form on it:
+// then only its "reload now" link does, and nothing they chose is lost.
+(function () {
+  "use strict";
+  var notice = document.querySelector("[data-reload-seconds]");
+  if (!notice) { return; }
+  var timer = window.setTimeout(function () { window.location.reload(); },
+    1000 * Number(notice.getAttribute("data-reload-seconds")));
+  function stop() { window.clearTimeout(timer); }
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("input", stop);
+    form.addEventListener("change", stop);
+  });
+})();

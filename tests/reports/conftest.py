@@ -22,9 +22,12 @@ W6 Skadegörelse 1.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -274,3 +277,22 @@ def frozen_today(clock) -> date:
     today = date(2026, 11, 25)
     clock.local(today)
     return today
+
+
+@pytest.fixture
+def rebuild_per_view(app, monkeypatch) -> Callable[[int], None]:
+    """Return a function making a whole country's pages rebuild that many teams' aggregates a
+    view, as they do at 1,000 teams after a new month."""
+
+    def teams_a_view(teams: int) -> None:
+        monkeypatch.setattr("polare.reports.aggregates.REFRESH_BATCH", teams)
+        monkeypatch.setitem(app.config, "POLARE_REBUILD_SECONDS", 0)
+
+    return teams_a_view
+
+
+def reload_link(html: str) -> str:
+    """Return the "reload now" link of a page whose figures are being rebuilt, as rendered."""
+    found = re.search(r'<a href="([^"]+)">Ladda om nu</a>', html)
+    assert found is not None, "no reload link on the page"
+    return unescape(found[1])

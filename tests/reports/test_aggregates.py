@@ -204,6 +204,30 @@ def test_a_team_report_with_preview_errors_is_left_to_the_full_computation(db, d
                                                               with_cost=False)
 
 
+def test_a_refresh_bounded_in_time_keeps_each_batch_it_built_for_the_next(db, data,
+                                                                         monkeypatch):
+    monkeypatch.setattr("polare.reports.aggregates.REFRESH_BATCH", 1)
+    assert len(stale_teams(db, TODAY)) == 3
+
+    assert not refresh_teams(db, TODAY, seconds=0)
+    assert len(stale_teams(db, TODAY)) == 2
+    assert not refresh_teams(db, TODAY, seconds=0)
+    assert refresh_teams(db, TODAY, seconds=0)
+    assert stale_teams(db, TODAY) == {}
+
+
+def test_aggregates_built_a_team_at_a_time_equal_the_full_computation(db, data, monkeypatch):
+    monkeypatch.setattr("polare.reports.aggregates.REFRESH_BATCH", 1)
+    while not refresh_teams(db, TODAY, seconds=0):
+        pass
+    _assert_country_equals_full(db)
+
+
+def test_a_new_month_makes_every_teams_aggregates_stale(db, data):
+    refresh_teams(db, TODAY)
+    assert len(stale_teams(db, date(2026, 12, 1))) == 3
+
+
 def test_a_walk_moved_to_another_month_leaves_the_old_month(db, data):
     refresh_teams(db, TODAY)
     walk = data.walks["W6"]
@@ -417,6 +441,24 @@ def test_reports_rebuild_command_brings_every_team_up_to_date(app, db, data, clo
     clock.local(TODAY)
     result = app.test_cli_runner().invoke(args=["reports", "rebuild"])
     assert result.exit_code == 0, result.output
+    assert stale_teams(db, TODAY) == {}
+
+
+def test_reports_rebuild_stale_rebuilds_only_the_teams_not_current(app, db, data, teams,
+                                                                   clock):
+    clock.local(TODAY)
+    refresh_teams(db, TODAY)
+    walk = data.walks["W1"]
+    walk.meeting_point = "Torget"
+    record(db, None, "update", "walk", walk.id, note="test")
+    db.flush()
+    changed = set(stale_teams(db, TODAY))
+    assert changed == {walk.team_id}
+
+    result = app.test_cli_runner().invoke(args=["reports", "rebuild", "--stale"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{len(changed)} team byggda om.\n"
     assert stale_teams(db, TODAY) == {}
 
 

@@ -8,7 +8,7 @@ from html import unescape
 from polare.audit.services import record
 from polare.auth.models import Role
 from polare.org.models import District, Team
-from tests.reports.conftest import page_table
+from tests.reports.conftest import page_table, reload_link
 
 AUTUMN = "/reports/?period=tertial&tertial=2026-3"
 
@@ -60,3 +60,19 @@ def test_admins_district_choices_are_those_of_the_chosen_teams(client, login_as,
     choices = html.split('name="districts"', 1)[1].split("</fieldset>")[0]
     assert "Berga" in choices
     assert "Lambohov" not in choices
+
+
+def test_every_teams_report_rebuilds_its_figures_over_several_views_keeping_the_filter(
+        client, login_as, data, frozen_today, rebuild_per_view):
+    rebuild_per_view(2)
+    login_as(Role.ADMIN)
+
+    first = client.get(AUTUMN).get_data(as_text=True)
+    assert "2 av 3 team är klara." in first
+    assert 'data-reload-seconds="3"' in first
+    assert 'id="table-teams"' not in first
+    reload = reload_link(first)
+    assert reload == AUTUMN
+    second = client.get(reload).get_data(as_text=True)
+    assert 'id="table-teams"' in second
+    assert "räknas om" not in second

@@ -6,6 +6,7 @@ import re
 
 from polare.auth.models import Role
 from polare.reports.aggregates import stale_teams
+from tests.reports.conftest import reload_link
 
 
 def _text(client) -> str:
@@ -100,3 +101,29 @@ def test_a_whole_countrys_start_page_lists_only_the_teams_needing_attention(
     assert "högst 20 av 3 team; summan gäller alla" in text
     assert ('<th scope="row">Totalt, 3 team</th> <td class="text-end num text-nowrap">4 / 55</td>'
             ' <td class="text-end num">1</td> <td class="text-end num">2</td>') in text
+
+
+def test_a_whole_countrys_start_page_rebuilds_its_figures_over_several_views(
+        client, login_as, data, frozen_today, monkeypatch, rebuild_per_view):
+    monkeypatch.setattr("polare.reports.dashboard.MANY_TEAMS", 2)
+    rebuild_per_view(1)
+    login_as(Role.ADMIN)
+
+    first = _text(client)
+    assert "1 av 3 team är klara." in first
+    assert 'data-reload-seconds="3"' in first
+    assert "Totalt" not in first
+    second = client.get(reload_link(first)).get_data(as_text=True)
+    assert "2 av 3 team är klara." in second
+    third = client.get(reload_link(second)).get_data(as_text=True)
+    assert "Totalt, 3 team" in third
+    assert "data-reload-seconds" not in third
+
+
+def test_a_coordinators_start_page_rebuilds_their_teams_whatever_the_time_bound(
+        client, login_as, data, frozen_today, rebuild_per_view):
+    rebuild_per_view(1)
+    login_as(Role.COORDINATOR, teams=("Ryd", "Berga"))
+    text = _text(client)
+    assert "räknas om" not in text
+    assert '<th scope="row">Berga</th>' in text
