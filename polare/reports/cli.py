@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -62,12 +62,26 @@ def rebuild_command(stale: bool) -> None:
     or with --stale those of the teams that are not current (from cron, after a month begins
     or a pay period closes, so that no page has to)."""
     today = local_today()
-    with command_unit_of_work():
-        if not stale:
+    if stale:
+        teams = _rebuild_stale(today)
+    else:
+        with command_unit_of_work():
             teams = rebuild_all(db.session, today)
-        else:
-            teams = len(stale_teams(db.session, today))
-            if not refresh_teams(db.session, today):
-                raise click.ClickException(
-                    "en sida byggde om samma team samtidigt; kör kommandot igen")
     click.echo(f"{teams} team byggda om.")
+
+
+def _rebuild_stale(today: date) -> int:
+    """Rebuild the stale teams a batch per transaction, so that the pages' own writes (and
+    rebuilds) wait at most one batch, and return how many there were."""
+    with command_unit_of_work():
+        left = total = len(stale_teams(db.session, today))
+    while left:
+        with command_unit_of_work():
+            refresh_teams(db.session, today, seconds=0)  # one batch
+            now_left = len(stale_teams(db.session, today))
+        if now_left >= left:
+            raise click.ClickException(
+                f"{now_left} team kunde inte byggas om: en sida byggde om dem samtidigt eller "
+                "de ändrades under tiden; kör kommandot igen")
+        left = now_left
+    return total

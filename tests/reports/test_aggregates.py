@@ -462,6 +462,28 @@ def test_reports_rebuild_stale_rebuilds_only_the_teams_not_current(app, db, data
     assert stale_teams(db, TODAY) == {}
 
 
+def test_reports_rebuild_stale_rebuilds_a_batch_at_a_time_until_none_is_left(
+        app, db, data, clock, monkeypatch):
+    clock.local(TODAY)
+    monkeypatch.setattr("polare.reports.aggregates.REFRESH_BATCH", 1)
+    result = app.test_cli_runner().invoke(args=["reports", "rebuild", "--stale"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "3 team byggda om.\n"
+    assert stale_teams(db, TODAY) == {}
+
+
+def test_reports_rebuild_stale_that_makes_no_progress_says_so_and_fails(app, db, data, clock,
+                                                                       monkeypatch):
+    clock.local(TODAY)
+    monkeypatch.setattr("polare.reports.cli.refresh_teams", lambda *args, **kwargs: False)
+    result = app.test_cli_runner().invoke(args=["reports", "rebuild", "--stale"])
+
+    assert result.exit_code == 1
+    assert "3 team kunde inte byggas om" in result.output
+    assert "kör kommandot igen" in result.output
+
+
 # ---------------------------------------------------------------- the country's months
 
 
