@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from polare.auth.models import Role
+from tests.e2e.test_accessibility import AXE, BLOCKING_IMPACTS, describe
 from tests.reports.conftest import (  # noqa: F401  (the data set's fixtures)
     data,
     districts,
@@ -68,4 +69,15 @@ def test_a_report_filter_being_changed_is_not_reloaded_away(rebuilding_page):
 
     page.wait_for_timeout(4_500)  # past the three seconds after which it would reload
     expect(page.get_by_label("Period")).to_have_value("range")
+    expect(page.get_by_role("status")).to_contain_text("1 av 3 team är klara.")
+
+
+def test_the_rebuilding_notice_has_no_serious_axe_violations(rebuilding_page):
+    page = rebuilding_page
+    page.goto(ORIGIN + AUTUMN)
+    page.get_by_label("Period").select_option("range")  # stops the reload under axe's feet
+
+    violations = AXE.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, describe(blocking)
     expect(page.get_by_role("status")).to_contain_text("1 av 3 team är klara.")
