@@ -18,7 +18,7 @@ import pytest
 import webtest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import Engine, create_engine, make_url, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 from stdnum import luhn
 
@@ -409,6 +409,14 @@ def postgres_app(postgres_only: str, tmp_path: Path) -> Iterator[Flask]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine(postgres_app: Flask) -> Engine:
+    """The engine of `postgres_app`'s database, with the schema created and nothing in it."""
+    with postgres_app.app_context():
+        flask_db.create_all()
+        return flask_db.engine
 
 
 @pytest.fixture

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 import webtest
-from flask import Flask, g, has_app_context
-from sqlalchemy import create_engine, func, make_url, select, text
+from flask import g, has_app_context
+from sqlalchemy import func, select
 
 from payroll import RateBand
 from polare.auth.models import Role, User
@@ -35,7 +34,7 @@ from polare.reports.models import EmployerContributionRate
 from polare.roster.models import Enrolment, Guardian, Person
 from polare.submissions.models import SubmissionKey
 from polare.walks.models import IncidentCategory, Walk
-from tests.conftest import TEST_PASSWORD, TODAY, make_test_app, valid_personnummer
+from tests.conftest import TEST_PASSWORD, TODAY, valid_personnummer
 from tests.imports.conftest import xlsx_file
 from tests.imports.test_polare import good_rows
 
@@ -276,25 +275,6 @@ def test_a_key_saved_by_another_user_is_refused(web, db, log_in, make_user):
 
 
 # ---------------------------------------------------------------- a race on PostgreSQL
-
-
-@pytest.fixture
-def postgres_app(postgres_only: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on its own PostgreSQL database, dropped afterwards."""
-    name = f"polare_once_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_only, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_only).set(database=name).render_as_string(hide_password=False)
-    app = make_test_app(url, str(tmp_path))
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            flask_db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -18,7 +18,7 @@ the database: any process, any worker, sees the same versions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -297,20 +297,25 @@ def refresh_teams(session: Session, today: date, team_ids: Collection[int] | Non
         return True
     deadline = None if seconds is None else monotonic() + seconds
     key = built_for(session, today, calendar)
-    ids = sorted(stale)
     step = TEAM_BATCH if deadline is None else REFRESH_BATCH
-    for start in range(0, len(ids), step):
-        if deadline is not None and start and monotonic() >= deadline:
+    for number, batch in enumerate(_batches(stale, step)):
+        if deadline is not None and number and monotonic() >= deadline:
             return False
-        batch = frozenset(ids[start:start + step])
         savepoint = session.begin_nested()
         try:
-            _rebuild_batch(session, batch, {team: stale[team] for team in batch}, today, key)
+            _rebuild_batch(session, batch, today, key)
             savepoint.commit()
         except (IntegrityError, DBAPIError):
             savepoint.rollback()
             return False
     return True
+
+
+def _batches(versions: dict[int, int], size: int) -> Iterator[dict[int, int]]:
+    """Split {team id: version read} into batches of `size` teams, in the order of their ids."""
+    ids = sorted(versions)
+    for start in range(0, len(ids), size):
+        yield {team: versions[team] for team in ids[start:start + size]}
 
 
 @dataclass(frozen=True)
@@ -328,22 +333,15 @@ def refresh_progress(session: Session, today: date,
     return Progress(total - len(stale_teams(session, today, None, calendar)), total)
 
 
-def rebuild_teams(session: Session, versions: dict[int, int], today: date) -> None:
-    """Recompute the aggregates of the teams ({id: version read}) from the source rows."""
-    key = built_for(session, today)
-    ids = sorted(versions)
-    for start in range(0, len(ids), TEAM_BATCH):
-        batch = frozenset(ids[start:start + TEAM_BATCH])
-        _rebuild_batch(session, batch, {team: versions[team] for team in batch}, today, key)
-
-
 def rebuild_all(session: Session, today: date) -> int:
     """Rebuild every team's aggregates and the country's event counts; return the number of
     teams."""
     versions = dict(session.execute(
         select(Team.id, func.coalesce(FollowUpTeam.version, 0))
         .outerjoin(FollowUpTeam, FollowUpTeam.team_id == Team.id)).all())
-    rebuild_teams(session, versions, today)
+    key = built_for(session, today)
+    for batch in _batches(versions, TEAM_BATCH):
+        _rebuild_batch(session, batch, today, key)
     months = set(session.scalars(select(month_of(Event.event_date)).distinct()))
     months.update(session.scalars(select(FollowUpEventMonth.month)))
     if months:
@@ -451,9 +449,9 @@ def _rebuild_event_months(session: Session, versions: dict[str, int]) -> None:
                            .values(built_version=bindparam("v")), built)
 
 
-def _rebuild_batch(session: Session, teams: frozenset[int], versions: dict[int, int],
-                   today: date, key: str) -> None:
-    """Replace a batch of teams' cells, walkers, incidents and state."""
+def _rebuild_batch(session: Session, versions: dict[int, int], today: date, key: str) -> None:
+    """Replace a batch of teams' ({id: version read}) cells, walkers, incidents and state."""
+    teams = frozenset(versions)
     scope = ReportScope(*ALL_TIME, teams)
     cells = walk_cells(session, scope)
     costs, open_totals, errors = _costs(session, teams, today, key.split("|")[2])

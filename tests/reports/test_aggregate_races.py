@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from polare.audit.models import AuditEntry
-from polare.extensions import db as flask_db
 from polare.org.models import District, Team
 from polare.reports.aggregates import refresh_teams, stale_teams
 
@@ -24,11 +23,9 @@ TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture
-def engine(postgres_app):
+def engine(postgres_engine):
     """The engine of a database with four committed teams, none of them built."""
-    with postgres_app.app_context():
-        flask_db.create_all()
-        engine = flask_db.engine
+    engine = postgres_engine
     with Session(engine) as session:
         for number in range(4):
             team = Team(name=f"Team {number}", cost_centre=f"CC{number}")

@@ -15,7 +15,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from polare.audit.models import AuditEntry, AuditEntryPerson
-from polare.extensions import db as flask_db
 from polare.roster.models import Person
 from polare.walks.rules import lock_persons
 from tests.conftest import valid_personnummer
@@ -24,11 +23,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def engine_and_polare(postgres_app):
-    """The engine of an empty database with one committed polare; yields (engine, id)."""
-    with postgres_app.app_context():
-        flask_db.create_all()
-        engine = flask_db.engine
+def engine_and_polare(postgres_engine):
+    """The engine of a database with one committed polare; returns (engine, id)."""
+    engine = postgres_engine
     with Session(engine) as session:
         birth = date(2009, 4, 2)
         person = Person(personnummer=valid_personnummer(birth, 321), birth_date=birth,
